@@ -1,0 +1,7 @@
+"""Every device of the hall behind a small interface, each with a simulator that is a real peer.
+
+Sub-packages: ``card`` (social security card over PC/SC), ``idcard`` (resident ID card through a
+serial SAM reader), ``printer`` (ESC/POS ticket printer), ``rs485`` (window LED screens, caller
+keypads and evaluators on Modbus RTU). Each has a pure codec, a transport chosen by
+configuration and a simulator speaking the same protocol over the same kind of link.
+"""

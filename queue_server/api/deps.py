@@ -1,0 +1,64 @@
+"""Request dependencies: the running hall, and who is asking."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from queue_server.api.errors import ApiError
+from queue_server.auth import Principal, read_token
+from queue_server.runtime import HallRuntime
+from queue_server.service import HallService
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def get_runtime(request: Request) -> HallRuntime:
+    runtime: HallRuntime = request.app.state.runtime
+    return runtime
+
+
+def get_service(request: Request) -> HallService:
+    service = get_runtime(request).service
+    if service is None:
+        raise ApiError(503, "starting", "服务正在启动 (the server is starting)")
+    return service
+
+
+RuntimeDep = Annotated[HallRuntime, Depends(get_runtime)]
+ServiceDep = Annotated[HallService, Depends(get_service)]
+
+
+def current_staff(runtime: RuntimeDep,
+                  cred: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
+    if cred is None or not cred.credentials:
+        raise ApiError(401, "unauthorized", "请先登录 (log in first: Authorization: Bearer <token>)")
+    p = read_token(runtime.secret, cred.credentials)
+    if p is None:
+        raise ApiError(401, "invalid_token", "登录已失效，请重新登录 (the token is invalid or expired)")
+    return p
+
+
+CurrentStaff = Annotated[Principal, Depends(current_staff)]
+
+
+def require(*roles: str) -> Callable[[Principal], Principal]:
+    def check(p: CurrentStaff) -> Principal:
+        if p.role not in roles:
+            raise ApiError(403, "forbidden", f"{p.role} 无权执行此操作 (role {p.role} may not do this; "
+                           f"needs {' or '.join(roles)})")
+        return p
+    return check
+
+
+def at_window(p: Principal, n: int, managers_too: bool) -> None:
+    """A clerk works at the window assigned to them (a clerk with none may work at any)."""
+    if managers_too and p.role in ("manager", "admin"):
+        return
+    if p.role != "clerk":
+        raise ApiError(403, "forbidden", f"{p.role} 不能操作窗口 (only the clerk at window {n} may do this)")
+    if p.window is not None and p.window != n:
+        raise ApiError(403, "wrong_window", f"您在 {p.window} 号窗口，不能操作 {n} 号窗口 "
+                       f"(you are assigned to window {p.window}, not {n})")

@@ -1,0 +1,77 @@
+"""The hall at a glance, and the manager's hall-wide commands."""
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
+
+from queue_server import payloads
+from queue_server.api.deps import ServiceDep, require
+from queue_server.auth import Principal
+from queue_server.protocol import Advice
+
+router = APIRouter(prefix="/api", tags=["hall"])
+Manager = Annotated[Principal, Depends(require("manager", "admin"))]
+
+
+@router.get("/hall")
+def hall_snapshot(svc: ServiceDep) -> dict[str, Any]:
+    with svc.lock:
+        now = svc.now()
+        hall = svc.hall
+        s = svc.settings
+        return {
+            "hall": {"id": s.hall.id, "name": s.hall.name, "name_en": s.hall.name_en, "day": hall.day.isoformat(),
+                     "now": payloads.iso(now, svc.tz)},
+            "windows": [_clean(payloads.window_state(w, svc.tz).model_dump()) for w in hall.windows.values()],
+            "queues": [_clean(payloads.queue_state(hall, c, now).model_dump()) for c in hall.queues],
+            "calls": [_clean(payloads.call_message(c, svc.tz).model_dump()) for c in hall.recent],
+            "advice": _clean(payloads.advice_message(svc.advice, svc.tz, s.advisor.auto_apply,
+                                                     svc.dismissed).model_dump()),
+            "issuing": hall.issuing,
+            "notice": svc.notice,
+        }
+
+
+def _clean(d: dict[str, Any]) -> dict[str, Any]:
+    d.pop("v", None)
+    return d
+
+
+@router.get("/advice", response_model=Advice)
+def get_advice(svc: ServiceDep) -> Advice:
+    with svc.lock:
+        return payloads.advice_message(svc.advice, svc.tz, svc.settings.advisor.auto_apply, svc.dismissed)
+
+
+@router.post("/advice/{rec_id}/accept", response_model=Advice)
+def accept_advice(rec_id: str, svc: ServiceDep, p: Manager) -> Advice:
+    svc.accept_advice(rec_id, p.username)
+    return get_advice(svc)
+
+
+@router.post("/advice/{rec_id}/dismiss", response_model=Advice)
+def dismiss_advice(rec_id: str, svc: ServiceDep, p: Manager) -> Advice:
+    svc.dismiss_advice(rec_id, p.username)
+    return get_advice(svc)
+
+
+class IssuingBody(BaseModel):
+    issuing: bool
+
+
+@router.put("/hall/issuing")
+def set_issuing(body: IssuingBody, svc: ServiceDep, p: Manager) -> dict[str, bool]:
+    svc.set_issuing(body.issuing, p.username)
+    return {"issuing": body.issuing}
+
+
+class NoticeBody(BaseModel):
+    text: str | None = Field(default=None, max_length=200)
+
+
+@router.put("/hall/notice")
+def set_notice(body: NoticeBody, svc: ServiceDep, p: Manager) -> dict[str, str | None]:
+    svc.set_notice(body.text, p.username)
+    return {"text": body.text}

@@ -1,0 +1,54 @@
+"""``hallctl doctor``: config, broker, database and devices, one line each."""
+from __future__ import annotations
+
+import importlib
+import socket
+from collections.abc import Callable
+from pathlib import Path
+
+import typer
+
+Check = tuple[str, bool, str]
+
+
+def _line(name: str, ok: bool, detail: str) -> None:
+    typer.echo(f"{'ok  ' if ok else 'FAIL'} {name:<14} {detail}")
+
+
+def run_doctor(config: Path | None) -> int:
+    from queue_server.config_errors import ConfigError
+    from queue_server.mqtt.link import BrokerAddress
+    from queue_server.settings import config_path, load_settings
+
+    results: list[Check] = []
+    try:
+        s = load_settings(config)
+        results.append(("config", True, f"{config_path(config)}: hall {s.hall.id}"))
+    except ConfigError as err:
+        _line("config", False, str(err).splitlines()[0])
+        return 1
+    a = BrokerAddress.parse(s.server.mqtt_url)
+    try:
+        with socket.create_connection((a.host, a.port), timeout=2):
+            results.append(("broker", True, f"{a.host}:{a.port} answers"))
+    except OSError as err:
+        results.append(("broker", False, f"{a.host}:{a.port}: {err}"))
+    try:
+        from queue_server.store import Store
+
+        store = Store(s.server.database_url)
+        rev = store.revision()
+        store.close()
+        results.append(("database", rev is not None, f"revision {rev}" if rev else "not initialised: "
+                        "run hallctl db upgrade"))
+    except Exception as err:  # any driver error is a finding, not a crash
+        results.append(("database", False, str(err).splitlines()[0]))
+    for module, fn in (("hardware.card_cli", "card_checks"), ("hardware.printer_cli", "printer_checks")):
+        try:
+            checks: Callable[..., list[Check]] = getattr(importlib.import_module(module), fn)
+        except (ModuleNotFoundError, AttributeError):
+            continue
+        results.extend(checks(s.devices))
+    for name, ok, detail in results:
+        _line(name, ok, detail)
+    return 0 if all(ok for _, ok, _ in results) else 1

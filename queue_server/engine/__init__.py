@@ -1,0 +1,32 @@
+"""The queue engine: pure Python, no framework, no I/O; time is passed in.
+
+See :mod:`.routing` for who is called next, :mod:`.hall` for the ticket life and the transfer
+rule, :mod:`.prediction` for wait prediction and :mod:`.advisor` for elastic windows.
+"""
+from queue_server.engine import errors
+from queue_server.engine.advisor import Advice, Recommendation, advise, erlang_c, windows_needed
+from queue_server.engine.hall import Hall, ticket_id
+from queue_server.engine.model import (
+    FINAL_STATES,
+    KIND_QUEUE,
+    Call,
+    Change,
+    ItemSpec,
+    Policy,
+    Priority,
+    QueueSpec,
+    Ticket,
+    TicketState,
+    Window,
+    WindowKind,
+    WindowSpec,
+    WindowStatus,
+)
+from queue_server.engine.views import QueueView, TicketView, queue_view, restore, ticket_view
+
+__all__ = [
+    "FINAL_STATES", "KIND_QUEUE", "Advice", "Call", "Change", "Hall", "ItemSpec", "Policy", "Priority",
+    "QueueSpec", "QueueView", "Recommendation", "Ticket", "TicketState", "TicketView", "Window",
+    "WindowKind", "WindowSpec", "WindowStatus", "advise", "erlang_c", "errors", "queue_view", "restore",
+    "ticket_id", "ticket_view", "windows_needed",
+]

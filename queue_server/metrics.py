@@ -1,0 +1,72 @@
+"""Prometheus metrics of the hall, fed by the service's events."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+from queue_server.engine import TicketState
+from queue_server.service import Event, HallService
+
+WAIT_BUCKETS = (60, 180, 300, 600, 900, 1200, 1800, 2700, 3600, 5400, 7200)
+
+
+class _HallGauges(Collector):
+    def __init__(self, service: HallService) -> None:
+        self.service = service
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        waiting = GaugeMetricFamily("hall_waiting", "tickets waiting per queue", labels=["queue"])
+        open_w = GaugeMetricFamily("hall_windows_open", "windows open", labels=["kind"])
+        with self.service.lock:
+            hall = self.service.hall
+            for code, line in hall.lines.items():
+                waiting.add_metric([code], len(line))
+            kinds: dict[str, int] = {}
+            for w in hall.windows.values():
+                kinds[w.spec.kind.value] = kinds.get(w.spec.kind.value, 0) + (w.status.value == "open")
+        for kind, n in kinds.items():
+            open_w.add_metric([kind], n)
+        yield waiting
+        yield open_w
+
+
+class HallMetrics:
+    def __init__(self, service: HallService) -> None:
+        self.registry = CollectorRegistry()
+        self.issued = Counter("hall_tickets_issued", "tickets issued", ["queue"], registry=self.registry)
+        self.calls = Counter("hall_calls", "calls and recalls", ["queue"], registry=self.registry)
+        self.outcomes = Counter("hall_ticket_outcomes", "tickets ended, by outcome", ["queue", "outcome"],
+                                registry=self.registry)
+        self.wait = Histogram("hall_wait_seconds", "wait from issue to first call", ["queue"],
+                              buckets=WAIT_BUCKETS, registry=self.registry)
+        self.service_time = Histogram("hall_service_seconds", "window time from call to finish", ["queue"],
+                                      buckets=WAIT_BUCKETS, registry=self.registry)
+        self.rpc_latency = Histogram("hall_rpc_seconds", "RPC handling time", ["method"], registry=self.registry)
+        self.registry.register(_HallGauges(service))
+        service.listeners.append(self.on_event)
+
+    def on_event(self, ev: Event) -> None:
+        change = ev.change
+        if change is None:
+            return
+        if change.action == "issue":
+            for t in change.tickets:
+                if t.state is TicketState.WAITING and t.hop == 0:
+                    self.issued.labels(t.queue).inc()
+        if change.call is not None:
+            self.calls.labels(change.call.queue).inc()
+            if change.call.attempt == 1:
+                t = next((t for t in change.tickets if t.id == change.call.ticket_id), None)
+                if t is not None and t.called_at is not None:
+                    self.wait.labels(t.queue).observe(t.waited_s(t.called_at))
+        for t in change.tickets:
+            if not t.state.active and t.ended_at is not None and change.action != "issue":
+                if t.state is TicketState.DONE and t.called_at is not None:
+                    self.service_time.labels(t.queue).observe((t.ended_at - t.called_at).total_seconds())
+                self.outcomes.labels(t.queue, t.state.value).inc()
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)

@@ -1,0 +1,113 @@
+"""RPC over MQTT: kiosks and window devices publish on ``rpc/{method}``, the server answers on
+the request's ``reply_to`` topic.
+
+A request is a JSON object with ``request_id`` (the idempotency key), ``reply_to`` and the
+method's arguments (at the top level, or in an ``args`` object). A request repeated with the
+same ``request_id`` gets the first answer again and issues nothing new, across restarts too
+(the id is stored with the ticket). Requests are handled in order by one worker thread, so
+paho's network loop never waits for the database.
+"""
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import ValidationError
+
+from queue_server import payloads
+from queue_server.engine.errors import EngineError
+from queue_server.mqtt.link import MqttLink
+from queue_server.protocol import IssueTicketArgs, RpcError, RpcReply, TicketStatusArgs, Topics, parse_json_object
+from queue_server.service import HallService
+
+log = logging.getLogger(__name__)
+
+
+class RpcServer:
+    def __init__(self, service: HallService, link: MqttLink, topics: Topics) -> None:
+        self.service = service
+        self.link = link
+        self.topics = topics
+        self._inbox: queue.Queue[tuple[str, bytes] | None] = queue.Queue(maxsize=100_000)
+        self._thread = threading.Thread(target=self._work, name="rpc-worker", daemon=True)
+        self.methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+            "issue_ticket": self.issue_ticket,
+            "ticket_status": self.ticket_status,
+        }
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._inbox.put(None)
+        self._thread.join(timeout=5)
+
+    def submit(self, topic: str, payload: bytes) -> None:
+        try:
+            self._inbox.put_nowait((topic, payload))
+        except queue.Full:
+            log.error("RPC inbox full; dropped a request on %s", topic)
+
+    def _work(self) -> None:
+        while (item := self._inbox.get()) is not None:
+            try:
+                self.handle(*item)
+            except Exception:
+                log.exception("RPC handling failed")
+
+    def handle(self, topic: str, payload: bytes) -> None:
+        method = topic.rsplit("/", 1)[-1]
+        try:
+            req = parse_json_object(payload)
+        except ValueError as err:
+            log.warning("ignored a malformed request on %s: %s", topic, err)
+            return
+        request_id = req.get("request_id") if isinstance(req.get("request_id"), str) else None
+        reply_to = req.get("reply_to")
+        device = req.get("source") or req.get("device_id")
+        if not isinstance(reply_to, str) or not reply_to:
+            reply_to = f"reply/{device}" if isinstance(device, str) and device else None
+        if reply_to is None or "#" in reply_to or "+" in reply_to:
+            log.warning("ignored a request on %s without a usable reply_to", topic)
+            return
+        args = dict(req)
+        nested = req.get("args")
+        if isinstance(nested, dict):
+            args.update(nested)
+        reply = self.answer(method, args, request_id)
+        self.link.publish(self.topics.resolve_reply_to(reply_to), reply.to_json())
+
+    def answer(self, method: str, args: dict[str, Any], request_id: str | None) -> RpcReply:
+        fn = self.methods.get(method)
+        if fn is None:
+            return RpcReply(request_id=request_id, ok=False,
+                            error=RpcError(code="unknown_method", message=f"no RPC method {method!r}"))
+        try:
+            return RpcReply(request_id=request_id, ok=True, result=fn(args))
+        except ValidationError as err:
+            first = err.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            return RpcReply(request_id=request_id, ok=False,
+                            error=RpcError(code="invalid_request", message=f"{where}: {first['msg']}"))
+        except EngineError as err:
+            return RpcReply(request_id=request_id, ok=False, error=RpcError(code=err.code, message=err.message))
+
+    def issue_ticket(self, args: dict[str, Any]) -> dict[str, Any]:
+        parsed = IssueTicketArgs.model_validate(args)
+        ticket, _new = self.service.issue(parsed, actor=parsed.source or "rpc")
+        return self._public(ticket)
+
+    def ticket_status(self, args: dict[str, Any]) -> dict[str, Any]:
+        parsed = TicketStatusArgs.model_validate(args)
+        return self._public(self.service.find(parsed.number))
+
+    def _public(self, ticket: Any) -> dict[str, Any]:
+        svc = self.service
+        with svc.lock:
+            out = payloads.ticket_public(svc.hall, ticket, svc.settings.hall.status_url)
+        data = out.model_dump()
+        data.pop("v", None)
+        return data

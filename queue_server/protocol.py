@@ -1,0 +1,235 @@
+"""The MQTT contract between the apps: topic names and payload models (imports only pydantic).
+
+Every topic starts with ``hall/{hall_id}/``; every payload is a UTF-8 JSON object with
+``"v": 1``. The kiosk, display and window devices import this module and nothing else of the
+server. Fields beyond the contract's minimum are additions, never renames.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+SCHEMA_VERSION = 1
+
+
+class Topics:
+    """Topic names of one hall."""
+
+    def __init__(self, hall_id: str) -> None:
+        self.hall_id = hall_id
+        self.base = f"hall/{hall_id}/"
+        self.calls = self.base + "calls"
+        self.board = self.base + "board"
+        self.advice = self.base + "advice"
+        self.rpc_all = self.base + "rpc/+"
+        self.windows_all = self.base + "windows/+/state"
+        self.queues_all = self.base + "queues/+/state"
+        self.devices_status_all = self.base + "devices/+/status"
+        self.evaluation_results_all = self.base + "evaluations/+/result"
+
+    def window_state(self, n: int) -> str:
+        return f"{self.base}windows/{n}/state"
+
+    def queue_state(self, code: str) -> str:
+        return f"{self.base}queues/{code}/state"
+
+    def device_status(self, device_id: str) -> str:
+        return f"{self.base}devices/{device_id}/status"
+
+    def device_cmd(self, device_id: str) -> str:
+        return f"{self.base}devices/{device_id}/cmd"
+
+    def rpc(self, method: str) -> str:
+        return f"{self.base}rpc/{method}"
+
+    def reply(self, device_id: str) -> str:
+        return f"{self.base}reply/{device_id}"
+
+    def evaluation_request(self, n: int) -> str:
+        return f"{self.base}evaluations/{n}/request"
+
+    def evaluation_result(self, n: int) -> str:
+        return f"{self.base}evaluations/{n}/result"
+
+    def resolve_reply_to(self, reply_to: str) -> str:
+        """A ``reply_to`` may be a full topic or relative to the hall (``reply/kiosk-1``)."""
+        return reply_to if reply_to.startswith("hall/") else self.base + reply_to.lstrip("/")
+
+    def tail(self, topic: str) -> list[str]:
+        return topic[len(self.base):].split("/") if topic.startswith(self.base) else []
+
+
+class Message(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    v: int = SCHEMA_VERSION
+
+    def to_json(self) -> bytes:
+        return self.model_dump_json(exclude_none=False).encode()
+
+
+Priority = Literal["normal", "elderly", "disabled", "appointment"]
+TicketState = Literal["waiting", "called", "serving", "done", "no_show", "transferred", "cancelled", "expired"]
+
+
+class TicketPublic(Message):
+    """A ticket as anyone may see it: no personal data beyond the masked holder."""
+
+    number: str
+    queue: str
+    queue_name: str = ""
+    item: str | None = None
+    item_name: str | None = None
+    priority: Priority = "normal"
+    state: TicketState = "waiting"
+    issued_at: str
+    window: int | None = None
+    window_name: str | None = None
+    ahead: int = 0
+    predicted_wait_s: int = 0
+    attempts: int = 0
+    called_at: str | None = None
+    holder: str | None = None
+    status_url: str | None = None
+
+
+class CallMessage(Message):
+    number: str
+    queue: str
+    window: int
+    window_name: str
+    attempt: int = 1
+    at: str
+    priority: Priority = "normal"
+
+
+class QueueState(Message):
+    code: str
+    name: str
+    waiting: int
+    predicted_wait_s: int
+    last_called: str | None = None
+    longest_wait_s: int = 0
+    target_wait_s: int = 0
+
+
+class WindowState(Message):
+    number: int
+    name: str
+    kind: Literal["accept", "query", "bulk", "elastic"]
+    status: Literal["open", "paused", "closed"]
+    queues: list[str]
+    current: str | None = None
+    since: str | None = None
+    current_state: TicketState | None = None
+    served_today: int = 0
+
+
+class Board(Message):
+    hall: str
+    hall_name: str
+    at: str
+    calls: list[CallMessage]
+    queues: list[QueueState]
+    notice: str | None = None
+    issuing: bool = True
+
+
+class AdviceItem(BaseModel):
+    id: str
+    action: Literal["open", "close"]
+    window: int
+    window_name: str
+    queue: str
+    reason: str
+    reason_en: str
+
+
+class Advice(Message):
+    """The advisor's current recommendation; the first item is repeated at the top level."""
+
+    at: str
+    action: Literal["open", "close", "none"] = "none"
+    window: int | None = None
+    queue: str | None = None
+    reason: str = ""
+    reason_en: str = ""
+    recommendations: list[AdviceItem] = Field(default_factory=list)
+    auto_apply: bool = False
+
+
+class DeviceStatus(Message):
+    state: Literal["online", "offline"]
+    kind: str
+    faults: list[str] = Field(default_factory=list)
+    at: str | None = None
+
+
+class DeviceCommand(Message):
+    cmd: Literal["notice", "stop_issuing", "resume_issuing", "reload"]
+    text: str | None = None
+
+
+class RpcError(BaseModel):
+    code: str
+    message: str
+
+
+class RpcReply(Message):
+    request_id: str | None
+    ok: bool
+    result: dict[str, Any] | None = None
+    error: RpcError | None = None
+
+
+class IssueTicketArgs(BaseModel):
+    """Arguments of ``rpc/issue_ticket`` (and of ``POST /api/tickets``)."""
+
+    model_config = ConfigDict(extra="ignore")
+    queue: str | None = Field(default=None, max_length=8)
+    item: str | None = Field(default=None, max_length=32)
+    priority: Priority = "normal"
+    source: str | None = Field(default=None, max_length=64)
+    holder: str | None = Field(default=None, max_length=64, description="masked holder, e.g. 张*")
+    holder_ref: str | None = Field(default=None, max_length=128,
+                                   description="an opaque hash of the holder, to refuse a second ticket")
+    request_id: str | None = Field(default=None, max_length=128)
+
+
+class TicketStatusArgs(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    number: str = Field(max_length=16)
+
+
+class EvaluationRequest(Message):
+    window: int
+    number: str
+    ticket_id: str
+    timeout_s: float
+
+
+class EvaluationResult(Message):
+    number: str | None = None
+    ticket_id: str | None = None
+    rating: int = Field(ge=1, le=5)
+    reason: str | None = None
+
+
+def parse_json_object(payload: bytes) -> dict[str, Any]:
+    """Decode an MQTT payload as a JSON object, or raise ValueError saying why not."""
+    try:
+        data = json.loads(payload.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ValueError(f"payload is not UTF-8 JSON: {err}") from err
+    if not isinstance(data, dict):
+        raise ValueError("payload is not a JSON object")
+    return data
+
+
+__all__ = [
+    "SCHEMA_VERSION", "Advice", "AdviceItem", "Board", "CallMessage", "DeviceCommand", "DeviceStatus",
+    "EvaluationRequest", "EvaluationResult", "IssueTicketArgs", "Message", "QueueState", "RpcError",
+    "RpcReply", "TicketPublic", "TicketStatusArgs", "Topics", "ValidationError", "WindowState",
+    "parse_json_object",
+]

@@ -1,0 +1,5 @@
+"""Persistence: SQLModel tables, Alembic migrations and the repository the service uses."""
+from queue_server.store.repo import Store, make_engine, normalise_url
+from queue_server.store.staff import StaffAccount, StaffStore
+
+__all__ = ["StaffAccount", "StaffStore", "Store", "make_engine", "normalise_url"]
