@@ -1,0 +1,199 @@
+"""The social security card through the real stack: pyscard → pcscd → vpcd → our virtual card.
+
+Skipped only when the ``pcscd`` binary is missing; anything else missing is a failure.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from datetime import date
+
+import pytest
+from typer.testing import CliRunner
+
+from hardware.card import (
+    CardError,
+    CardGarbled,
+    CardLocked,
+    CardRemoved,
+    CardTimeout,
+    CardWatcher,
+    NoCard,
+    NoReader,
+    PinBlocked,
+    WrongPin,
+    read_card,
+)
+from hardware.card.holders import Holder
+from hardware.card_cli import card_app, card_checks
+from hardware.config import DeviceSettings
+from tests.hardware._card_fixtures import (  # noqa: F401  (fixtures, used by name)
+    CardFactory,
+    _holder_fixture,
+    _pcscd_fixture,
+    _virtual_card_fixture,
+)
+
+pytestmark = pytest.mark.timeout(30)
+
+
+def test_reads_card_and_holder(virtual_card: CardFactory, pcscd: str, holder: Holder) -> None:
+    card = virtual_card()
+    data = read_card(pcscd, timeout_s=5.0)
+    assert (data.card_number, data.ssn, data.name, data.gender, data.nation, data.birth) == (
+        holder.card_number, holder.id_number, holder.name, holder.gender, holder.nation, holder.birth
+    )
+    assert data.spec_version == "3.00" and not data.restricted and not data.expired
+    assert data.masked_name() == "王*" and data.masked_id() == "1301**********1098"
+    assert data.age(date(2026, 3, 12)) == 85
+    # T=0 on the wire: GET RESPONSE after every 61xx, EF05/EF06 selected by id, elements by tag
+    assert bytes.fromhex("00A404000F") in card.headers
+    assert bytes.fromhex("00A4020002") in card.headers
+    assert bytes.fromhex("00B2070400") in card.headers and bytes.fromhex("00B2090400") in card.headers
+    assert any(h[:4] == bytes.fromhex("00C00000") for h in card.headers)
+
+
+def test_second_generation_card_and_6c(virtual_card: CardFactory, pcscd: str) -> None:
+    card = virtual_card("131002196507041566", generation=2)
+    card.applet.answer_6c = True
+    data = read_card(pcscd)
+    assert (data.name, data.nation, data.spec_version) == ("杨立新", "回", "2.00")
+    assert bytes.fromhex("00B207040B") in card.headers
+
+
+def test_pin_counts_down_to_blocked(virtual_card: CardFactory, pcscd: str, holder: Holder) -> None:
+    card = virtual_card()
+    assert read_card(pcscd, pin=holder.pin).name == holder.name
+    errors: list[CardError] = []
+    for _ in range(3):
+        with pytest.raises((WrongPin, PinBlocked)) as caught:
+            read_card(pcscd, pin="000000")
+        errors.append(caught.value)
+    assert [type(e) for e in errors] == [WrongPin, WrongPin, PinBlocked]
+    assert [getattr(e, "tries_left", 0) for e in errors] == [2, 1, 0]
+    assert "还可以尝试 1 次" in str(errors[1]) and "000000" not in str(errors[1])
+    with pytest.raises(PinBlocked):
+        read_card(pcscd, pin=holder.pin)  # blocked stays blocked
+    assert card.pin_tries_left == 0
+
+
+def test_pulled_mid_read_raises_card_removed(virtual_card: CardFactory, pcscd: str) -> None:
+    card = virtual_card()
+    card.pull_after_apdus = 6
+    start = time.monotonic()
+    with pytest.raises(CardRemoved) as caught:
+        read_card(pcscd, timeout_s=5.0)
+    assert time.monotonic() - start < 2.0
+    assert "重新插卡" in caught.value.message_zh
+
+
+def test_no_card_and_no_reader(pcscd: str) -> None:
+    with pytest.raises(NoCard):
+        read_card(pcscd)
+    with pytest.raises(NoReader):
+        read_card("no such reader")
+
+
+def test_slow_card_still_reads(virtual_card: CardFactory, pcscd: str) -> None:
+    card = virtual_card()
+    card.delay_s = 0.05
+    assert read_card(pcscd, timeout_s=10.0).card_number == "A26566860"
+
+
+def test_too_slow_card_times_out(virtual_card: CardFactory, pcscd: str) -> None:
+    card = virtual_card()
+    card.delay_s = 1.5
+    start = time.monotonic()
+    with pytest.raises(CardTimeout):
+        read_card(pcscd, timeout_s=1.0)
+    assert time.monotonic() - start < 1.5
+    card.remove()  # the abandoned dialogue ends when the card goes
+
+
+@pytest.mark.parametrize("mode", ["tlv", "sw"])
+def test_garbled_answers_raise_card_garbled(virtual_card: CardFactory, pcscd: str, mode: str) -> None:
+    card = virtual_card()
+    card.garble = mode
+    with pytest.raises(CardGarbled) as caught:
+        read_card(pcscd)
+    assert caught.value.code == "card_garbled" and "无法识别" in caught.value.message_zh
+
+
+def test_random_answers_raise_a_card_error(virtual_card: CardFactory, pcscd: str) -> None:
+    card = virtual_card()
+    card.garble = "random"
+    for _ in range(5):
+        with pytest.raises(CardError):
+            read_card(pcscd)
+
+
+def test_third_generation_restricted_returns_card_only(virtual_card: CardFactory, pcscd: str) -> None:
+    card = virtual_card()
+    card.third_gen_restricted = True
+    data = read_card(pcscd)
+    assert data.restricted and data.card_number == "A26566860" and data.expires > data.issued
+    assert (data.ssn, data.name, data.birth, data.masked_name()) == (None, None, None, None)
+
+
+def test_lost_and_expired_cards(virtual_card: CardFactory, pcscd: str) -> None:
+    card = virtual_card("130902197811111728")  # card_status lost in the CSV
+    with pytest.raises(CardLocked):
+        read_card(pcscd)
+    card.remove()
+    virtual_card("130203199909092294")  # card_status expired
+    data = read_card(pcscd)
+    assert data.expired and data.expires < date.today() and data.name == "马晓东"
+
+
+def test_watcher_reports_insert_and_remove(virtual_card: CardFactory, pcscd: str) -> None:
+    seen: list[tuple[str, float]] = []
+    arrived, left = threading.Event(), threading.Event()
+
+    def inserted(name: str) -> None:
+        seen.append(("in", time.monotonic()))
+        arrived.set()
+
+    def removed(name: str) -> None:
+        seen.append(("out", time.monotonic()))
+        left.set()
+
+    with CardWatcher(pcscd, inserted, removed):
+        time.sleep(0.3)
+        start = time.monotonic()
+        card = virtual_card()
+        assert arrived.wait(2.0)
+        insert_s = seen[0][1] - start
+        start = time.monotonic()
+        card.remove()
+        assert left.wait(2.0)
+        remove_s = seen[1][1] - start
+    # pcscd polls vpcd every 0.4 s for arrivals; removals are seen at once
+    assert insert_s < 1.0 and remove_s < 0.5, (insert_s, remove_s)
+    assert [kind for kind, _ in seen] == ["in", "out"]
+
+
+def test_cli_prints_holder_masked(virtual_card: CardFactory, pcscd: str, holder: Holder) -> None:
+    virtual_card()
+    result = CliRunner().invoke(card_app, ["read", "--reader", pcscd, "--pin-stdin"], input=f"{holder.pin}\n")
+    assert result.exit_code == 0, result.output
+    assert "王*" in result.output and "1301**********1098" in result.output and "A2*****60" in result.output
+    for secret in (holder.name, holder.id_number, holder.card_number, holder.pin):
+        assert secret not in result.output
+
+
+def test_cli_exits_1_with_a_clear_message(pcscd: str) -> None:
+    result = CliRunner().invoke(card_app, ["read", "--reader", pcscd])
+    assert result.exit_code == 1
+    assert "请插入社会保障卡" in result.output and "Please insert" in result.output
+
+
+def test_doctor_checks(virtual_card: CardFactory, pcscd: str) -> None:
+    settings = DeviceSettings(card_reader=pcscd)
+    assert card_checks(settings) == [
+        ("card reader", True, pcscd),
+        ("social security card", True, f"no card in {pcscd}; not checked"),
+    ]
+    virtual_card()
+    assert card_checks(settings)[1] == ("social security card", True, "answers; SSSE application present")
+    name, ok, detail = card_checks(DeviceSettings(card_reader="no such reader"))[0]
+    assert (name, ok) == ("card reader", False) and "未找到读卡器" in detail
