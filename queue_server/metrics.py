@@ -59,9 +59,9 @@ class HallMetrics:
         if change.call is not None:
             self.calls.labels(change.call.queue).inc()
             if change.call.attempt == 1:
-                t = next((t for t in change.tickets if t.id == change.call.ticket_id), None)
-                if t is not None and t.called_at is not None:
-                    self.wait.labels(t.queue).observe(t.waited_s(t.called_at))
+                first = next((t for t in change.tickets if t.id == change.call.ticket_id), None)
+                if first is not None and first.called_at is not None:
+                    self.wait.labels(first.queue).observe(first.waited_s(first.called_at))
         for t in change.tickets:
             if not t.state.active and t.ended_at is not None and change.action != "issue":
                 if t.state is TicketState.DONE and t.called_at is not None:

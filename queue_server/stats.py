@@ -35,7 +35,7 @@ def daily(tickets: Iterable[Ticket], day: date, targets: dict[str, float], names
     for t in tickets:
         if t.day == day:
             by_queue.setdefault(t.queue, []).append(t)
-    queues = []
+    queues: list[dict[str, Any]] = []
     for code, ts in by_queue.items():
         issued = [t for t in ts if t.hop == 0]
         waits = [t.waited_s(t.called_at) for t in ts if t.called_at is not None]

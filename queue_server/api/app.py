@@ -37,12 +37,12 @@ def create_app(runtime: HallRuntime, manage_runtime: bool = True) -> FastAPI:
         app.include_router(module.router)
 
     @app.get("/metrics", response_class=PlainTextResponse, tags=["monitoring"])
-    def metrics(request: Request) -> PlainTextResponse:
+    async def metrics(request: Request) -> PlainTextResponse:
         return PlainTextResponse(request.app.state.metrics.render(),
                                  media_type="text/plain; version=0.0.4; charset=utf-8")
 
     @app.get("/healthz", tags=["monitoring"])
-    def healthz() -> dict[str, bool]:
+    async def healthz() -> dict[str, bool]:
         link = runtime.link
         return {"ok": runtime.service is not None, "mqtt": bool(link and link.connected.is_set())}
 

@@ -1,7 +1,12 @@
-"""Request dependencies: the running hall, and who is asking."""
+"""Request dependencies: the running hall, and who is asking.
+
+They and the command endpoints are ``async``: the command path is short and serialised by the
+service's lock anyway, and a threadpool hop costs more than the command itself. Endpoints that
+wait on something slow (login's password hash, report queries) stay synchronous.
+"""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -15,13 +20,13 @@ from queue_server.service import HallService
 _bearer = HTTPBearer(auto_error=False)
 
 
-def get_runtime(request: Request) -> HallRuntime:
+async def get_runtime(request: Request) -> HallRuntime:
     runtime: HallRuntime = request.app.state.runtime
     return runtime
 
 
-def get_service(request: Request) -> HallService:
-    service = get_runtime(request).service
+async def get_service(request: Request) -> HallService:
+    service = (await get_runtime(request)).service
     if service is None:
         raise ApiError(503, "starting", "服务正在启动 (the server is starting)")
     return service
@@ -31,7 +36,7 @@ RuntimeDep = Annotated[HallRuntime, Depends(get_runtime)]
 ServiceDep = Annotated[HallService, Depends(get_service)]
 
 
-def current_staff(runtime: RuntimeDep,
+async def current_staff(runtime: RuntimeDep,
                   cred: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
     if cred is None or not cred.credentials:
         raise ApiError(401, "unauthorized", "请先登录 (log in first: Authorization: Bearer <token>)")
@@ -44,8 +49,8 @@ def current_staff(runtime: RuntimeDep,
 CurrentStaff = Annotated[Principal, Depends(current_staff)]
 
 
-def require(*roles: str) -> Callable[[Principal], Principal]:
-    def check(p: CurrentStaff) -> Principal:
+def require(*roles: str) -> Callable[[Principal], Awaitable[Principal]]:
+    async def check(p: CurrentStaff) -> Principal:
         if p.role not in roles:
             raise ApiError(403, "forbidden", f"{p.role} 无权执行此操作 (role {p.role} may not do this; "
                            f"needs {' or '.join(roles)})")

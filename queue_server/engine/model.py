@@ -102,7 +102,7 @@ class Policy:
     arrival_window_s: float = 1800.0
 
 
-@dataclass
+@dataclass(eq=False)
 class Ticket:
     """One visit in one queue. A transfer ends this ticket and starts a new one (same number)."""
 
@@ -139,7 +139,7 @@ class Ticket:
         return max(0.0, (end - self.queued_at).total_seconds())
 
 
-@dataclass
+@dataclass(eq=False)
 class Window:
     spec: WindowSpec
     status: WindowStatus = WindowStatus.CLOSED

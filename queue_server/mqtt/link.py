@@ -79,6 +79,7 @@ class MqttLink:
             return
         if final is not None and self.connected.is_set():
             c.publish(final[0], final[1], qos=1, retain=True).wait_for_publish(2)
+        self.connected.clear()  # a disconnect we asked for is not a lost broker
         c.disconnect()
         c.loop_stop()
         self._client = None
@@ -118,6 +119,6 @@ class MqttLink:
         if self.on_message is None:
             return
         try:
-            self.on_message(msg.topic, msg.payload)
+            self.on_message(msg.topic, bytes(msg.payload))
         except Exception:
             log.exception("handling a message on %s failed", msg.topic)

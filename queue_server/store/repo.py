@@ -53,13 +53,20 @@ def make_engine(url: str, sqlite_synchronous: str = "NORMAL") -> Engine:
     return sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
 
 
+def _insert(dialect: str, table: sa.Table) -> Any:
+    return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+
+
+def upsert_statement(dialect: str, table: sa.Table, keys: list[str]) -> Any:
+    """``INSERT … ON CONFLICT (keys) DO UPDATE`` of every other column, built once and reused."""
+    ins = _insert(dialect, table)
+    return ins.on_conflict_do_update(index_elements=keys,
+                                     set_={c.name: ins.excluded[c.name] for c in table.columns if c.name not in keys})
+
+
 def _upsert(conn: Connection, table: sa.Table, rows: list[dict[str, Any]], keys: list[str]) -> None:
-    if not rows:
-        return
-    ins = (postgresql.insert(table) if conn.dialect.name == "postgresql" else sqlite.insert(table))
-    stmt = ins.on_conflict_do_update(index_elements=keys,
-                                     set_={c: ins.excluded[c] for c in rows[0] if c not in keys})
-    conn.execute(stmt, rows)
+    if rows:
+        conn.execute(upsert_statement(conn.dialect.name, table, keys), rows)
 
 
 def ticket_row(t: Ticket) -> dict[str, Any]:
@@ -85,6 +92,14 @@ class Store:
     def __init__(self, url: str, sqlite_synchronous: str = "NORMAL") -> None:
         self.url = url
         self.engine = make_engine(url, sqlite_synchronous)
+        d = self.engine.dialect.name
+        # the hot path's statements, built once (SQLAlchemy then reuses their compiled form)
+        self._ticket_upsert = upsert_statement(d, ticket_t, ["id"])
+        self._window_upsert = upsert_statement(d, window_t, ["number"])
+        self._audit_insert = audit_t.insert()
+        ins = _insert(d, counter_t)
+        self._reserve = ins.on_conflict_do_update(
+            index_elements=["day", "queue"], set_={"last": counter_t.c.last + 1}).returning(counter_t.c.last)
 
     @property
     def dialect(self) -> str:
@@ -122,17 +137,16 @@ class Store:
 
     def reserve_number(self, conn: Connection, day: date, queue: str) -> int:
         """The next ticket number of ``queue`` on ``day``, atomically across processes."""
-        ins = (postgresql.insert(counter_t) if conn.dialect.name == "postgresql" else sqlite.insert(counter_t))
-        stmt = ins.values(day=day, queue=queue, last=1).on_conflict_do_update(
-            index_elements=["day", "queue"], set_={"last": counter_t.c.last + 1}).returning(counter_t.c.last)
-        return int(conn.execute(stmt).scalar_one())
+        return int(conn.execute(self._reserve, {"day": day, "queue": queue, "last": 1}).scalar_one())
 
     def persist(self, conn: Connection, change: Change, actor: str, subject: str = "",
                 detail: dict[str, Any] | None = None, at: datetime | None = None) -> None:
         seen: dict[str, Ticket] = {t.id: t for t in change.tickets}
-        _upsert(conn, ticket_t, [ticket_row(t) for t in seen.values()], ["id"])
+        if seen:
+            conn.execute(self._ticket_upsert, [ticket_row(t) for t in seen.values()])
         wins = {w.number: w for w in change.windows}
-        _upsert(conn, window_t, [window_row(w) for w in wins.values()], ["number"])
+        if wins:
+            conn.execute(self._window_upsert, [window_row(w) for w in wins.values()])
         info: dict[str, Any] = {"tickets": [{"number": t.number, "queue": t.queue, "state": str(t.state)}
                                             for t in seen.values()]}
         if detail:
@@ -143,9 +157,9 @@ class Store:
 
     def audit(self, conn: Connection, actor: str, action: str, subject: str, detail: dict[str, Any],
               at: datetime | None = None) -> None:
-        conn.execute(audit_t.insert().values(at=at or datetime.now(UTC), actor=actor[:64], action=action[:32],
-                                             subject=subject[:64],
-                                             detail=json.dumps(detail, ensure_ascii=False, default=str)))
+        conn.execute(self._audit_insert, {"at": at or datetime.now(UTC), "actor": actor[:64], "action": action[:32],
+                                          "subject": subject[:64],
+                                          "detail": json.dumps(detail, ensure_ascii=False, default=str)})
 
     # -- reading ---------------------------------------------------------------------------
 

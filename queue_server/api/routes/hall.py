@@ -16,7 +16,7 @@ Manager = Annotated[Principal, Depends(require("manager", "admin"))]
 
 
 @router.get("/hall")
-def hall_snapshot(svc: ServiceDep) -> dict[str, Any]:
+async def hall_snapshot(svc: ServiceDep) -> dict[str, Any]:
     with svc.lock:
         now = svc.now()
         hall = svc.hall
@@ -40,21 +40,21 @@ def _clean(d: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get("/advice", response_model=Advice)
-def get_advice(svc: ServiceDep) -> Advice:
+async def get_advice(svc: ServiceDep) -> Advice:
     with svc.lock:
         return payloads.advice_message(svc.advice, svc.tz, svc.settings.advisor.auto_apply, svc.dismissed)
 
 
 @router.post("/advice/{rec_id}/accept", response_model=Advice)
-def accept_advice(rec_id: str, svc: ServiceDep, p: Manager) -> Advice:
+async def accept_advice(rec_id: str, svc: ServiceDep, p: Manager) -> Advice:
     svc.accept_advice(rec_id, p.username)
-    return get_advice(svc)
+    return await get_advice(svc)
 
 
 @router.post("/advice/{rec_id}/dismiss", response_model=Advice)
-def dismiss_advice(rec_id: str, svc: ServiceDep, p: Manager) -> Advice:
+async def dismiss_advice(rec_id: str, svc: ServiceDep, p: Manager) -> Advice:
     svc.dismiss_advice(rec_id, p.username)
-    return get_advice(svc)
+    return await get_advice(svc)
 
 
 class IssuingBody(BaseModel):
@@ -62,7 +62,7 @@ class IssuingBody(BaseModel):
 
 
 @router.put("/hall/issuing")
-def set_issuing(body: IssuingBody, svc: ServiceDep, p: Manager) -> dict[str, bool]:
+async def set_issuing(body: IssuingBody, svc: ServiceDep, p: Manager) -> dict[str, bool]:
     svc.set_issuing(body.issuing, p.username)
     return {"issuing": body.issuing}
 
@@ -72,6 +72,6 @@ class NoticeBody(BaseModel):
 
 
 @router.put("/hall/notice")
-def set_notice(body: NoticeBody, svc: ServiceDep, p: Manager) -> dict[str, str | None]:
+async def set_notice(body: NoticeBody, svc: ServiceDep, p: Manager) -> dict[str, str | None]:
     svc.set_notice(body.text, p.username)
     return {"text": body.text}

@@ -26,7 +26,7 @@ def public(svc: HallService, ticket: Any, with_holder: bool) -> TicketPublic:
 
 @router.post("", response_model=TicketPublic, status_code=201,
              responses={200: {"description": "the same request_id answered before", "model": TicketPublic}})
-def issue_ticket(body: IssueTicketArgs, svc: ServiceDep, response: Response) -> TicketPublic:
+async def issue_ticket(body: IssueTicketArgs, svc: ServiceDep, response: Response) -> TicketPublic:
     ticket, new = svc.issue(body, actor=body.source or "web")
     if not new:
         response.status_code = 200
@@ -34,7 +34,7 @@ def issue_ticket(body: IssueTicketArgs, svc: ServiceDep, response: Response) -> 
 
 
 @router.get("/{number}", response_model=TicketPublic)
-def ticket_status(number: Number, svc: ServiceDep) -> TicketPublic:
+async def ticket_status(number: Number, svc: ServiceDep) -> TicketPublic:
     return public(svc, svc.find(number), with_holder=False)
 
 
@@ -43,14 +43,14 @@ class TransferBody(BaseModel):
 
 
 @router.post("/{number}/cancel", response_model=TicketPublic)
-def cancel(number: Number, svc: ServiceDep,
+async def cancel(number: Number, svc: ServiceDep,
            p: Annotated[Principal, Depends(require("clerk", "manager", "admin"))]) -> TicketPublic:
     svc.cancel(number, p.username)
     return public(svc, svc.find(number), with_holder=False)
 
 
 @router.post("/{number}/transfer", response_model=TicketPublic)
-def transfer(number: Number, body: TransferBody, svc: ServiceDep,
+async def transfer(number: Number, body: TransferBody, svc: ServiceDep,
              p: Annotated[Principal, Depends(require("manager", "admin"))]) -> TicketPublic:
     svc.transfer_ticket(number, body.queue, p.username)
     return public(svc, svc.find(number), with_holder=False)

@@ -30,22 +30,22 @@ def _status(n: int, action: str, svc: HallService, p: CurrentStaff) -> WindowSta
 
 
 @router.get("/{n}", response_model=WindowState)
-def get_window(n: WindowNo, svc: ServiceDep) -> WindowState:
+async def get_window(n: WindowNo, svc: ServiceDep) -> WindowState:
     return window_out(svc, n)
 
 
 @router.post("/{n}/open", response_model=WindowState)
-def open_window(n: WindowNo, svc: ServiceDep, p: CurrentStaff) -> WindowState:
+async def open_window(n: WindowNo, svc: ServiceDep, p: CurrentStaff) -> WindowState:
     return _status(n, "open", svc, p)
 
 
 @router.post("/{n}/pause", response_model=WindowState)
-def pause_window(n: WindowNo, svc: ServiceDep, p: CurrentStaff) -> WindowState:
+async def pause_window(n: WindowNo, svc: ServiceDep, p: CurrentStaff) -> WindowState:
     return _status(n, "pause", svc, p)
 
 
 @router.post("/{n}/close", response_model=WindowState)
-def close_window(n: WindowNo, svc: ServiceDep, p: CurrentStaff) -> WindowState:
+async def close_window(n: WindowNo, svc: ServiceDep, p: CurrentStaff) -> WindowState:
     return _status(n, "close", svc, p)
 
 
@@ -57,7 +57,7 @@ def _ticket_of(svc: HallService, change: Change | None) -> TicketPublic:
 
 @router.post("/{n}/call-next", response_model=TicketPublic,
              responses={204: {"description": "nobody waits for this window's queues"}})
-def call_next(n: WindowNo, svc: ServiceDep, p: CurrentStaff) -> TicketPublic | Response:
+async def call_next(n: WindowNo, svc: ServiceDep, p: CurrentStaff) -> TicketPublic | Response:
     at_window(p, n, managers_too=False)
     change = svc.window_op(n, "call_next", p.username)
     if change is None or change.call is None:
@@ -71,22 +71,22 @@ def _act(n: int, action: str, svc: HallService, p: CurrentStaff, **kw: str) -> T
 
 
 @router.post("/{n}/recall", response_model=TicketPublic)
-def recall(n: WindowNo, svc: ServiceDep, p: CurrentStaff) -> TicketPublic:
+async def recall(n: WindowNo, svc: ServiceDep, p: CurrentStaff) -> TicketPublic:
     return _act(n, "recall", svc, p)
 
 
 @router.post("/{n}/no-show", response_model=TicketPublic)
-def no_show(n: WindowNo, svc: ServiceDep, p: CurrentStaff) -> TicketPublic:
+async def no_show(n: WindowNo, svc: ServiceDep, p: CurrentStaff) -> TicketPublic:
     return _act(n, "no_show", svc, p)
 
 
 @router.post("/{n}/start", response_model=TicketPublic)
-def start(n: WindowNo, svc: ServiceDep, p: CurrentStaff) -> TicketPublic:
+async def start(n: WindowNo, svc: ServiceDep, p: CurrentStaff) -> TicketPublic:
     return _act(n, "start", svc, p)
 
 
 @router.post("/{n}/finish", response_model=TicketPublic)
-def finish(n: WindowNo, svc: ServiceDep, p: CurrentStaff) -> TicketPublic:
+async def finish(n: WindowNo, svc: ServiceDep, p: CurrentStaff) -> TicketPublic:
     return _act(n, "finish", svc, p)
 
 
@@ -95,7 +95,7 @@ class TransferBody(BaseModel):
 
 
 @router.post("/{n}/transfer", response_model=TicketPublic)
-def transfer(n: WindowNo, body: TransferBody, svc: ServiceDep, p: CurrentStaff) -> TicketPublic:
+async def transfer(n: WindowNo, body: TransferBody, svc: ServiceDep, p: CurrentStaff) -> TicketPublic:
     return _act(n, "transfer", svc, p, queue=body.queue)
 
 
@@ -104,7 +104,7 @@ class QueuesBody(BaseModel):
 
 
 @router.put("/{n}/queues", response_model=WindowState)
-def assign_queues(n: WindowNo, body: QueuesBody, svc: ServiceDep, p: CurrentStaff) -> WindowState:
+async def assign_queues(n: WindowNo, body: QueuesBody, svc: ServiceDep, p: CurrentStaff) -> WindowState:
     if p.role not in ("manager", "admin"):
         raise ApiError(403, "forbidden", "只有前台主管可以分配弹性窗口 (only a manager assigns queues)")
     svc.window_op(n, "assign", p.username, queues=body.queues)

@@ -1,0 +1,141 @@
+"""The MQTT contract against a real Mosquitto: calls, retained state, RPC, broker restarts."""
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.peers import Broker, Collector, ServerProcess, hall_env
+
+
+@pytest.fixture
+def own_broker(tmp_path: Path) -> Iterator[Broker]:
+    (tmp_path / "b").mkdir()
+    b = Broker(tmp_path / "b")
+    b.start()
+    yield b
+    b.stop()
+
+
+def _hall(srv: ServerProcess) -> str:
+    return srv.env["HALL_ID"]
+
+
+def test_call_next_publishes_the_call_and_retained_state(server: ServerProcess, broker: Broker) -> None:
+    hall = _hall(server)
+    sub = Collector(broker.url, (f"hall/{hall}/#",))
+    try:
+        clerk = server.staff("m1", "clerk", window=1)
+        server.api("POST", "/api/tickets", {"queue": "A"})
+        server.api("POST", "/api/windows/1/open", token=clerk)
+        server.api("POST", "/api/windows/1/call-next", token=clerk)
+        calls = sub.wait_topic(f"hall/{hall}/calls")
+        assert calls[-1] == {**calls[-1], "v": 1, "number": "A001", "queue": "A", "window": 1,
+                             "window_name": "1号窗口", "attempt": 1}
+        assert calls[-1]["at"].endswith("+08:00")
+        assert sub.wait_for(lambda ms: any(t == f"hall/{hall}/board" and json.loads(p)["calls"] for t, p, *_ in ms))
+    finally:
+        sub.close()
+    # a display switched on later sees the retained state at once
+    late = Collector(broker.url, (f"hall/{hall}/board", f"hall/{hall}/windows/1/state", f"hall/{hall}/queues/A/state"))
+    try:
+        board = late.wait_topic(f"hall/{hall}/board")[-1]
+        assert board["calls"][0]["number"] == "A001" and {q["code"] for q in board["queues"]} == {"A", "B", "C"}
+        w1 = late.wait_topic(f"hall/{hall}/windows/1/state")[-1]
+        assert w1["status"] == "open" and w1["current"] == "A001" and w1["kind"] == "accept"
+        qa = late.wait_topic(f"hall/{hall}/queues/A/state")[-1]
+        assert qa["last_called"] == "A001" and qa["waiting"] == 0
+        assert all(m[2] for m in late.messages), "state topics are retained"
+    finally:
+        late.close()
+
+
+def test_rpc_issue_ticket_is_idempotent(server: ServerProcess, broker: Broker) -> None:
+    hall = _hall(server)
+    sub = Collector(broker.url, (f"hall/{hall}/reply/kiosk-1",))
+    try:
+        req = {"v": 1, "request_id": str(uuid.uuid4()), "reply_to": f"hall/{hall}/reply/kiosk-1",
+               "queue": "B", "priority": "elderly", "source": "kiosk-1", "holder": "王*"}
+        for _ in range(3):
+            sub.publish(f"hall/{hall}/rpc/issue_ticket", json.dumps(req))
+        replies = sub.wait_topic(f"hall/{hall}/reply/kiosk-1", count=3)
+        assert len(replies) == 3 and all(r["ok"] and r["request_id"] == req["request_id"] for r in replies)
+        assert {r["result"]["number"] for r in replies} == {"B001"}
+        assert replies[0]["result"]["priority"] == "elderly"
+        _, hall_now = server.api("GET", "/api/hall")
+        assert next(q for q in hall_now["queues"] if q["code"] == "B")["waiting"] == 1
+
+        sub.publish(f"hall/{hall}/rpc/ticket_status", json.dumps(
+            {"v": 1, "request_id": "s1", "reply_to": "reply/kiosk-1", "number": "B001"}))
+        sub.publish(f"hall/{hall}/rpc/issue_ticket", json.dumps(
+            {"v": 1, "request_id": "bad", "reply_to": f"hall/{hall}/reply/kiosk-1", "queue": "Q"}))
+        replies = sub.wait_topic(f"hall/{hall}/reply/kiosk-1", count=5)
+        status = next(r for r in replies if r["request_id"] == "s1")
+        assert status["ok"] and status["result"]["state"] == "waiting"
+        bad = next(r for r in replies if r["request_id"] == "bad")
+        assert bad["ok"] is False and bad["error"]["code"] == "unknown_queue" and bad["error"]["message"]
+    finally:
+        sub.close()
+
+
+def test_garbage_on_the_rpc_topics_is_ignored(server: ServerProcess, broker: Broker) -> None:
+    hall = _hall(server)
+    sub = Collector(broker.url, (f"hall/{hall}/reply/k9",))
+    try:
+        for junk in (b"", b"\xff\x00garbage", b"[]", b'"str"', b'{"reply_to": 5}', b"{" * 10000,
+                     json.dumps({"request_id": "x", "reply_to": "hall/#"}).encode()):
+            sub.publish(f"hall/{hall}/rpc/issue_ticket", junk)
+        sub.publish(f"hall/{hall}/rpc/no_such_method", json.dumps({"request_id": "u", "reply_to": "reply/k9"}))
+        sub.publish(f"hall/{hall}/rpc/issue_ticket", json.dumps(
+            {"request_id": "ok", "reply_to": f"hall/{hall}/reply/k9", "queue": "A"}))
+        replies = sub.wait_topic(f"hall/{hall}/reply/k9", count=2)
+        assert {r["request_id"]: r["ok"] for r in replies} == {"u": False, "ok": True}
+        assert server.api("GET", "/api/tickets/A001")[0] == 200
+    finally:
+        sub.close()
+
+
+def test_state_comes_back_after_a_broker_restart(tmp_path: Path, own_broker: Broker) -> None:
+    srv = ServerProcess(hall_env(tmp_path, own_broker.url), tmp_path)
+    srv.start()
+    try:
+        hall = srv.env["HALL_ID"]
+        clerk = srv.staff("r1", "clerk", window=1)
+        srv.api("POST", "/api/tickets", {"queue": "A"})
+        srv.api("POST", "/api/windows/1/open", token=clerk)
+        srv.api("POST", "/api/windows/1/call-next", token=clerk)
+        time.sleep(0.3)
+        own_broker.restart(down_s=0.5)  # no persistence: the broker forgets every retained message
+        sub = Collector(own_broker.url, (f"hall/{hall}/board", f"hall/{hall}/windows/1/state"))
+        try:
+            assert sub.wait_for(lambda ms: {t for t, *_ in ms} >= {f"hall/{hall}/board",
+                                                                     f"hall/{hall}/windows/1/state"}, timeout=15)
+            assert sub.json(f"hall/{hall}/board")[-1]["calls"][0]["number"] == "A001"
+            # the server keeps working through the new connection
+            srv.api("POST", "/api/tickets", {"queue": "A"})
+            srv.api("POST", "/api/windows/1/call-next", token=clerk)
+            assert sub.wait_for(lambda ms: any(json.loads(p).get("current") == "A002" for t, p, *_ in ms
+                                               if t.endswith("windows/1/state")), timeout=5)
+        finally:
+            sub.close()
+    finally:
+        srv.stop()
+
+
+def test_server_announces_itself_with_a_last_will(tmp_path: Path, broker: Broker) -> None:
+    srv = ServerProcess(hall_env(tmp_path, broker.url), tmp_path)
+    hall = srv.env["HALL_ID"]
+    sub = Collector(broker.url, (f"hall/{hall}/devices/hall-server/status",))
+    try:
+        srv.start()
+        states = sub.wait_topic(f"hall/{hall}/devices/hall-server/status")
+        assert states[-1]["state"] == "online" and states[-1]["kind"] == "server"
+        srv.kill()  # no clean disconnect: the broker sends the will after the keepalive lapses
+        assert sub.wait_for(lambda ms: json.loads(ms[-1][1])["state"] == "offline", timeout=30)
+    finally:
+        sub.close()
+        srv.stop()
