@@ -18,7 +18,7 @@ APT_PACKAGES := python3 python3-venv python3-dev build-essential pkg-config \
 	libxrandr2 libxcursor1 libxi6 libxss1 libmtdev1 \
 	espeak-ng libespeak-ng1 sox chromium
 
-EXTRAS := server,hardware,dev
+EXTRAS := server,hardware,kiosk,display,dev
 
 .PHONY: demo test deps apt lint typecheck unit bench clean
 

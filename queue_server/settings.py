@@ -20,7 +20,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from display.settings import DisplaySettings
 from hardware.config import DeviceSettings
+from kiosk.settings import KioskSettings
 from queue_server.config_errors import ConfigError, Problem, locate
 from queue_server.engine.model import WindowKind
 
@@ -160,6 +162,8 @@ class Settings(_Section):
     advisor: AdvisorConfig = Field(default_factory=AdvisorConfig)
     server: ServerConfig = Field(default_factory=ServerConfig)
     devices: DeviceSettings = Field(default_factory=DeviceSettings)
+    kiosk: KioskSettings = Field(default_factory=KioskSettings)
+    display: DisplaySettings = Field(default_factory=DisplaySettings)
 
     @model_validator(mode="after")
     def _consistent(self) -> Settings:

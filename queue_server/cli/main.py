@@ -149,3 +149,5 @@ def _optional(module: str, attr: str, name: str) -> None:
 _optional("hardware.card_cli", "card_app", "card")
 _optional("hardware.printer_cli", "printer_app", "printer")
 _optional("queue_server.simulate.cli", "register", "simulate")
+_optional("kiosk.cli", "register", "kiosk")
+_optional("display.cli", "register", "display")

@@ -1,0 +1,1 @@
+"""The hall wall display, Mandarin voice calling and the bridge to each window's LED screen."""
