@@ -2,8 +2,10 @@
 
     python benchmarks/tickets_per_second.py [--seconds 10] [--clients 4] [--pg postgresql://postgres@127.0.0.1/x]
 
-Clients run in their own processes on loopback with keep-alive connections (HTTP) or one MQTT
-connection each with up to 20 requests in flight (RPC). Prints one line per combination.
+HTTP load comes from wrk (Debian's `wrk`, C, keep-alive) when installed, else from Python
+clients in their own processes; RPC load from Python clients, one MQTT connection each with up
+to 20 requests in flight. Every request carries a fresh request_id. All on loopback. Prints one
+line per combination.
 """
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ import argparse
 import http.client
 import json
 import multiprocessing as mp
+import shutil
+import subprocess
 import threading
 import time
 import uuid
@@ -65,7 +69,41 @@ def rpc_client(broker_port: int, hall: str, seconds: float, out: mp.Queue) -> No
     out.put(done[0])
 
 
+WRK_SCRIPT = """
+local n = 0
+local queues = {"A", "B", "C"}
+function init(args) math.randomseed(os.time() + math.floor(os.clock() * 1e6)); prefix = tostring(math.random(1e9)) end
+request = function()
+  n = n + 1
+  local body = '{"queue":"' .. queues[n % 3 + 1] .. '","request_id":"' .. prefix .. '-' .. n .. '"}'
+  return wrk.format("POST", "/api/tickets", {["Content-Type"] = "application/json"}, body)
+end
+"""
+
+
+def issued(srv: _common.ServerProcess) -> int:
+    _, hall = srv.api("GET", "/api/hall")
+    return sum(q["waiting"] for q in hall["queues"])
+
+
+def measure_wrk(db: str, seconds: float, connections: int) -> float:
+    """wrk (C) as the load: the client costs little CPU, so the figure is the server's."""
+    broker, srv, work = _common.start(db)
+    try:
+        script = work / "issue.lua"
+        script.write_text(WRK_SCRIPT)
+        before = issued(srv)
+        subprocess.run(["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds:.0f}s", "-s", str(script),
+                        srv.base], check=True, capture_output=True, timeout=seconds + 60)
+        return (issued(srv) - before) / seconds
+    finally:
+        srv.stop()
+        broker.stop()
+
+
 def measure(kind: str, db: str, seconds: float, clients: int) -> float:
+    if kind == "http" and shutil.which("wrk"):
+        return measure_wrk(db, seconds, connections=clients * 2)
     broker, srv, _ = _common.start(db)
     try:
         ctx = mp.get_context("spawn")

@@ -20,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from queue_server.engine.model import Change, Priority, Ticket, TicketState, Window
+from queue_server.store.fastpath import RawStatement
 from queue_server.store.tables import audit_t, counter_t, meta_t, ticket_t, window_t
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -92,14 +93,17 @@ class Store:
     def __init__(self, url: str, sqlite_synchronous: str = "NORMAL") -> None:
         self.url = url
         self.engine = make_engine(url, sqlite_synchronous)
-        d = self.engine.dialect.name
-        # the hot path's statements, built once (SQLAlchemy then reuses their compiled form)
-        self._ticket_upsert = upsert_statement(d, ticket_t, ["id"])
-        self._window_upsert = upsert_statement(d, window_t, ["number"])
-        self._audit_insert = audit_t.insert()
+        dialect = self.engine.dialect
+        d = dialect.name
+        # the hot path's statements, compiled once for this database
+        self._ticket_upsert = RawStatement(upsert_statement(d, ticket_t, ["id"]), dialect, _TICKET_COLS)
+        self._window_upsert = RawStatement(upsert_statement(d, window_t, ["number"]), dialect,
+                                           [c.name for c in window_t.columns])
+        self._audit_insert = RawStatement(audit_t.insert(), dialect, ["at", "actor", "action", "subject", "detail"])
         ins = _insert(d, counter_t)
-        self._reserve = ins.on_conflict_do_update(
-            index_elements=["day", "queue"], set_={"last": counter_t.c.last + 1}).returning(counter_t.c.last)
+        self._reserve = RawStatement(ins.on_conflict_do_update(
+            index_elements=["day", "queue"], set_={"last": counter_t.c.last + 1}).returning(counter_t.c.last),
+            dialect, ["day", "queue", "last"])
 
     @property
     def dialect(self) -> str:
@@ -137,16 +141,16 @@ class Store:
 
     def reserve_number(self, conn: Connection, day: date, queue: str) -> int:
         """The next ticket number of ``queue`` on ``day``, atomically across processes."""
-        return int(conn.execute(self._reserve, {"day": day, "queue": queue, "last": 1}).scalar_one())
+        return int(self._reserve.scalar(conn, {"day": day, "queue": queue, "last": 1}))
 
     def persist(self, conn: Connection, change: Change, actor: str, subject: str = "",
                 detail: dict[str, Any] | None = None, at: datetime | None = None) -> None:
         seen: dict[str, Ticket] = {t.id: t for t in change.tickets}
         if seen:
-            conn.execute(self._ticket_upsert, [ticket_row(t) for t in seen.values()])
+            self._ticket_upsert.executemany(conn, [ticket_row(t) for t in seen.values()])
         wins = {w.number: w for w in change.windows}
         if wins:
-            conn.execute(self._window_upsert, [window_row(w) for w in wins.values()])
+            self._window_upsert.executemany(conn, [window_row(w) for w in wins.values()])
         info: dict[str, Any] = {"tickets": [{"number": t.number, "queue": t.queue, "state": str(t.state)}
                                             for t in seen.values()]}
         if detail:
@@ -157,9 +161,9 @@ class Store:
 
     def audit(self, conn: Connection, actor: str, action: str, subject: str, detail: dict[str, Any],
               at: datetime | None = None) -> None:
-        conn.execute(self._audit_insert, {"at": at or datetime.now(UTC), "actor": actor[:64], "action": action[:32],
-                                          "subject": subject[:64],
-                                          "detail": json.dumps(detail, ensure_ascii=False, default=str)})
+        self._audit_insert.executemany(conn, [{
+            "at": at or datetime.now(UTC), "actor": actor[:64], "action": action[:32], "subject": subject[:64],
+            "detail": json.dumps(detail, ensure_ascii=False, default=str)}])
 
     # -- reading ---------------------------------------------------------------------------
 
