@@ -139,3 +139,32 @@ def test_server_announces_itself_with_a_last_will(tmp_path: Path, broker: Broker
     finally:
         sub.close()
         srv.stop()
+
+
+def test_advice_is_published_and_accepting_it_opens_the_elastic_window(tmp_path: Path, broker: Broker) -> None:
+    env = hall_env(tmp_path, broker.url, HALL_ADVISOR__INTERVAL_S="1")
+    srv = ServerProcess(env, tmp_path)
+    hall = env["HALL_ID"]
+    srv.start()
+    sub = Collector(broker.url, (f"hall/{hall}/advice", f"hall/{hall}/windows/+/state"))
+    try:
+        clerk = srv.staff("a1", "clerk", window=1)
+        manager = srv.staff("boss", "manager")
+        srv.api("POST", "/api/windows/1/open", token=clerk)
+        for _ in range(30):
+            srv.api("POST", "/api/tickets", {"queue": "A"})
+        assert sub.wait_for(lambda ms: any(t.endswith("/advice") and json.loads(p)["action"] == "open"
+                                           for t, p, *_ in ms), timeout=15)
+        advice = [a for a in sub.json(f"hall/{hall}/advice") if a["action"] == "open"][-1]
+        assert advice["queue"] == "A" and advice["window"] in (10, 11, 12)
+        assert "A" in advice["reason_en"] and f"window {advice['window']}" in advice["reason_en"]
+        rec = advice["recommendations"][0]
+        st, after = srv.api("POST", f"/api/advice/{rec['id']}/accept", token=manager)
+        assert st == 200
+        n = advice["window"]
+        assert sub.wait_for(lambda ms: any(t.endswith(f"windows/{n}/state") and json.loads(p)["status"] == "open"
+                                           and json.loads(p)["queues"] == ["A"] for t, p, *_ in ms), timeout=5)
+        assert srv.api("POST", f"/api/advice/{rec['id']}/accept", token=clerk)[0] == 403
+    finally:
+        sub.close()
+        srv.stop()
