@@ -4,6 +4,7 @@ from __future__ import annotations
 import importlib
 import logging
 import sys
+import threading
 from pathlib import Path
 from typing import Annotated
 
@@ -31,13 +32,38 @@ def server(config: ConfigOpt = None,
     import uvicorn
 
     from queue_server.api.app import create_app
+    from queue_server.cli.sdnotify import notify, supervise
     from queue_server.runtime import HallRuntime
 
     s = settings_or_exit(config)
     setup_logging()
+    bind_host, bind_port = host or s.server.http_host, port or s.server.http_port
     app_ = create_app(HallRuntime(s))
-    uvicorn.run(app_, host=host or s.server.http_host, port=port or s.server.http_port, log_level="warning",
-                access_log=False, lifespan="on")
+    stop = threading.Event()
+    supervise(lambda: _healthy(bind_host, bind_port), lambda: _healthy(bind_host, bind_port), stop)
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: object) -> None:
+            stop.set()
+            notify("STOPPING=1")  # uvicorn re-raises the signal after shutdown: say it now
+            super().handle_exit(sig, frame)  # type: ignore[arg-type]
+
+    Server(uvicorn.Config(app_, host=bind_host, port=bind_port, log_level="warning", access_log=False,
+                          lifespan="on")).run()
+    stop.set()
+
+
+def _healthy(host: str, port: int) -> bool:
+    """The server answers its own health check (the event loop is alive, the service is up)."""
+    import json
+    import urllib.request
+
+    target = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    try:
+        with urllib.request.urlopen(f"http://{target}:{port}/healthz", timeout=5) as r:
+            return bool(json.loads(r.read()).get("ok"))
+    except (OSError, ValueError):
+        return False
 
 
 @app.command()
@@ -149,5 +175,6 @@ def _optional(module: str, attr: str, name: str) -> None:
 _optional("hardware.card_cli", "card_app", "card")
 _optional("hardware.printer_cli", "printer_app", "printer")
 _optional("queue_server.simulate.cli", "register", "simulate")
+_optional("queue_server.cli.install", "register", "install")
 _optional("kiosk.cli", "register", "kiosk")
 _optional("display.cli", "register", "display")
