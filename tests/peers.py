@@ -52,16 +52,18 @@ def wait_port(port: int, timeout: float = 10.0) -> bool:
 class Broker:
     """A Mosquitto of our own on a free port (restartable, same port)."""
 
-    def __init__(self, workdir: Path, extra_conf: str = "") -> None:
+    def __init__(self, workdir: Path, extra_conf: str = "", conf_text: str | None = None,
+                 port: int | None = None) -> None:
+        """``conf_text`` replaces the default open configuration (it must name ``port``)."""
         if shutil.which("mosquitto") is None and not Path("/usr/sbin/mosquitto").exists():
             raise RuntimeError("mosquitto is not installed (make test installs it)")
         self.binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
-        self.port = free_port()
+        self.port = port or free_port()
         self.workdir = workdir
         self.conf = workdir / "mosquitto.conf"
-        self.conf.write_text(
-            f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence false\n"
-            f"max_queued_messages 100000\nuser {getpass.getuser()}\n{extra_conf}")
+        default = (f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence false\n"
+                   f"max_queued_messages 100000\n")
+        self.conf.write_text((conf_text or default) + f"user {getpass.getuser()}\n{extra_conf}")
         self.proc: subprocess.Popen[bytes] | None = None
         self.url = f"mqtt://127.0.0.1:{self.port}"
 
