@@ -292,35 +292,46 @@ class Hall:
         """Move window ``n``'s current ticket to ``queue`` (see the module's transfer rule)."""
         change = self._roll(now, Change("transfer"))
         w, t = self._current(n)
-        new = self._transfer(now, t, queue)
+        new = self._transfer(now, t, self._target(t, queue))
         w.current = None
         change.tickets += [t, new]
         change.windows.append(w)
         return change
 
     def transfer_ticket(self, now: datetime, number: str, queue: str) -> Change:
+        """Move any open ticket (waiting, or at a window) to ``queue``; the manager's transfer."""
         change = self._roll(now, Change("transfer"))
+        t = self._open_ticket(number)
+        code = self._target(t, queue)
+        self._detach(t, change)
+        change.tickets += [t, self._transfer(now, t, code)]
+        return change
+
+    def _open_ticket(self, number: str) -> Ticket:
         t = self.find(number)
         if not t.state.active:
             raise errors.InvalidTransition(f"{t.number} 已结束 (ticket {t.number} is {t.state})",
                                            number=t.number)
+        return t
+
+    def _detach(self, t: Ticket, change: Change) -> None:
+        """Take an open ticket out of its queue line, or off the window that has it."""
         if t.state is TicketState.WAITING:
             self.lines[t.queue].remove(t)
-        else:
-            w = self.window(t.window or 0)
-            w.current = None
-            change.windows.append(w)
-        new = self._transfer(now, t, queue)
-        change.tickets += [t, new]
-        return change
+        elif t.window is not None and self.windows[t.window].current is t:
+            self.windows[t.window].current = None
+            change.windows.append(self.windows[t.window])
 
-    def _transfer(self, now: datetime, t: Ticket, queue: str) -> Ticket:
+    def _target(self, t: Ticket, queue: str) -> str:
         code = queue.upper()
         if code not in self.queues:
             raise errors.UnknownQueue(f"没有 {queue} 队列 (no queue {queue})", queue=queue)
         if code == t.queue:
             raise errors.InvalidTransition(f"{t.number} 已在 {code} 队列 (already in queue {code})",
                                            number=t.number)
+        return code
+
+    def _transfer(self, now: datetime, t: Ticket, code: str) -> Ticket:
         t.state, t.ended_at = TicketState.TRANSFERRED, now
         new = Ticket(id=ticket_id(self.day, t.number, t.hop + 1), day=self.day, number=t.number,
                      queue=code, seq=t.seq, priority=t.priority, issued_at=now, queued_at=t.queued_at,
@@ -332,15 +343,8 @@ class Hall:
 
     def cancel(self, now: datetime, number: str) -> Change:
         change = self._roll(now, Change("cancel"))
-        t = self.find(number)
-        if not t.state.active:
-            raise errors.InvalidTransition(f"{t.number} 已结束 (ticket {t.number} is {t.state})",
-                                           number=t.number)
-        if t.state is TicketState.WAITING:
-            self.lines[t.queue].remove(t)
-        elif t.window is not None and self.windows[t.window].current is t:
-            self.windows[t.window].current = None
-            change.windows.append(self.windows[t.window])
+        t = self._open_ticket(number)
+        self._detach(t, change)
         t.state, t.ended_at = TicketState.CANCELLED, now
         change.tickets.append(t)
         return change

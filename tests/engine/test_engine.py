@@ -184,6 +184,20 @@ def test_transfer_keeps_the_number_and_its_place_by_first_issue_time() -> None:
         h.transfer_ticket(at(9), "A001", "B")
 
 
+def test_a_refused_transfer_leaves_the_ticket_where_it_was() -> None:
+    h = make_hall()
+    issue(h, at(0), "A")
+    with pytest.raises(errors.UnknownQueue):
+        h.transfer_ticket(at(1), "A001", "Z")
+    assert [t.number for t in h.waiting_tickets("A")] == ["A001"]
+    assert h.find("A001").state is TicketState.WAITING
+    h.open_window(at(1), 1)
+    h.call_next(at(2), 1)
+    with pytest.raises(errors.InvalidTransition):
+        h.transfer(at(3), 1, "A")
+    assert h.windows[1].current is h.find("A001")
+
+
 def test_cancel_and_expire_at_day_end() -> None:
     h = make_hall()
     issue(h, at(0))

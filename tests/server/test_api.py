@@ -1,21 +1,9 @@
 """The HTTP API as clerks, managers and outside clients use it, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
-from tests.peers import Broker, ServerProcess, hall_env
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def srv(request: pytest.FixtureRequest, tmp_path: Path, broker: Broker) -> Iterator[ServerProcess]:
-    db = request.getfixturevalue("pg_url") if request.param == "postgres" else None
-    s = ServerProcess(hall_env(tmp_path, broker.url, db), tmp_path)
-    s.start()
-    yield s
-    s.stop()
+from tests.peers import ServerProcess
 
 
 def test_a_day_at_one_window(srv: ServerProcess) -> None:

@@ -6,7 +6,6 @@ import multiprocessing as mp
 import sqlite3
 import time
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -38,14 +37,6 @@ def _run_clients(base: str, processes: int, per_process: int) -> list[str]:
         p.join(10)
     return numbers
 
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def srv(request: pytest.FixtureRequest, tmp_path: Path, broker: Broker) -> Iterator[ServerProcess]:
-    db = request.getfixturevalue("pg_url") if request.param == "postgres" else None
-    s = ServerProcess(hall_env(tmp_path, broker.url, db), tmp_path)
-    s.start()
-    yield s
-    s.stop()
 
 
 @pytest.mark.timeout(180)

@@ -160,7 +160,7 @@ def test_advice_is_published_and_accepting_it_opens_the_elastic_window(tmp_path:
         assert "A" in advice["reason_en"] and f"window {advice['window']}" in advice["reason_en"]
         rec = advice["recommendations"][0]
         st, after = srv.api("POST", f"/api/advice/{rec['id']}/accept", token=manager)
-        assert st == 200
+        assert st == 200 and rec["id"] not in {r["id"] for r in after["recommendations"]}
         n = advice["window"]
         assert sub.wait_for(lambda ms: any(t.endswith(f"windows/{n}/state") and json.loads(p)["status"] == "open"
                                            and json.loads(p)["queues"] == ["A"] for t, p, *_ in ms), timeout=5)
