@@ -38,3 +38,4 @@ def setup_logging() -> None:
     fmt = "%(levelname)s %(name)s: %(message)s" if os.environ.get("INVOCATION_ID") else \
         "%(asctime)s %(levelname)s %(name)s: %(message)s"
     logging.basicConfig(level=level, format=fmt, stream=sys.stderr)
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))

@@ -1,9 +1,10 @@
 """``hallctl demo``: the whole hall on one machine.
 
 Starts the queue server (SQLite under ``var/``), uses the configured broker when it answers
-and otherwise starts a Mosquitto of its own on a free port, then runs simulated citizens
-(tickets through the kiosk RPC over MQTT) and simulated clerks (calling through the HTTP API),
-printing each call as the wall display would announce it.
+and otherwise starts a Mosquitto of its own on a free port, opens the kiosk and the wall
+display (on a virtual screen where there is none) with a printer emulator for the kiosk, then
+runs simulated citizens (tickets through the kiosk RPC over MQTT) and simulated clerks
+(calling through the HTTP API), printing each call as the wall display announces it.
 """
 from __future__ import annotations
 
@@ -25,9 +26,10 @@ from typing import Any
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
+from queue_server.cli.demo_apps import DemoApps, demo_env
 from queue_server.mqtt.link import BrokerAddress
 from queue_server.protocol import Topics
-from queue_server.settings import Settings
+from queue_server.settings import Settings, config_path
 
 log = logging.getLogger("hallctl.demo")
 DEMO_PASSWORD = "demo-pass-123"
@@ -105,7 +107,8 @@ class Clerk(threading.Thread):
             _http("POST", f"{self.base}/api/windows/{self.window}/finish", token=self.token)
 
 
-def run_demo(settings: Settings, duration: float, rate_per_min: float) -> int:
+def run_demo(settings: Settings, duration: float, rate_per_min: float, config: Path | None = None,
+             windows: bool = True) -> int:
     import uvicorn
 
     from queue_server.api.app import create_app
@@ -145,20 +148,21 @@ def run_demo(settings: Settings, duration: float, rate_per_min: float) -> int:
         _, tok = _http("POST", f"{base}/api/auth/login", {"username": name, "password": DEMO_PASSWORD})
         clerks.append(Clerk(base, w.number, tok["access_token"], stop, speed=1.0))
     watcher = _call_printer(mqtt_url, topics)
+    apps = DemoApps(demo_env(s.hall.id, config_path(config), mqtt_url), Path("var/demo"))
+    apps.start(with_windows=windows)
     for c in clerks:
         c.start()
     kiosk = threading.Thread(target=_citizens, args=(mqtt_url, topics, s, rate_per_min, stop), daemon=True)
     kiosk.start()
     try:
-        if duration > 0:
-            stop.wait(duration)
-        else:
-            while not stop.wait(1):
-                pass
+        end = time.monotonic() + duration if duration > 0 else float("inf")
+        while not stop.wait(min(5.0, max(0.0, end - time.monotonic()))) and time.monotonic() < end:
+            apps.check()
     except KeyboardInterrupt:
         print("\nstopping the demo …")
     finally:
         stop.set()
+        apps.stop()
         watcher.loop_stop()
         server.should_exit = True
         time.sleep(0.5)

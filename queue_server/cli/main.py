@@ -69,12 +69,15 @@ def _healthy(host: str, port: int) -> bool:
 @app.command()
 def demo(config: ConfigOpt = None,
          duration: Annotated[float, typer.Option(help="stop after this many seconds (0 = until Ctrl-C)")] = 0,
-         rate: Annotated[float, typer.Option(help="simulated arrivals per minute")] = 30.0) -> None:
-    """The whole hall on one machine: server, broker (started when none answers), simulated windows."""
+         rate: Annotated[float, typer.Option(help="simulated arrivals per minute")] = 30.0,
+         windows: Annotated[bool, typer.Option("--windows/--no-windows",
+                                               help="open the kiosk and wall display windows")] = True) -> None:
+    """The whole hall on one machine: server, broker (started when none answers), kiosk, wall display,
+    simulated citizens and windows."""
     from queue_server.cli.demo import run_demo
 
     setup_logging()
-    sys.exit(run_demo(settings_or_exit(config), duration, rate))
+    sys.exit(run_demo(settings_or_exit(config), duration, rate, config, windows))
 
 
 @config_app.command("check")
