@@ -2,6 +2,7 @@
 
 Sub-packages: ``card`` (social security card over PC/SC), ``idcard`` (resident ID card through a
 serial SAM reader), ``printer`` (ESC/POS ticket printer), ``rs485`` (window LED screens, caller
-keypads and evaluators on Modbus RTU). Each has a pure codec, a transport chosen by
+keypads and evaluators on Modbus RTU), ``speech`` (the one Mandarin speech service, pyttsx3 with
+espeak-ng, used by the wall display and the kiosk). Each device has a pure codec, a transport chosen by
 configuration and a simulator speaking the same protocol over the same kind of link.
 """

@@ -1,0 +1,126 @@
+"""The display without its window: MQTT in, board view-model, voice calling, device status.
+
+MQTT messages arrive on paho's thread: each is decoded there (a malformed or unknown one is
+logged and dropped, never reaching the screen), a call is handed to the announcer at once,
+and the model is queued for the UI thread, which folds it into the :class:`BoardModel` in
+:meth:`DisplayRuntime.drain`. No Kivy import: tests drive this class without a window.
+"""
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime
+
+from display.announcer import Announcer, speech_config
+from display.board import BoardModel, BoardView, Decoded, decode
+from display.device_link import DeviceLink
+from hardware.speech import NullOutput, SpeechService
+from queue_server.protocol import CallMessage, DeviceCommand, Topics
+from queue_server.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class DisplayRuntime:
+    def __init__(self, settings: Settings, *, voice: bool | None = None, speech: SpeechService | None = None,
+                 mqtt_url: str | None = None) -> None:
+        self.settings = settings
+        d = settings.display
+        self.tz = settings.hall.tz()
+        self.topics = Topics(settings.hall.id)
+        self.model = BoardModel(hall_name=settings.hall.name, windows_filter=set(d.windows),
+                                recent_count=d.recent_calls, flash_s=d.flash_s, default_notice=d.default_notice)
+        self.inbox: queue.SimpleQueue[tuple[Decoded, float]] = queue.SimpleQueue()
+        self.voice = d.voice if voice is None else voice
+        self.announcer: Announcer | None = None
+        if self.voice:
+            self.announcer = Announcer(speech or SpeechService(speech_config(d)), d, self.tz)
+        t = self.topics
+        subs = (t.board, t.windows_all, t.queues_all, t.calls, t.device_cmd(d.device_id))
+        self.link = DeviceLink(mqtt_url or settings.server.mqtt_url, t, d.device_id, "display", subs,
+                               self.on_message, self.tz)
+        self.notify: Callable[[], None] = lambda: None
+        self.rejected = 0
+        self.received = 0
+        self.applied_calls: list[tuple[str, float]] = []  # (number, when shown) for benchmarks; capped
+
+    def start(self, notify: Callable[[], None] | None = None) -> None:
+        """Connect and start speaking; ``notify`` is called (from any thread) when :meth:`drain` has work."""
+        self.notify = notify or self.notify
+        unknown = [n for n in self.settings.display.windows if n not in {w.number for w in self.settings.windows}]
+        if unknown:
+            log.warning("display.windows lists windows the hall does not have: %s", unknown)
+        if self.announcer is not None:
+            self.announcer.start([w.number for w in self.settings.windows], [q.code for q in self.settings.queues])
+        self.link.start()
+
+    def stop(self) -> None:
+        self.link.stop()
+        if self.announcer is not None:
+            self.announcer.stop()
+
+    # -- paho's thread -----------------------------------------------------------------------
+    def on_message(self, topic: str, payload: bytes) -> None:
+        self.received += 1
+        try:
+            msg = decode(self.topics, self.settings.display.device_id, topic, payload)
+        except ValueError as err:
+            self.rejected += 1
+            log.warning("ignored a malformed message on %s: %s", topic, str(err).splitlines()[0][:200])
+            return
+        if msg is None:
+            return
+        if isinstance(msg, CallMessage) and self.announcer is not None:
+            self.announcer.announce(msg)
+        if isinstance(msg, DeviceCommand) and msg.cmd == "reload":
+            log.info("reload asked: reconnecting to fetch every retained state again")
+            threading.Thread(target=self.link.restart, name="display-reload", daemon=True).start()
+        self.inbox.put((msg, time.monotonic()))
+        self.notify()
+
+    # -- the UI thread -----------------------------------------------------------------------
+    def drain(self, now: float | None = None) -> bool:
+        """Fold queued messages into the model; True when the screen must change."""
+        now = time.monotonic() if now is None else now
+        changed = False
+        while True:
+            try:
+                msg, _arrived = self.inbox.get_nowait()
+            except queue.Empty:
+                return changed
+            try:
+                applied = self.model.apply(msg, now)
+            except Exception:  # a bug must not blank the screen: keep the last picture
+                log.exception("could not apply %s", type(msg).__name__)
+                continue
+            changed |= applied
+            if applied and isinstance(msg, CallMessage):
+                self.applied_calls.append((msg.number, now))
+                del self.applied_calls[:-1000]
+
+    def tick(self) -> bool:
+        """Once or twice a second: connection state and faults; True when the screen must change."""
+        changed = self.model.set_online(self.link.connected)
+        if changed:
+            log.log(logging.INFO if self.model.online else logging.WARNING,
+                    "broker %s", "connected" if self.model.online else "lost: showing the last state")
+        self.link.set_faults(self.faults())
+        return changed
+
+    def faults(self) -> list[str]:
+        a = self.announcer
+        if a is None or not a.speech.wait_ready(0):
+            return []
+        out = ["speech_unavailable"] if a.speech.unavailable else []
+        if isinstance(a.speech.output, NullOutput) and self.settings.display.audio_output == "auto":
+            out.append("no_audio_output")
+        return out
+
+    def view(self, now: float | None = None) -> BoardView:
+        return self.model.view(time.monotonic() if now is None else now)
+
+    def now(self) -> datetime:
+        return datetime.now(self.tz)
