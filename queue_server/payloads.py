@@ -39,7 +39,7 @@ def window_state(w: Window, tz: tzinfo) -> p.WindowState:
     return p.WindowState(number=w.number, name=w.spec.name, kind=w.spec.kind.value, status=w.status.value,
                          queues=list(w.queues), current=w.current.number if w.current else None,
                          since=iso(w.since, tz), current_state=w.current.state.value if w.current else None,
-                         served_today=w.served_today)
+                         served_today=w.served_today, clerk=w.clerk)
 
 
 def board(hall: Hall, now: datetime, hall_id: str, hall_name: str, notice: str | None) -> p.Board:

@@ -124,6 +124,7 @@ class WindowState(Message):
     since: str | None = None
     current_state: TicketState | None = None
     served_today: int = 0
+    clerk: str | None = None
 
 
 class Board(Message):
@@ -202,11 +203,26 @@ class TicketStatusArgs(BaseModel):
     number: str = Field(max_length=16)
 
 
+WindowAction = Literal["call_next", "recall", "no_show", "start", "finish", "transfer", "open", "pause", "close"]
+
+
+class WindowCommandArgs(BaseModel):
+    """Arguments of ``rpc/window_command``: a window device (the caller keypad's bridge) drives
+    its window. ``queue`` is the target of a ``transfer``."""
+
+    model_config = ConfigDict(extra="ignore")
+    window: int = Field(ge=1, le=999)
+    action: WindowAction
+    queue: str | None = Field(default=None, max_length=4)
+    source: str | None = Field(default=None, max_length=64)
+
+
 class EvaluationRequest(Message):
     window: int
     number: str
     ticket_id: str
     timeout_s: float
+    at: str | None = None
 
 
 class EvaluationResult(Message):
@@ -230,6 +246,6 @@ def parse_json_object(payload: bytes) -> dict[str, Any]:
 __all__ = [
     "SCHEMA_VERSION", "Advice", "AdviceItem", "Board", "CallMessage", "DeviceCommand", "DeviceStatus",
     "EvaluationRequest", "EvaluationResult", "IssueTicketArgs", "Message", "QueueState", "RpcError",
-    "RpcReply", "TicketPublic", "TicketStatusArgs", "Topics", "ValidationError", "WindowState",
-    "parse_json_object",
+    "RpcReply", "TicketPublic", "TicketStatusArgs", "Topics", "ValidationError", "WindowAction",
+    "WindowCommandArgs", "WindowState", "parse_json_object",
 ]

@@ -1,29 +1,42 @@
-"""The running server: database, service, MQTT publisher and RPC, and the periodic tick."""
+"""The running server: database, service, MQTT publisher and RPC, ratings, device health, the tick."""
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
+from datetime import datetime
 
+from queue_server.devices import DeviceInfo, DeviceRegistry
 from queue_server.mqtt import MqttLink, RpcServer, StatePublisher
-from queue_server.protocol import Topics
+from queue_server.protocol import DeviceCommand, Topics
+from queue_server.ratings import RatingDesk
 from queue_server.service import HallService
 from queue_server.settings import Settings
 from queue_server.store import StaffStore, Store
 
 log = logging.getLogger(__name__)
 
+#: device kinds that show the manager's notice, and that issue tickets
+DISPLAY_KINDS = ("display",)
+KIOSK_KINDS = ("kiosk",)
+
 
 class HallRuntime:
-    """Everything ``hallctl server`` runs besides HTTP. ``start()``/``stop()``; no I/O before."""
+    """Everything ``hallctl server`` runs besides HTTP. ``start()``/``stop()``; no I/O before.
 
-    def __init__(self, settings: Settings) -> None:
+    ``clock`` replaces the wall clock (tests replay a scripted day)."""
+
+    def __init__(self, settings: Settings, clock: Callable[[], datetime] | None = None) -> None:
         self.settings = settings
+        self.clock = clock
         self.topics = Topics(settings.hall.id)
         self.store: Store | None = None
         self.service: HallService | None = None
         self.link: MqttLink | None = None
         self.publisher: StatePublisher | None = None
         self.rpc: RpcServer | None = None
+        self.ratings: RatingDesk | None = None
+        self.devices: DeviceRegistry | None = None
         self._stop = threading.Event()
         self._ticker: threading.Thread | None = None
 
@@ -31,14 +44,22 @@ class HallRuntime:
         s = self.settings
         self.store = Store(s.server.database_url, s.server.sqlite_synchronous)
         self.store.upgrade()
-        self.service = HallService(s, self.store)
+        self.service = HallService(s, self.store, clock=self.clock)
         self.staff = StaffStore(self.store.engine)
         self.secret = s.server.secret_key or self.store.secret_key()
+        configured = [(s.kiosk.device_id, "kiosk"), (s.display.device_id, "display")]
+        self.devices = DeviceRegistry(self.service.now, self._publish, self.topics.device_cmd, configured)
+        self.devices.greeting = self._greet
+        self.ratings = RatingDesk(s, self.store, self.service.now, self.topics, self._publish)
+        self.service.listeners.append(self.ratings.on_event)
+        self.ratings.start()
         if mqtt:
             status = self.topics.device_status(s.server.device_id)
             self.link = MqttLink(s.server.mqtt_url, client_id=s.server.device_id,
                                  will=(status, b'{"v": 1, "state": "offline", "kind": "server", "faults": []}'),
-                                 subscriptions=(self.topics.rpc_all,), on_message=self._on_message)
+                                 subscriptions=(self.topics.rpc_all, self.topics.evaluation_results_all,
+                                                self.topics.devices_status_all),
+                                 on_message=self._on_message)
             self.publisher = StatePublisher(self.service, self.link, self.topics)
             self.rpc = RpcServer(self.service, self.link, self.topics)
             self.link.on_connected = self.publisher.publish_all
@@ -48,10 +69,44 @@ class HallRuntime:
         self._ticker = threading.Thread(target=self._tick_loop, name="hall-tick", daemon=True)
         self._ticker.start()
 
+    def _publish(self, topic: str, payload: bytes) -> None:
+        if self.link is not None:
+            self.link.publish(topic, payload)
+
     def _on_message(self, topic: str, payload: bytes) -> None:
         tail = self.topics.tail(topic)
         if len(tail) == 2 and tail[0] == "rpc" and self.rpc is not None:
             self.rpc.submit(topic, payload)
+        elif len(tail) == 3 and tail[0] == "evaluations" and tail[2] == "result" and self.ratings is not None:
+            if tail[1].isdigit():
+                self.ratings.on_result(int(tail[1]), payload)
+        elif len(tail) == 3 and tail[0] == "devices" and tail[2] == "status" and self.devices is not None:
+            self.devices.on_status(tail[1], payload)
+
+    # -- hall-wide commands that also reach the devices ----------------------------------------
+
+    def set_notice(self, text: str | None, actor: str) -> list[str]:
+        """The notice on the board, and as a ``notice`` command to every known display."""
+        assert self.service is not None and self.devices is not None
+        self.service.set_notice(text, actor)
+        return self.devices.broadcast(DISPLAY_KINDS, DeviceCommand(cmd="notice", text=text or ""))
+
+    def set_issuing(self, issuing: bool, actor: str) -> list[str]:
+        """Stop or resume ticket issuing; every known kiosk is told at once."""
+        assert self.service is not None and self.devices is not None
+        self.service.set_issuing(issuing, actor)
+        return self.devices.broadcast(KIOSK_KINDS, DeviceCommand(cmd="resume_issuing" if issuing else "stop_issuing"))
+
+    def _greet(self, device: DeviceInfo) -> list[DeviceCommand]:
+        """What a display or kiosk that just came online has missed."""
+        svc = self.service
+        if svc is None:
+            return []
+        if device.kind in DISPLAY_KINDS and svc.notice:
+            return [DeviceCommand(cmd="notice", text=svc.notice)]
+        if device.kind in KIOSK_KINDS and not svc.hall.issuing:
+            return [DeviceCommand(cmd="stop_issuing")]
+        return []
 
     def _tick_loop(self) -> None:
         interval = min(self.settings.advisor.interval_s, 5.0)
@@ -64,6 +119,8 @@ class HallRuntime:
 
     def stop(self) -> None:
         self._stop.set()
+        if self.ratings is not None:
+            self.ratings.stop()
         if self.rpc is not None:
             self.rpc.stop()
         if self.publisher is not None:

@@ -191,7 +191,7 @@ class HallService:
 
     def window_op(self, n: int, action: str, actor: str, **kw: Any) -> Change | None:
         ops: dict[str, Callable[[datetime], Change]] = {
-            "call_next": lambda now: self.hall.call_next(now, n, clerk=actor),
+            "call_next": lambda now: self.hall.call_next(now, n, clerk=kw.get("clerk", actor)),
             "recall": lambda now: self.hall.recall(now, n),
             "no_show": lambda now: self.hall.no_show(now, n),
             "start": lambda now: self.hall.start(now, n),

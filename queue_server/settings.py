@@ -125,6 +125,29 @@ class AdvisorConfig(_Section):
     auto_apply: bool = Field(default=False, description="open/close elastic windows by itself")
 
 
+#: reasons a citizen can pick after a 不满意/非常不满意 rating (codes; the pages show the words)
+RATING_REASONS = ("long_wait", "attitude", "slow", "unclear", "come_again", "other")
+
+
+class RatingsConfig(_Section):
+    """好差评: after each finished visit the window's evaluator is asked for one rating."""
+
+    enabled: bool = Field(default=True, description="ask for a rating after every finished visit")
+    timeout_s: float = Field(default=60.0, gt=0, le=600, description="seconds the citizen has to rate; "
+                             "no answer by then is recorded as no_rating")
+    grace_s: float = Field(default=2.0, ge=0, le=30, description="seconds a late device answer is still taken")
+    reasons: list[str] = Field(default_factory=lambda: list(RATING_REASONS),
+                               description=f"reasons offered after a negative rating, from {', '.join(RATING_REASONS)}")
+
+    @field_validator("reasons")
+    @classmethod
+    def _known_reasons(cls, v: list[str]) -> list[str]:
+        unknown = [r for r in v if r not in RATING_REASONS]
+        if unknown:
+            raise ValueError(f"unknown reason {unknown[0]!r}; use some of {', '.join(RATING_REASONS)}")
+        return v
+
+
 class ServerConfig(_Section):
     database_url: str = "sqlite:///var/hall.db"
     http_host: str = "127.0.0.1"
@@ -161,6 +184,7 @@ class Settings(_Section):
     policy: PolicyConfig = Field(default_factory=PolicyConfig)
     advisor: AdvisorConfig = Field(default_factory=AdvisorConfig)
     server: ServerConfig = Field(default_factory=ServerConfig)
+    ratings: RatingsConfig = Field(default_factory=RatingsConfig)
     devices: DeviceSettings = Field(default_factory=DeviceSettings)
     kiosk: KioskSettings = Field(default_factory=KioskSettings)
     display: DisplaySettings = Field(default_factory=DisplaySettings)

@@ -1,14 +1,16 @@
 """The FastAPI application: the contract's HTTP API under ``/api`` and ``/metrics``."""
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse
 
-from queue_server.api import errors
-from queue_server.api.routes import auth, hall, stats, tickets, windows
+from queue_server import web
+from queue_server.api import errors, live
+from queue_server.api.routes import auth, hall, ratings, stats, tickets, windows
 from queue_server.metrics import HallMetrics
 from queue_server.runtime import HallRuntime
 
@@ -22,9 +24,13 @@ def create_app(runtime: HallRuntime, manage_runtime: bool = True) -> FastAPI:
             runtime.start()
         assert runtime.service is not None
         app.state.metrics = HallMetrics(runtime.service)
+        hub = live.LiveHub(runtime)
+        hub.attach(asyncio.get_running_loop())
+        app.state.live = hub
         try:
             yield
         finally:
+            hub.detach()
             if manage_runtime:
                 runtime.stop()
 
@@ -33,8 +39,9 @@ def create_app(runtime: HallRuntime, manage_runtime: bool = True) -> FastAPI:
                               '`{"error": {"code", "message"}}`.')
     app.state.runtime = runtime
     errors.install(app)
-    for module in (auth, tickets, windows, hall, stats):
+    for module in (auth, tickets, windows, hall, stats, ratings, live):
         app.include_router(module.router)
+    web.install(app)
 
     @app.get("/metrics", response_class=PlainTextResponse, tags=["monitoring"])
     async def metrics(request: Request) -> PlainTextResponse:

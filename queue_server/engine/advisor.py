@@ -37,7 +37,7 @@ from datetime import datetime, timedelta
 
 from queue_server.engine.hall import Hall
 from queue_server.engine.model import Window, WindowKind, WindowStatus
-from queue_server.engine.prediction import servers_for
+from queue_server.engine.prediction import MIN_RATE_SPAN_S, servers_for
 from queue_server.engine.views import queue_servers
 
 MAX_WINDOWS = 60
@@ -146,7 +146,7 @@ def _recent_rate_per_s(hall: Hall, now: datetime) -> dict[str, float]:
             counts[t.queue] += 1
     span = RECENT_RATE_S
     if hall.first_issue is not None:
-        span = min(span, max(60.0, (now - hall.first_issue).total_seconds()))
+        span = min(span, max(MIN_RATE_SPAN_S, (now - hall.first_issue).total_seconds()))
     return {q: n / span for q, n in counts.items()}
 
 

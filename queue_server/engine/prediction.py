@@ -38,6 +38,11 @@ class ServiceTimes:
         return len(self._durations.get(queue, ()))
 
 
+#: the shortest span an arrival rate is measured over: the first minutes of a day (a handful of
+#: tickets) must not be extrapolated to hundreds an hour
+MIN_RATE_SPAN_S = 600.0
+
+
 class Arrivals:
     """Arrival times per queue over a moving window, for the arrival rate."""
 
@@ -57,7 +62,7 @@ class Arrivals:
             times.popleft()
         span = self.window_s
         if since is not None:
-            span = min(span, max(60.0, (now - since).total_seconds()))
+            span = min(span, max(MIN_RATE_SPAN_S, (now - since).total_seconds()))
         return len(times) / span
 
 

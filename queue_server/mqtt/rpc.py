@@ -20,7 +20,15 @@ from pydantic import ValidationError
 from queue_server import payloads
 from queue_server.engine.errors import EngineError
 from queue_server.mqtt.link import MqttLink
-from queue_server.protocol import IssueTicketArgs, RpcError, RpcReply, TicketStatusArgs, Topics, parse_json_object
+from queue_server.protocol import (
+    IssueTicketArgs,
+    RpcError,
+    RpcReply,
+    TicketStatusArgs,
+    Topics,
+    WindowCommandArgs,
+    parse_json_object,
+)
 from queue_server.service import HallService
 
 log = logging.getLogger(__name__)
@@ -36,6 +44,7 @@ class RpcServer:
         self.methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             "issue_ticket": self.issue_ticket,
             "ticket_status": self.ticket_status,
+            "window_command": self.window_command,
         }
 
     def start(self) -> None:
@@ -103,6 +112,24 @@ class RpcServer:
     def ticket_status(self, args: dict[str, Any]) -> dict[str, Any]:
         parsed = TicketStatusArgs.model_validate(args)
         return self._public(self.service.find(parsed.number))
+
+    def window_command(self, args: dict[str, Any]) -> dict[str, Any]:
+        """A window device drives its window (the caller keypad: call next, recall, no-show, …).
+
+        The window keeps the clerk who logged in there; the device is the audit's actor."""
+        cmd = WindowCommandArgs.model_validate(args)
+        actor = cmd.source or f"window-device-{cmd.window}"
+        kw: dict[str, Any] = {"queue": cmd.queue or ""} if cmd.action == "transfer" else {}
+        if cmd.action == "call_next":
+            kw["clerk"] = None
+        change = self.service.window_op(cmd.window, cmd.action, actor, **kw)
+        svc = self.service
+        with svc.lock:
+            window = payloads.window_state(svc.hall.window(cmd.window), svc.tz).model_dump()
+        window.pop("v", None)
+        ticket = change.tickets[-1] if change is not None and change.tickets and \
+            (cmd.action != "call_next" or change.call is not None) else None
+        return {"window": window, "ticket": self._public(ticket) if ticket is not None else None}
 
     def _public(self, ticket: Any) -> dict[str, Any]:
         svc = self.service

@@ -102,9 +102,39 @@ class Meta(SQLModel, table=True):
     value: str = ""
 
 
+class RatingRow(SQLModel, table=True):
+    """好差评: one row per finished visit that was put to the evaluator (one rating per visit)."""
+
+    __tablename__ = "rating"
+    __table_args__ = (sa.Index("ix_rating_day_window", "day", "window"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: str = Field(max_length=40, unique=True)
+    day: date
+    number: str = Field(max_length=16)
+    queue: str = Field(max_length=4)
+    window: int
+    clerk: str | None = Field(default=None, max_length=64)
+    item: str | None = Field(default=None, max_length=32)
+    requested_at: datetime = Field(sa_type=AwareDateTime)
+    deadline: datetime = Field(sa_type=AwareDateTime)
+    #: pending, rated or no_rating
+    outcome: str = Field(max_length=16)
+    rating: int | None = None
+    reason: str | None = Field(default=None, max_length=64)
+    source: str | None = Field(default=None, max_length=64)
+    answered_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
+    #: negative ratings only: open (待整改) or done (已整改)
+    follow_up: str | None = Field(default=None, max_length=16)
+    follow_up_note: str | None = Field(default=None, max_length=500)
+    follow_up_by: str | None = Field(default=None, max_length=64)
+    follow_up_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
+
+
 ticket_t = TicketRow.__table__  # type: ignore[attr-defined]
 counter_t = TicketCounter.__table__  # type: ignore[attr-defined]
 window_t = WindowRow.__table__  # type: ignore[attr-defined]
 staff_t = Staff.__table__  # type: ignore[attr-defined]
 audit_t = AuditRow.__table__  # type: ignore[attr-defined]
 meta_t = Meta.__table__  # type: ignore[attr-defined]
+rating_t = RatingRow.__table__  # type: ignore[attr-defined]

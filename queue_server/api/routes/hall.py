@@ -7,16 +7,18 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from queue_server import payloads
-from queue_server.api.deps import ServiceDep, require
+from queue_server.api.deps import RuntimeDep, ServiceDep, require
 from queue_server.auth import Principal
 from queue_server.protocol import Advice
+from queue_server.service import HallService
 
 router = APIRouter(prefix="/api", tags=["hall"])
 Manager = Annotated[Principal, Depends(require("manager", "admin"))]
+Staff = Annotated[Principal, Depends(require("manager", "admin", "auditor"))]
 
 
-@router.get("/hall")
-async def hall_snapshot(svc: ServiceDep) -> dict[str, Any]:
+def build_snapshot(svc: HallService) -> dict[str, Any]:
+    """The hall at a glance (no personal data): what ``GET /api/hall`` and the live pages show."""
     with svc.lock:
         now = svc.now()
         hall = svc.hall
@@ -32,6 +34,11 @@ async def hall_snapshot(svc: ServiceDep) -> dict[str, Any]:
             "issuing": hall.issuing,
             "notice": svc.notice,
         }
+
+
+@router.get("/hall")
+async def hall_snapshot(svc: ServiceDep) -> dict[str, Any]:
+    return build_snapshot(svc)
 
 
 def _clean(d: dict[str, Any]) -> dict[str, Any]:
@@ -62,9 +69,10 @@ class IssuingBody(BaseModel):
 
 
 @router.put("/hall/issuing")
-async def set_issuing(body: IssuingBody, svc: ServiceDep, p: Manager) -> dict[str, bool]:
-    svc.set_issuing(body.issuing, p.username)
-    return {"issuing": body.issuing}
+async def set_issuing(body: IssuingBody, runtime: RuntimeDep, _svc: ServiceDep, p: Manager) -> dict[str, Any]:
+    """Stop or resume issuing; every known kiosk gets ``stop_issuing``/``resume_issuing``."""
+    kiosks = runtime.set_issuing(body.issuing, p.username)
+    return {"issuing": body.issuing, "kiosks": kiosks}
 
 
 class NoticeBody(BaseModel):
@@ -72,6 +80,15 @@ class NoticeBody(BaseModel):
 
 
 @router.put("/hall/notice")
-async def set_notice(body: NoticeBody, svc: ServiceDep, p: Manager) -> dict[str, str | None]:
-    svc.set_notice(body.text, p.username)
-    return {"text": body.text}
+async def set_notice(body: NoticeBody, runtime: RuntimeDep, _svc: ServiceDep, p: Manager) -> dict[str, Any]:
+    """The board's notice; every known display also gets a ``notice`` command."""
+    displays = runtime.set_notice(body.text, p.username)
+    return {"text": body.text, "displays": displays}
+
+
+@router.get("/devices")
+async def devices(runtime: RuntimeDep, svc: ServiceDep, _p: Staff) -> dict[str, Any]:
+    """Every kiosk, display, printer, reader and window device: online state and faults."""
+    if runtime.devices is None:
+        return {"devices": [], "faulty": 0, "log": []}
+    return runtime.devices.snapshot(svc.tz)

@@ -34,6 +34,27 @@ async def get_window(n: WindowNo, svc: ServiceDep) -> WindowState:
     return window_out(svc, n)
 
 
+class WindowNow(BaseModel):
+    """A window with its current ticket as the clerk sees it (masked holder included)."""
+
+    window: WindowState
+    ticket: TicketPublic | None = None
+    waited_s: int | None = Field(default=None, description="the current ticket's wait: place in line to call")
+    at: str
+
+
+@router.get("/{n}/current", response_model=WindowNow)
+async def current(n: WindowNo, svc: ServiceDep, p: CurrentStaff) -> WindowNow:
+    at_window(p, n, managers_too=True)
+    with svc.lock:
+        w = svc.hall.window(n)
+        t = w.current
+        ticket = payloads.ticket_public(svc.hall, t, svc.settings.hall.status_url) if t is not None else None
+        waited = round(t.waited_s(t.called_at)) if t is not None and t.called_at is not None else None
+        return WindowNow(window=payloads.window_state(w, svc.tz), ticket=ticket, waited_s=waited,
+                         at=payloads.iso(svc.now(), svc.tz) or "")
+
+
 @router.post("/{n}/open", response_model=WindowState)
 async def open_window(n: WindowNo, svc: ServiceDep, p: CurrentStaff) -> WindowState:
     return _status(n, "open", svc, p)

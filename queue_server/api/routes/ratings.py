@@ -1,0 +1,125 @@
+"""好差评: the window's rating request (public, for the customer-facing tablet), the tablet's answer,
+and the manager's list of ratings with the follow-up of negative ones."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, Field
+
+from queue_server import payloads
+from queue_server.api.deps import RuntimeDep, ServiceDep, require
+from queue_server.api.errors import ApiError
+from queue_server.api.routes.windows import WindowNo
+from queue_server.auth import Principal
+from queue_server.ratings import RatingDesk
+from queue_server.runtime import HallRuntime
+from queue_server.store import RatingRecord
+
+router = APIRouter(prefix="/api", tags=["ratings"])
+Reader = Annotated[Principal, Depends(require("manager", "auditor", "admin"))]
+Manager = Annotated[Principal, Depends(require("manager", "admin"))]
+
+
+def desk_of(runtime: HallRuntime) -> RatingDesk:
+    if runtime.ratings is None:
+        raise ApiError(503, "starting", "服务正在启动 (the server is starting)")
+    return runtime.ratings
+
+
+class RatingOut(BaseModel):
+    id: int
+    day: str
+    number: str
+    queue: str
+    window: int
+    clerk: str | None
+    requested_at: str
+    outcome: str
+    rating: int | None
+    reason: str | None
+    source: str | None
+    answered_at: str | None
+    follow_up: str | None
+    follow_up_note: str | None
+    follow_up_by: str | None
+    follow_up_at: str | None
+
+
+def rating_out(r: RatingRecord, tz: Any) -> RatingOut:
+    def t(v: datetime | None) -> str | None:
+        return payloads.iso(v, tz)
+
+    return RatingOut(id=r.id, day=r.day.isoformat(), number=r.number, queue=r.queue, window=r.window,
+                     clerk=r.clerk, requested_at=t(r.requested_at) or "", outcome=r.outcome, rating=r.rating,
+                     reason=r.reason, source=r.source, answered_at=t(r.answered_at), follow_up=r.follow_up,
+                     follow_up_note=r.follow_up_note, follow_up_by=r.follow_up_by, follow_up_at=t(r.follow_up_at))
+
+
+def evaluation_view(desk: RatingDesk, n: int, now: datetime, tz: Any) -> dict[str, Any]:
+    """What window n's rating tablet shows: the pending request and the last outcome (no personal data)."""
+    pending = desk.pending_for(n)
+    last = desk.last_for(n)
+    return {
+        "window": n,
+        "pending": None if pending is None else {
+            "number": pending.number, "ticket_id": pending.ticket_id,
+            "requested_at": payloads.iso(pending.requested_at, tz), "timeout_s": desk.cfg.timeout_s,
+            "remaining_s": max(0, round(desk.cfg.timeout_s - (now - pending.requested_at).total_seconds()))},
+        "last": None if last is None else {
+            "number": last.number, "ticket_id": last.ticket_id, "outcome": last.outcome, "rating": last.rating,
+            "at": payloads.iso(last.answered_at, tz)},
+        "reasons": list(desk.cfg.reasons),
+    }
+
+
+@router.get("/evaluations/{n}")
+async def evaluation(n: WindowNo, runtime: RuntimeDep, svc: ServiceDep) -> dict[str, Any]:
+    svc.hall.window(n)  # 404 for a window the hall does not have
+    return evaluation_view(desk_of(runtime), n, svc.now(), svc.tz)
+
+
+class RatingIn(BaseModel):
+    rating: int = Field(ge=1, le=5, description="1 非常不满意 … 5 非常满意")
+    reason: str | None = Field(default=None, max_length=64, description="after 1 or 2: one of the hall's reasons")
+    ticket_id: str | None = Field(default=None, max_length=40)
+    number: str | None = Field(default=None, max_length=16)
+
+
+@router.post("/evaluations/{n}/result", response_model=RatingOut, status_code=201)
+def rate(n: WindowNo, body: RatingIn, runtime: RuntimeDep, svc: ServiceDep) -> RatingOut:
+    """The on-screen rating page answers window n's pending request (one rating per visit)."""
+    svc.hall.window(n)
+    desk = desk_of(runtime)
+    if body.reason is not None and body.reason not in desk.cfg.reasons:
+        raise ApiError(422, "unknown_reason", f"reason: one of {', '.join(desk.cfg.reasons)}")
+    rec = desk.submit(n, body.rating, body.reason, ticket_id=body.ticket_id, number=body.number,
+                      source=f"tablet:{n}")
+    return rating_out(rec, svc.tz)
+
+
+@router.get("/ratings", response_model=list[RatingOut])
+def ratings(runtime: RuntimeDep, svc: ServiceDep, _p: Reader,
+            date: Annotated[date | None, Query(description="the day (default today)")] = None,
+            negative: Annotated[bool, Query(description="only 不满意 and 非常不满意")] = False,
+            open_only: Annotated[bool, Query(alias="open", description="negative ratings of any day still "
+                                             "awaiting follow-up (待整改)")] = False) -> list[RatingOut]:
+    desk = desk_of(runtime)
+    if open_only:
+        rows = desk.ratings.open_follow_ups()
+    else:
+        d = date or svc.now().date()
+        rows = desk.ratings.between(d, d, negative_only=negative)
+    return [rating_out(r, svc.tz) for r in rows]
+
+
+class FollowUpIn(BaseModel):
+    state: str = Field(pattern="^(open|done)$", description="open 待整改, done 已整改")
+    note: str | None = Field(default=None, max_length=500)
+
+
+@router.put("/ratings/{rid}/follow-up", response_model=RatingOut)
+def follow_up(rid: int, body: FollowUpIn, runtime: RuntimeDep, svc: ServiceDep, p: Manager) -> RatingOut:
+    """The manager answers a negative rating (待整改 → 已整改, with a note); audited."""
+    return rating_out(desk_of(runtime).follow_up(rid, body.state, body.note, p.username), svc.tz)
