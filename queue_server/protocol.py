@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 SCHEMA_VERSION = 1
 
@@ -185,9 +185,10 @@ class RpcReply(Message):
 
 
 class IssueTicketArgs(BaseModel):
-    """Arguments of ``rpc/issue_ticket`` (and of ``POST /api/tickets``)."""
+    """Arguments of ``rpc/issue_ticket`` (and of ``POST /api/tickets``): a queue or a service item."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", json_schema_extra={
+        "anyOf": [{"required": ["queue"]}, {"required": ["item"]}]})  # the server's OpenAPI is more exact
     queue: str | None = Field(default=None, max_length=8)
     item: str | None = Field(default=None, max_length=32)
     priority: Priority = "normal"
@@ -196,6 +197,12 @@ class IssueTicketArgs(BaseModel):
     holder_ref: str | None = Field(default=None, max_length=128,
                                    description="an opaque hash of the holder, to refuse a second ticket")
     request_id: str | None = Field(default=None, max_length=128)
+
+    @field_validator("request_id", "holder", "holder_ref", "source", "queue", "item")
+    @classmethod
+    def _blank_is_absent(cls, v: str | None) -> str | None:
+        """An empty string means "not given": an empty request_id is no idempotency key."""
+        return v if v is None or v.strip() else None
 
 
 class TicketStatusArgs(BaseModel):

@@ -4,8 +4,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import PlainTextResponse
 
 from queue_server import web
@@ -13,6 +15,7 @@ from queue_server.api import errors, live
 from queue_server.api.routes import auth, hall, ratings, stats, tickets, windows
 from queue_server.metrics import HallMetrics
 from queue_server.runtime import HallRuntime
+from queue_server.settings import Settings
 
 
 def create_app(runtime: HallRuntime, manage_runtime: bool = True) -> FastAPI:
@@ -34,7 +37,7 @@ def create_app(runtime: HallRuntime, manage_runtime: bool = True) -> FastAPI:
             if manage_runtime:
                 runtime.stop()
 
-    app = FastAPI(title="Hall queue server", version="1", lifespan=lifespan,
+    app = FastAPI(title="Hall queue server", version="1", lifespan=lifespan, responses=errors.ERROR_RESPONSES,
                   description="排队叫号服务 — the hall's queue server. Errors are "
                               '`{"error": {"code", "message"}}`.')
     app.state.runtime = runtime
@@ -53,4 +56,54 @@ def create_app(runtime: HallRuntime, manage_runtime: bool = True) -> FastAPI:
         link = runtime.link
         return {"ok": runtime.service is not None, "mqtt": bool(link and link.connected.is_set())}
 
+    app.openapi = lambda: hall_openapi(app, runtime)  # type: ignore[method-assign]
     return app
+
+
+def hall_openapi(app: FastAPI, runtime: HallRuntime) -> dict[str, Any]:
+    """The OpenAPI document, naming this hall's queues and service items where a request takes one."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+    s = runtime.settings
+    codes = [q.code for q in s.queues]
+    models = schema.get("components", {}).get("schemas", {})
+    ticket = models.get("IssueTicketArgs")
+    if ticket is not None:
+        for field, values in (("queue", codes), ("item", [i.code for i in s.items])):
+            ticket["properties"][field] = {"anyOf": [{"type": "string", "enum": values}, {"type": "null"}],
+                                           "title": field.title()}
+        ticket.update(_ticket_choice(s))
+    for model, field in (("QueuesBody", "queues"), ("TransferBody", "queue")):
+        prop = models.get(model, {}).get("properties", {}).get(field)
+        if prop is not None:
+            target = prop["items"] if prop.get("type") == "array" else prop
+            target.pop("minLength", None)
+            target.pop("maxLength", None)
+            target["enum"] = codes
+    reason = models.get("RatingIn", {}).get("properties", {}).get("reason")
+    if reason is not None:
+        models["RatingIn"]["properties"]["reason"] = {
+            "anyOf": [{"type": "string", "enum": [*s.ratings.reasons, ""]}, {"type": "null"}],
+            "description": reason.get("description", "")}
+    for operation in (op for path in schema.get("paths", {}).values() for op in path.values()):
+        for status, response in operation.get("responses", {}).items():
+            content = response.get("content", {})
+            if status[:1] in "45" and content and "application/json" not in content:
+                response["content"] = {"application/json": next(iter(content.values()))}  # errors are JSON
+    app.openapi_schema = schema
+    return schema
+
+
+def _ticket_choice(s: Settings) -> dict[str, Any]:
+    """A ticket request names a queue, or a service item, or an item together with its own queue."""
+    codes = [q.code for q in s.queues]
+    items = {q: [i.code for i in s.items if i.queue == q] for q in codes}
+    null = {"type": "null"}
+    choices: list[dict[str, Any]] = [
+        {"required": ["queue"], "properties": {"queue": {"enum": codes}, "item": null}},
+        {"required": ["item"], "properties": {"item": {"enum": [i.code for i in s.items]}, "queue": null}},
+    ]
+    choices += [{"required": ["queue", "item"], "properties": {"queue": {"const": q}, "item": {"enum": its}}}
+                for q, its in items.items() if its]
+    return {"anyOf": choices}

@@ -6,11 +6,14 @@ wait on something slow (login's password hash, report queries) stay synchronous.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
+from datetime import date
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BeforeValidator
 
 from queue_server.api.errors import ApiError
 from queue_server.auth import Principal, read_token
@@ -56,6 +59,19 @@ def require(*roles: str) -> Callable[[Principal], Awaitable[Principal]]:
                            f"needs {' or '.join(roles)})")
         return p
     return check
+
+
+def _iso_day(value: object) -> object:
+    """Only ``YYYY-MM-DD`` (pydantic alone would also take a number as a Unix time)."""
+    if value is None or isinstance(value, date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return value
+    raise ValueError("a day is written YYYY-MM-DD")
+
+
+#: a ``?date=`` query parameter: the hall's day, today when absent
+DayQuery = Annotated[date | None, BeforeValidator(_iso_day), Query(description="YYYY-MM-DD, default today")]
 
 
 def at_window(p: Principal, n: int, managers_too: bool) -> None:

@@ -56,5 +56,6 @@ class AlreadyWaiting(EngineError):
 
 
 class IssuingStopped(EngineError):
+    """Issuing is stopped by the manager: a state of the hall, not a fault of the server."""
+
     code = "issuing_stopped"
-    status = 503

@@ -11,10 +11,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.exc import DBAPIError
 
 
 class RawStatement:
     def __init__(self, stmt: Any, dialect: Dialect, keys: Sequence[str]) -> None:
+        self._dbapi_error: type[Exception] = dialect.loaded_dbapi.Error
         compiled = stmt.compile(dialect=dialect, column_keys=list(keys))
         self.sql: str = compiled.string
         self._positional: bool = bool(compiled.positional)
@@ -28,15 +30,28 @@ class RawStatement:
                for k, v in {**self._fixed, **values}.items()}
         return tuple(out[k] for k in self._order) if self._positional else out
 
+    def _wrap(self, err: Exception, params: Any) -> Exception:
+        """The driver's error as SQLAlchemy's (IntegrityError, OperationalError …), as Core would raise it."""
+        return DBAPIError.instance(self.sql, params, err, self._dbapi_error)
+
     def execute(self, conn: Connection, values: dict[str, Any]) -> Any:
         cursor = conn.connection.cursor()
-        cursor.execute(self.sql, self._params(values))
+        params = self._params(values)
+        try:
+            cursor.execute(self.sql, params)
+        except self._dbapi_error as err:
+            raise self._wrap(err, params) from err
         return cursor
 
     def executemany(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
         cursor = conn.connection.cursor()
-        cursor.executemany(self.sql, [self._params(r) for r in rows])
-        cursor.close()
+        params = [self._params(r) for r in rows]
+        try:
+            cursor.executemany(self.sql, params)
+        except self._dbapi_error as err:
+            raise self._wrap(err, params) from err
+        finally:
+            cursor.close()
 
     def scalar(self, conn: Connection, values: dict[str, Any]) -> Any:
         cursor = self.execute(conn, values)

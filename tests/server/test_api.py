@@ -35,6 +35,13 @@ def test_a_day_at_one_window(srv: ServerProcess) -> None:
     assert [c["number"] for c in hall["calls"]][:3] == ["A001", "A002", "A002"]
 
 
+def test_blank_request_ids_are_no_idempotency_key(srv: ServerProcess) -> None:
+    first = srv.api("POST", "/api/tickets", {"queue": "B", "request_id": "", "holder_ref": ""})
+    second = srv.api("POST", "/api/tickets", {"queue": "B", "request_id": "  ", "holder_ref": ""})
+    assert (first[0], second[0]) == (201, 201)
+    assert (first[1]["number"], second[1]["number"]) == ("B001", "B002")
+
+
 def test_transfer_keeps_the_number(srv: ServerProcess) -> None:
     clerk = srv.staff("clerk2", "clerk", window=2)
     srv.api("POST", "/api/tickets", {"queue": "A"})

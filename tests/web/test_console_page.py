@@ -58,7 +58,8 @@ def test_a_manager_accepts_advice_and_runs_the_hall(web: Callable[..., WebHall],
         page.click("#issuing-toggle")
         expect(page.locator("#issuing-state")).to_have_text("已停止取号")
         assert sub.wait_topic(topic + "devices/kiosk-1/cmd")[-1] == {"v": 1, "cmd": "stop_issuing", "text": None}
-        assert hall.api("POST", "/api/tickets", {"queue": "A"})[0] == 503
+        st, err = hall.api("POST", "/api/tickets", {"queue": "A"})
+        assert st == 409 and err["error"]["code"] == "issuing_stopped"
         page.click("#issuing-toggle")
         expect(page.locator("#issuing-state")).to_have_text("正常取号")
         assert sub.wait_topic(topic + "devices/kiosk-1/cmd", count=2)[-1]["cmd"] == "resume_issuing"

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from queue_server import payloads
 from queue_server.api.deps import RuntimeDep, ServiceDep, require
@@ -65,7 +65,7 @@ async def dismiss_advice(rec_id: str, svc: ServiceDep, p: Manager) -> Advice:
 
 
 class IssuingBody(BaseModel):
-    issuing: bool
+    issuing: StrictBool
 
 
 @router.put("/hall/issuing")

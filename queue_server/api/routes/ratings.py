@@ -2,14 +2,14 @@
 and the manager's list of ratings with the follow-up of negative ones."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
 from queue_server import payloads
-from queue_server.api.deps import RuntimeDep, ServiceDep, require
+from queue_server.api.deps import DayQuery, RuntimeDep, ServiceDep, require
 from queue_server.api.errors import ApiError
 from queue_server.api.routes.windows import WindowNo
 from queue_server.auth import Principal
@@ -92,6 +92,8 @@ def rate(n: WindowNo, body: RatingIn, runtime: RuntimeDep, svc: ServiceDep) -> R
     """The on-screen rating page answers window n's pending request (one rating per visit)."""
     svc.hall.window(n)
     desk = desk_of(runtime)
+    if body.reason == "":
+        body.reason = None  # an empty reason is no reason
     if body.reason is not None and body.reason not in desk.cfg.reasons:
         raise ApiError(422, "unknown_reason", f"reason: one of {', '.join(desk.cfg.reasons)}")
     rec = desk.submit(n, body.rating, body.reason, ticket_id=body.ticket_id, number=body.number,
@@ -101,7 +103,7 @@ def rate(n: WindowNo, body: RatingIn, runtime: RuntimeDep, svc: ServiceDep) -> R
 
 @router.get("/ratings", response_model=list[RatingOut])
 def ratings(runtime: RuntimeDep, svc: ServiceDep, _p: Reader,
-            date: Annotated[date | None, Query(description="the day (default today)")] = None,
+            date: DayQuery = None,
             negative: Annotated[bool, Query(description="only 不满意 and 非常不满意")] = False,
             open_only: Annotated[bool, Query(alias="open", description="negative ratings of any day still "
                                              "awaiting follow-up (待整改)")] = False) -> list[RatingOut]:

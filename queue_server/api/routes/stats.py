@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import PlainTextResponse
 
 from queue_server import reports, timeline
-from queue_server.api.deps import RuntimeDep, ServiceDep, require
+from queue_server.api.deps import DayQuery, RuntimeDep, ServiceDep, require
 from queue_server.auth import Principal
 from queue_server.engine import Ticket
 from queue_server.runtime import HallRuntime
@@ -16,7 +16,7 @@ from queue_server.service import HallService
 
 router = APIRouter(prefix="/api/stats", tags=["stats"])
 Reader = Annotated[Principal, Depends(require("manager", "auditor", "admin"))]
-DateQ = Annotated[date | None, Query(description="YYYY-MM-DD, default today")]
+DateQ = DayQuery
 Part = Literal["queues", "windows", "clerks", "half_hours", "close"]
 
 
@@ -41,7 +41,11 @@ def daily(runtime: RuntimeDep, svc: ServiceDep, _p: Reader, date: DateQ = None) 
     return build_report(runtime, svc, date)
 
 
-@router.get("/daily.csv", response_class=PlainTextResponse)
+class CsvResponse(PlainTextResponse):
+    media_type = "text/csv"
+
+
+@router.get("/daily.csv", response_class=CsvResponse)
 def daily_csv(runtime: RuntimeDep, svc: ServiceDep, _p: Reader, date: DateQ = None,
               part: Annotated[Part, Query(description="which table")] = "queues") -> PlainTextResponse:
     report = build_report(runtime, svc, date)

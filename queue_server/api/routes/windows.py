@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from queue_server import payloads
 from queue_server.api.deps import CurrentStaff, ServiceDep, at_window
 from queue_server.api.errors import ApiError
-from queue_server.api.routes.tickets import public
+from queue_server.api.routes.tickets import TransferBody, public
 from queue_server.engine import Change
 from queue_server.protocol import TicketPublic, WindowState
 from queue_server.service import HallService
@@ -109,10 +109,6 @@ async def start(n: WindowNo, svc: ServiceDep, p: CurrentStaff) -> TicketPublic:
 @router.post("/{n}/finish", response_model=TicketPublic)
 async def finish(n: WindowNo, svc: ServiceDep, p: CurrentStaff) -> TicketPublic:
     return _act(n, "finish", svc, p)
-
-
-class TransferBody(BaseModel):
-    queue: str = Field(min_length=1, max_length=4)
 
 
 @router.post("/{n}/transfer", response_model=TicketPublic)
