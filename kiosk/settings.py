@@ -1,7 +1,40 @@
-"""The ``[kiosk]`` section of the hall configuration."""
+"""The ``[kiosk]`` section of the hall configuration.
+
+Every key can be overridden by ``HALL_KIOSK__<KEY>`` (``HALL_KIOSK__IDLE_TIMEOUT_S=90``).
+The staff password is kept only as a PBKDF2 hash (make one with ``hallctl kiosk --hash-password``).
+"""
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+import base64
+import hashlib
+import hmac
+import os
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+PBKDF2_ITERATIONS = 200_000
+
+
+def hash_password(password: str, *, salt: bytes | None = None, iterations: int = PBKDF2_ITERATIONS) -> str:
+    """``pbkdf2_sha256$<iterations>$<salt b64>$<hash b64>`` for ``staff_password_hash``."""
+    salt = salt or os.urandom(16)
+    digest = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt, iterations)
+    return f"pbkdf2_sha256${iterations}${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}"
+
+
+def verify_password(password: str, encoded: str | None) -> bool:
+    """Whether ``password`` matches a hash made by :func:`hash_password` (False when none is set)."""
+    if not encoded:
+        return False
+    try:
+        scheme, iterations, salt, digest = encoded.split("$")
+        if scheme != "pbkdf2_sha256":
+            return False
+        computed = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), base64.b64decode(salt), int(iterations))
+        return hmac.compare_digest(computed, base64.b64decode(digest))
+    except (ValueError, TypeError):
+        return False
 
 
 class KioskSettings(BaseModel):
@@ -9,3 +42,57 @@ class KioskSettings(BaseModel):
 
     device_id: str = Field(default="kiosk-1", pattern=r"^[A-Za-z0-9_-]{1,64}$",
                            description="MQTT client id and devices/{id}/status")
+    language: Literal["zh_CN", "en"] | None = Field(
+        default=None, description="language the kiosk starts in and returns to; None = the hall's language")
+    idle_timeout_s: float = Field(default=60.0, gt=0, description="a session without a touch ends after this")
+    elderly_idle_timeout_s: float = Field(default=120.0, gt=0, description="the same in elderly mode (长者模式)")
+    countdown_s: float = Field(default=20.0, ge=0, description="the last seconds of a session show a countdown")
+    ticket_screen_s: float = Field(default=12.0, gt=0, description="how long a printed ticket stays on screen")
+    qr_screen_s: float = Field(default=45.0, gt=0,
+                               description="how long a ticket stays on screen when it could not be printed")
+    elderly_age: int = Field(default=70, ge=50, le=120, description="holders this old get elderly priority and mode")
+    items_per_page: int = Field(default=8, ge=2, le=20, description="service items per page")
+    elderly_items_per_page: int = Field(default=4, ge=1, le=10, description="service items per page, elderly mode")
+    rpc_timeout_s: float = Field(default=2.5, gt=0, description="a ticket request without reply is sent again "
+                                 "(same request_id) after this")
+    rpc_give_up_s: float = Field(default=20.0, gt=0, description="a ticket request is abandoned after this")
+    printer_poll_s: float = Field(default=10.0, gt=0, description="printer status is asked this often")
+    idcard_poll_s: float = Field(default=0.5, gt=0, description="the ID card reader is asked for a card this often")
+    holder_salt: str = Field(default="", description="per-hall secret for holder_ref (HMAC-SHA256 of the ID "
+                             "number); the same on every kiosk of the hall. Empty = derived from the hall id")
+    staff_password_hash: str | None = Field(
+        default=None, description="maintenance screen password, from `hallctl kiosk --hash-password`; "
+        "None = maintenance screen locked")
+    gateway: Literal["local", "http"] = Field(default="local", description="self-service platform backend")
+    gateway_url: str | None = Field(default=None, description="http backend: base URL of the platform JSON API")
+    gateway_token: str | None = Field(default=None, description="http backend: bearer token")
+    gateway_timeout_s: float = Field(default=5.0, gt=0)
+    gateway_db: str = Field(default="var/kiosk-gateway.db", description="local backend: its SQLite file")
+    pin_unblock_item: str = Field(default="KA-005", description="the service item that unblocks a PIN "
+                                  "(tells a citizen with a blocked card which windows to go to)")
+    voice_guidance: bool = Field(default=True, description="speak each step in elderly mode")
+    speech_output: str = Field(default="auto", description="audio output for voice guidance: auto, aplay, "
+                               "pacat, play, none or file:DIR")
+    speech_cache_dir: str = Field(default="var/speech-cache", description="rendered phrases (WAV) are kept here")
+
+    @field_validator("gateway_url")
+    @classmethod
+    def _http_url(cls, v: str | None) -> str | None:
+        if v is not None and not v.startswith(("http://", "https://")):
+            raise ValueError("use http://host:port/api or https://...")
+        return v.rstrip("/") if v else v
+
+    @field_validator("staff_password_hash")
+    @classmethod
+    def _hash_form(cls, v: str | None) -> str | None:
+        if v and (not v.startswith("pbkdf2_sha256$") or v.count("$") != 3):
+            raise ValueError("not a password hash: make one with `hallctl kiosk --hash-password`")
+        return v or None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> KioskSettings:
+        if self.gateway == "http" and not self.gateway_url:
+            raise ValueError("gateway = \"http\" needs gateway_url (the platform's base URL)")
+        if self.elderly_idle_timeout_s < self.idle_timeout_s:
+            raise ValueError("elderly_idle_timeout_s must not be shorter than idle_timeout_s")
+        return self

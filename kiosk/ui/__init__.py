@@ -1,0 +1,1 @@
+"""The Kivy side of the kiosk: the app, its screens (``kv/``) and a QR widget. Imports Kivy."""

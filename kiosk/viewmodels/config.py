@@ -1,0 +1,71 @@
+"""What the view-models need from the hall configuration, taken out of :class:`Settings` once."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from kiosk.citizen import hall_salt
+from kiosk.i18n import ITEMS_EN
+from kiosk.settings import KioskSettings
+from kiosk.viewmodels.items import Item
+
+KIND_QUEUE = {"accept": "A", "query": "B", "bulk": "C"}
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    device_id: str = "kiosk-1"
+    hall_id: str = "demo-hall"
+    hall_name: str = "人力资源和社会保障服务大厅"
+    hall_name_en: str = "Human Resources and Social Security Service Hall"
+    status_url: str = "http://127.0.0.1:8080/t/{number}"
+    language: str = "zh_CN"
+    salt: str = "hall-appliance/holder-ref/demo-hall"
+    kiosk: KioskSettings = field(default_factory=KioskSettings)
+    items: tuple[Item, ...] = ()
+    queue_names: dict[str, str] = field(default_factory=dict)
+    queue_names_en: dict[str, str] = field(default_factory=dict)
+    window_names: dict[str, tuple[str, ...]] = field(default_factory=dict)  # queue → windows serving it
+    printer_columns: int = 48
+    broker_url: str = ""
+    printer_url: str | None = None
+    card_reader: str | None = None
+    idcard_url: str | None = None
+    server_device_id: str = "hall-server"
+
+    def status_url_for(self, number: str) -> str:
+        return self.status_url.replace("{number}", number)
+
+    def windows_for_item(self, code: str, language: str = "zh_CN") -> str:
+        """``7号窗口、8号窗口`` for the item's queue (or the queue's name when no window is listed)."""
+        item = next((i for i in self.items if i.code == code), None)
+        queue = item.queue if item else "B"
+        names = self.window_names.get(queue, ())
+        if names:
+            return ("、" if language != "en" else ", ").join(names)
+        fallback = self.queue_names_en if language == "en" else self.queue_names
+        return fallback.get(queue, queue) + ("窗口" if language != "en" else " windows")
+
+
+def from_settings(settings: Any) -> ModelConfig:
+    """A :class:`ModelConfig` from :class:`queue_server.settings.Settings`."""
+    k: KioskSettings = settings.kiosk
+    windows: dict[str, list[str]] = {}
+    for w in settings.windows:
+        kind = getattr(w.kind, "value", w.kind)
+        queues = w.queues if kind == "elastic" else [KIND_QUEUE[kind]]
+        for q in queues:
+            if kind != "elastic":
+                windows.setdefault(q, []).append(w.display_name())
+    items = tuple(Item(code=i.code, name=i.name, board=i.board, queue=i.queue, self_service=i.self_service,
+                       name_en=ITEMS_EN.get(i.code, "")) for i in settings.items)
+    return ModelConfig(
+        device_id=k.device_id, hall_id=settings.hall.id, hall_name=settings.hall.name,
+        hall_name_en=settings.hall.name_en, status_url=settings.hall.status_url,
+        language=k.language or settings.hall.language, salt=hall_salt(k.holder_salt, settings.hall.id), kiosk=k,
+        items=items, queue_names={q.code: q.name for q in settings.queues},
+        queue_names_en={q.code: q.name_en or q.name for q in settings.queues},
+        window_names={q: tuple(v) for q, v in windows.items()}, printer_columns=settings.devices.printer_columns,
+        broker_url=settings.server.mqtt_url, printer_url=settings.devices.printer_url,
+        card_reader=settings.devices.card_reader, idcard_url=settings.devices.idcard_url,
+        server_device_id=settings.server.device_id)

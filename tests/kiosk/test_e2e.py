@@ -1,0 +1,83 @@
+"""End to end on real peers: a virtual card behind pcscd, ``hallctl server``, Mosquitto, the printer emulator.
+
+王建国 (born 1941) inserts his card, types his PIN on the keypad of the real kiosk window and takes
+an A ticket: the server holds an elderly-priority ticket A001 and the printer emulator holds
+its GB18030 bytes.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("kivy")
+pytest.importorskip("smartcard")
+
+from hardware.printer.emulator import PrinterEmulator
+from kiosk.runtime import KioskRuntime
+from queue_server.settings import load_settings
+from tests.hardware._card_fixtures import VPCD_READER, WANG, _pcscd_fixture, _virtual_card_fixture  # noqa: F401
+from tests.kiosk.fakes import HALL_TOML, FakeSpeaker
+from tests.kiosk.kivy_harness import WindowDriver
+from tests.peers import Collector, ServerProcess
+
+ITEM = "企业职工基本养老保险关系转移接续"  # SB-004, queue A
+
+
+@pytest.fixture
+def emulator() -> Iterator[PrinterEmulator]:
+    with PrinterEmulator(port=0) as emu:
+        yield emu
+
+
+@pytest.fixture
+def kiosk(server: ServerProcess, emulator: PrinterEmulator, tmp_path: Path, pcscd: str) -> Iterator[KioskRuntime]:
+    env = dict(server.env)
+    env.update({"HALL_DEVICES__PRINTER_URL": emulator.url, "HALL_DEVICES__CARD_READER": VPCD_READER,
+                "HALL_DEVICES__PRINTER_TIMEOUT_S": "1", "HALL_KIOSK__GATEWAY_DB": str(tmp_path / "platform.db"),
+                "HALL_KIOSK__DEVICE_ID": "kiosk-e2e"})
+    runtime = KioskRuntime(load_settings(HALL_TOML, env=env), speaker=FakeSpeaker())
+    runtime.start()
+    yield runtime
+    runtime.stop()
+
+
+@pytest.mark.timeout(90)
+def test_elderly_holder_takes_an_a_ticket_with_card_and_pin(kiosk: KioskRuntime, server: ServerProcess,
+                                                             emulator: PrinterEmulator, virtual_card) -> None:  # type: ignore[no-untyped-def]
+    m = kiosk.model
+    status = Collector(kiosk.settings.server.mqtt_url, (kiosk.link.status_topic,))
+    ui = WindowDriver(m, time.monotonic)
+    try:
+        assert ui.until(lambda: m.hall.issuing, 15), m.hall.pause_reason()
+        assert status.wait_for(lambda ms: any(b'"online"' in p for _, p, _, _ in ms), 5)
+        card = virtual_card(WANG)
+        assert ui.until(lambda: m.screen == "pin", 10), m.screen
+        assert "持卡人：王*　1301**********1098" in ui.texts()
+        for digit in "463260":
+            ui.tap(digit)
+        ui.tap("确认")
+        assert ui.until(lambda: m.session.authenticated, 10), m.screen
+        assert m.session.elderly and m.screen == "home"
+        ui.tap("取号")
+        ui.tap("社会保障")
+        ui.tap(ITEM)
+        assert ui.until(lambda: len(emulator.tickets) == 1 and m.ticket is not None and m.ticket.state == "printed",
+                        10), (m.screen, emulator.tickets)
+        ui.screenshot("e2e-ticket")
+        code, ticket = server.api("GET", "/api/tickets/A001")
+        assert code == 200 and ticket["priority"] == "elderly" and ticket["queue"] == "A"
+        assert ticket["item"] == "SB-004" and ticket["state"] == "waiting"
+        printed = emulator.tickets[0]
+        for text in ("A001", ITEM, "持卡人：王*", "综合受理"):
+            assert text.encode("gb18030") in printed, text
+        assert WANG.encode() not in printed and "王建国".encode("gb18030") not in printed
+        assert m.session.citizen is None  # wiped after printing
+        card.remove()  # taking the card after the ticket: the ticket stays on screen, nobody is known
+        ui.until(lambda: False, 0.5)
+        assert m.screen == "ticket" and m.session.citizen is None
+    finally:
+        ui.close()
+        status.close()
