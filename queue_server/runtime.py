@@ -7,7 +7,9 @@ from collections.abc import Callable
 from datetime import datetime
 
 from queue_server.devices import DeviceInfo, DeviceRegistry
-from queue_server.mqtt import MqttLink, RpcServer, StatePublisher
+from queue_server.mqtt.link import MqttLink
+from queue_server.mqtt.publisher import StatePublisher
+from queue_server.mqtt.rpc import RpcServer
 from queue_server.protocol import DeviceCommand, Topics
 from queue_server.ratings import RatingDesk
 from queue_server.service import HallService

@@ -133,7 +133,9 @@ def run_demo(settings: Settings, duration: float, rate_per_min: float, config: P
             break
         time.sleep(0.1)
     topics = Topics(s.hall.id)
-    print(f"{s.hall.name}\n  API     {base}/docs\n  broker  {mqtt_url}  (topics hall/{s.hall.id}/#)\n"
+    print(f"{s.hall.name}\n  pages   {base}/  (window caller {base}/window/1, console {base}/console, "
+          f"report {base}/report, rating tablet {base}/rate/1)\n  API     {base}/docs\n"
+          f"  broker  {mqtt_url}  (topics hall/{s.hall.id}/#)\n"
           f"  staff   demo clerks clerk1..clerkN, manager 'manager', password {DEMO_PASSWORD}\n", flush=True)
     if staff.get("manager") is None:
         staff.add("manager", DEMO_PASSWORD, "manager")
@@ -148,6 +150,7 @@ def run_demo(settings: Settings, duration: float, rate_per_min: float, config: P
         _, tok = _http("POST", f"{base}/api/auth/login", {"username": name, "password": DEMO_PASSWORD})
         clerks.append(Clerk(base, w.number, tok["access_token"], stop, speed=1.0))
     watcher = _call_printer(mqtt_url, topics)
+    evaluators = _evaluators(mqtt_url, s)
     apps = DemoApps(demo_env(s.hall.id, config_path(config), mqtt_url), Path("var/demo"))
     apps.start(with_windows=windows)
     for c in clerks:
@@ -162,6 +165,8 @@ def run_demo(settings: Settings, duration: float, rate_per_min: float, config: P
         print("\nstopping the demo …")
     finally:
         stop.set()
+        for ev in evaluators:
+            ev.stop()
         apps.stop()
         watcher.loop_stop()
         server.should_exit = True
@@ -170,6 +175,21 @@ def run_demo(settings: Settings, duration: float, rate_per_min: float, config: P
         if broker is not None:
             broker.terminate()
     return 0
+
+
+def _evaluators(url: str, s: Settings) -> list[Any]:
+    """A simulated 好差评 evaluator at every window: mostly satisfied citizens, a few not."""
+    from queue_server.sim_evaluator import SimulatedEvaluator
+
+    rng = random.Random(11)
+
+    def rate(_req: object) -> int:
+        return rng.choices([5, 4, 3, 2, 1], weights=[70, 18, 7, 3, 2])[0]
+
+    out = []
+    for w in s.windows:
+        out.append(SimulatedEvaluator(url, s.hall.id, w.number, rating=rate, reason="long_wait", delay_s=2.0).start())
+    return out
 
 
 def _call_printer(url: str, topics: Topics) -> mqtt.Client:

@@ -1,6 +1,9 @@
-"""The server's MQTT side: the connection, the state publisher and the RPC server."""
-from queue_server.mqtt.link import BrokerAddress, MqttLink
-from queue_server.mqtt.publisher import StatePublisher
-from queue_server.mqtt.rpc import RpcServer
+"""The server's MQTT side: the connection (:mod:`.link`), the state publisher (:mod:`.publisher`)
+and the RPC server (:mod:`.rpc`).
 
-__all__ = ["BrokerAddress", "MqttLink", "RpcServer", "StatePublisher"]
+Only the connection is imported here: the kiosk and display use it without pulling in the
+server's database layer.
+"""
+from queue_server.mqtt.link import BrokerAddress, MqttLink
+
+__all__ = ["BrokerAddress", "MqttLink"]
