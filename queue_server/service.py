@@ -58,6 +58,7 @@ class HallService:
         self.dismissed: set[str] = set()
         self.hall = self._load()
         self.advice = Advice(self.now())
+        self.purge(self.now())
 
     def now(self) -> datetime:
         return self._clock().astimezone(self.tz)
@@ -146,6 +147,13 @@ class HallService:
             self.store.persist(conn, change, "system", "day", at=now)
         self.dismissed.clear()
         self._emit(self._event(change))
+        self.purge(now)
+
+    def purge(self, now: datetime) -> dict[str, object]:
+        """Blank personal data older than the retention period (at start-up and each new day)."""
+        from queue_server.store.retention import purge_personal_data
+
+        return purge_personal_data(self.store.engine, now.date(), self.settings.retention.personal_data_days, now)
 
     # -- tickets ---------------------------------------------------------------------------
 

@@ -175,6 +175,11 @@ class ServerConfig(_Section):
         return v
 
 
+class RetentionConfig(_Section):
+    personal_data_days: int = Field(default=90, ge=1, le=3650, description="days a ticket keeps its masked holder "
+                                    "and a rating its follow-up note; figures are kept")
+
+
 class Settings(_Section):
     hall: HallInfo = Field(default_factory=HallInfo)
     hours: Hours = Field(default_factory=Hours)
@@ -185,6 +190,7 @@ class Settings(_Section):
     advisor: AdvisorConfig = Field(default_factory=AdvisorConfig)
     server: ServerConfig = Field(default_factory=ServerConfig)
     ratings: RatingsConfig = Field(default_factory=RatingsConfig)
+    retention: RetentionConfig = Field(default_factory=RetentionConfig)
     devices: DeviceSettings = Field(default_factory=DeviceSettings)
     kiosk: KioskSettings = Field(default_factory=KioskSettings)
     display: DisplaySettings = Field(default_factory=DisplaySettings)

@@ -27,6 +27,27 @@ def register(app: typer.Typer) -> None:
             fail(str(err))
         typer.echo(f"backup written: {path} ({path.stat().st_size} bytes)")
 
+    @app.command("purge")
+    def purge_cmd(config: ConfigOpt = None,
+                  days: Annotated[int | None, typer.Option(help="keep this many days (default: retention."
+                                                           "personal_data_days)")] = None) -> None:
+        """Blank masked holders and ratings' notes older than the retention period (figures are kept).
+
+        The server does this by itself at start-up and at each new business day."""
+        from datetime import UTC, datetime
+
+        from queue_server.store import Store
+        from queue_server.store.retention import purge_personal_data
+
+        s = settings_or_exit(config)
+        store = Store(s.server.database_url)
+        store.upgrade()
+        now = datetime.now(UTC).astimezone(s.hall.tz())
+        done = purge_personal_data(store.engine, now.date(), days or s.retention.personal_data_days, now, "hallctl")
+        store.close()
+        typer.echo(f"personal data of days before {done['before']} blanked: {done['tickets']} tickets, "
+                   f"{done['ratings']} rating notes")
+
     @app.command("restore")
     def restore_cmd(source: Annotated[Path, typer.Argument(help="a file written by hallctl backup")],
                     config: ConfigOpt = None,
