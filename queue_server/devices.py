@@ -103,6 +103,10 @@ class DeviceRegistry:
             except Exception:
                 log.exception("device listener failed")
 
+    def all(self) -> list[DeviceInfo]:
+        with self._lock:
+            return list(self._devices.values())
+
     def ids(self, *kinds: str) -> list[str]:
         """Known devices of these kinds (configured or heard of), online or not."""
         with self._lock:

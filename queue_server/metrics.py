@@ -7,7 +7,9 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from queue_server.devices import DeviceRegistry
 from queue_server.engine import TicketState
+from queue_server.mqtt.rpc import RpcServer
 from queue_server.service import Event, HallService
 
 WAIT_BUCKETS = (60, 180, 300, 600, 900, 1200, 1800, 2700, 3600, 5400, 7200)
@@ -33,8 +35,27 @@ class _HallGauges(Collector):
         yield open_w
 
 
+class _DeviceGauges(Collector):
+    def __init__(self, devices: DeviceRegistry) -> None:
+        self.devices = devices
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        states = GaugeMetricFamily("hall_devices", "devices by kind and state", labels=["kind", "state"])
+        faults = GaugeMetricFamily("hall_device_faults", "faults a device reports now", labels=["device", "fault"])
+        counts: dict[tuple[str, str], int] = {}
+        for d in self.devices.all():
+            counts[(d.kind, d.state)] = counts.get((d.kind, d.state), 0) + 1
+            for f in d.faults:
+                faults.add_metric([d.device_id, f], 1)
+        for (kind, state), n in counts.items():
+            states.add_metric([kind, state], n)
+        yield states
+        yield faults
+
+
 class HallMetrics:
-    def __init__(self, service: HallService) -> None:
+    def __init__(self, service: HallService, devices: DeviceRegistry | None = None,
+                 rpc: RpcServer | None = None) -> None:
         self.registry = CollectorRegistry()
         self.issued = Counter("hall_tickets_issued", "tickets issued", ["queue"], registry=self.registry)
         self.calls = Counter("hall_calls", "calls and recalls", ["queue"], registry=self.registry)
@@ -46,6 +67,10 @@ class HallMetrics:
                                       buckets=WAIT_BUCKETS, registry=self.registry)
         self.rpc_latency = Histogram("hall_rpc_seconds", "RPC handling time", ["method"], registry=self.registry)
         self.registry.register(_HallGauges(service))
+        if devices is not None:
+            self.registry.register(_DeviceGauges(devices))
+        if rpc is not None:
+            rpc.observers.append(lambda method, seconds: self.rpc_latency.labels(method).observe(seconds))
         service.listeners.append(self.on_event)
 
     def on_event(self, ev: Event) -> None:

@@ -26,7 +26,7 @@ def create_app(runtime: HallRuntime, manage_runtime: bool = True) -> FastAPI:
         if manage_runtime:
             runtime.start()
         assert runtime.service is not None
-        app.state.metrics = HallMetrics(runtime.service)
+        app.state.metrics = HallMetrics(runtime.service, runtime.devices, runtime.rpc)
         hub = live.LiveHub(runtime)
         hub.attach(asyncio.get_running_loop())
         app.state.live = hub

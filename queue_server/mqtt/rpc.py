@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -41,6 +42,8 @@ class RpcServer:
         self.topics = topics
         self._inbox: queue.Queue[tuple[str, bytes] | None] = queue.Queue(maxsize=100_000)
         self._thread = threading.Thread(target=self._work, name="rpc-worker", daemon=True)
+        #: called with (method, seconds) after each answered request (the metrics listen here)
+        self.observers: list[Callable[[str, float], None]] = []
         self.methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             "issue_ticket": self.issue_ticket,
             "ticket_status": self.ticket_status,
@@ -86,8 +89,11 @@ class RpcServer:
         nested = req.get("args")
         if isinstance(nested, dict):
             args.update(nested)
+        started = time.perf_counter()
         reply = self.answer(method, args, request_id)
         self.link.publish(self.topics.resolve_reply_to(reply_to), reply.to_json())
+        for observe in self.observers:
+            observe(method if method in self.methods else "unknown", time.perf_counter() - started)
 
     def answer(self, method: str, args: dict[str, Any], request_id: str | None) -> RpcReply:
         fn = self.methods.get(method)
