@@ -1,6 +1,7 @@
 """Shared bits of the CLI: the --config option, loading settings, logging."""
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
@@ -32,10 +33,24 @@ def settings_or_exit(config: Path | None) -> Settings:
         raise typer.Exit(2) from None
 
 
+class JsonLines(logging.Formatter):
+    """One JSON object per line: what the journal keeps and log shippers read."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {"level": record.levelname.lower(), "logger": record.name, "msg": record.getMessage()}
+        if record.exc_info:
+            entry["exc"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
 def setup_logging() -> None:
-    """Structured one-line logs on stderr (the journal adds the time when run under systemd)."""
+    """Log lines on stderr: JSON under systemd (``INVOCATION_ID`` set) or with ``HALL_LOG_FORMAT=json``,
+    readable text otherwise. The journal adds the time and the unit."""
     level = os.environ.get("HALL_LOG_LEVEL", "INFO").upper()
-    fmt = "%(levelname)s %(name)s: %(message)s" if os.environ.get("INVOCATION_ID") else \
-        "%(asctime)s %(levelname)s %(name)s: %(message)s"
-    logging.basicConfig(level=level, format=fmt, stream=sys.stderr)
+    handler = logging.StreamHandler(sys.stderr)
+    if os.environ.get("HALL_LOG_FORMAT", "json" if os.environ.get("INVOCATION_ID") else "text") == "json":
+        handler.setFormatter(JsonLines())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler], force=True)
     logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))

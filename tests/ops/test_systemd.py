@@ -1,6 +1,7 @@
 """The systemd units and the server's side of the notify protocol (READY, WATCHDOG)."""
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import subprocess
@@ -42,7 +43,8 @@ def test_server_tells_systemd_it_is_ready_and_pings_the_watchdog(tmp_path: Path,
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     listener.bind(str(sock_path))
     listener.settimeout(20)
-    env = hall_env(tmp_path, broker.url, NOTIFY_SOCKET=str(sock_path), WATCHDOG_USEC="1000000")
+    env = hall_env(tmp_path, broker.url, NOTIFY_SOCKET=str(sock_path), WATCHDOG_USEC="1000000",
+                   INVOCATION_ID="0123456789abcdef")
     srv = ServerProcess(env, tmp_path)
     try:
         srv.start()
@@ -58,6 +60,9 @@ def test_server_tells_systemd_it_is_ready_and_pings_the_watchdog(tmp_path: Path,
         while "STOPPING=1" not in tail:
             tail = listener.recv(4096).decode()
         assert "STOPPING=1" in tail
+        lines = [ln for ln in (tmp_path / "server.log").read_text().splitlines() if ln.strip()]
+        assert lines and all(json.loads(ln)["level"] in ("debug", "info", "warning", "error") for ln in lines), \
+            "under systemd every log line is one JSON object"
     finally:
         srv.stop()
         listener.close()
