@@ -1,11 +1,16 @@
-"""The window-screen bridge: each window's RS-485 LED screen follows the hall on MQTT.
+"""The window-device bridge: the RS-485 devices of the windows (screen, caller keypad, evaluator) on MQTT.
 
-``windows/{n}/state`` and ``calls`` decide what each screen says (:func:`screen_text`):
+``windows/{n}/state`` and ``calls`` decide what each LED screen says (:func:`screen_text`):
 请A001号办理 while a ticket is called or served, 暂停服务 when the window is paused, the
-window's name when it is idle or closed. One thread writes the screens in turn through
-:class:`hardware.rs485.WindowScreen`; a screen that does not answer is retried every
-``screen_retry_s`` and reported as a fault (``screen_3_no_answer``) on the bridge's status
-topic, while the other screens keep being written.
+window's name when it is idle or closed; a keypad's error (无人等候, ...) shows for
+``message_show_s`` in between. Each caller keypad's presses become ``rpc/window_command``
+requests (:mod:`display.keypads`); each evaluator asks the server's rating requests and
+publishes the citizen's rating (:mod:`display.evaluators`).
+
+One thread is the line's only master: it reads the keypads, serves the evaluators and writes
+the screens in turn. A device that does not answer is retried every ``screen_retry_s`` and
+reported as a fault (``screen_3_no_answer``, ``keypad_3_no_answer``,
+``evaluator_3_no_answer``) on the bridge's status topic, while the other devices keep working.
 """
 from __future__ import annotations
 
@@ -16,26 +21,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from display._line import LineDevice
 from display.device_link import DeviceLink
-from hardware.rs485 import (
-    DeviceGarbled,
-    DeviceMismatch,
-    DeviceNoAnswer,
-    DeviceRejected,
-    LineUnavailable,
-    Rs485Bus,
-    Rs485Error,
-    WindowScreen,
-)
+from display.evaluators import EvaluatorDesk
+from display.keypads import KeypadDesk
+from hardware.rs485 import LineUnavailable, Rs485Bus, WindowScreen
 from queue_server.protocol import CallMessage, Topics, ValidationError, WindowState, parse_json_object
 from queue_server.settings import Settings
 
 log = logging.getLogger(__name__)
 
 PAUSED = "暂停服务"
-FAULT_WORDS: dict[type[Rs485Error], str] = {
-    DeviceNoAnswer: "no_answer", DeviceGarbled: "garbled", DeviceRejected: "rejected", DeviceMismatch: "wrong_device",
-}
 
 
 def screen_text(w: WindowState) -> str:
@@ -47,59 +43,77 @@ def screen_text(w: WindowState) -> str:
     return w.name or f"{w.number}号窗口"
 
 
-def screen_units(settings: Settings) -> dict[int, int]:
-    """Window number → Modbus unit: ``[display] screen_units``, else ``[devices] rs485_units`` ``w<N>-screen``."""
-    if settings.display.screen_units:
-        return dict(settings.display.screen_units)
+def window_units(settings: Settings, kind: str) -> dict[int, int]:
+    """Window number → Modbus unit of its ``kind`` (screen, keypad, evaluator) device:
+    ``[display] {kind}_units``, else the ``[devices] rs485_units`` named ``w<N>-{kind}``."""
+    configured: dict[int, int] = getattr(settings.display, f"{kind}_units")
+    if configured:
+        return dict(configured)
     units: dict[int, int] = {}
     for name, unit in settings.devices.rs485_units.items():
-        m = re.fullmatch(r"w(\d+)-screen", name)
+        m = re.fullmatch(rf"w(\d+)-{kind}", name)
         if m:
             units[int(m.group(1))] = unit
     return units
 
 
+def screen_units(settings: Settings) -> dict[int, int]:
+    """Window number → Modbus unit: ``[display] screen_units``, else ``[devices] rs485_units`` ``w<N>-screen``."""
+    return window_units(settings, "screen")
+
+
 @dataclass
-class Screen:
-    window: int
-    unit: int
-    want: str
+class Screen(LineDevice):
+    want: str = ""
     shown: str | None = None
-    fault: str | None = None
-    checked: bool = False  # identity read once
-    next_try: float = 0.0
     written_at: float = 0.0
+    message: str | None = None  # a keypad's error, shown instead of ``want`` until ``message_until``
+    message_until: float = 0.0
+
+    def text(self, now: float) -> str:
+        return self.message if self.message is not None and now < self.message_until else self.want
 
 
 class WindowScreenBridge:
+    """The window devices on one RS-485 line (screens, caller keypads, evaluators) and their MQTT side."""
+
     def __init__(self, settings: Settings, line_url: str, *, mqtt_url: str | None = None,
                  bus_factory: Callable[[str], Rs485Bus] | None = None) -> None:
         self.settings = settings
         d = settings.display
         self.line_url = line_url
         names = {w.number: w.display_name() for w in settings.windows}
-        self.screens = {n: Screen(n, unit, names.get(n, f"{n}号窗口"))
+        self.screens = {n: Screen("screen", n, unit, want=names.get(n, f"{n}号窗口"))
                         for n, unit in sorted(screen_units(settings).items())}
         self.bus_factory = bus_factory or (lambda url: Rs485Bus.from_url(url, settings.devices.rs485_baudrate,
                                                                          settings.devices.rs485_timeout_s))
         self.bus: Rs485Bus | None = None
         self.line_fault = False
         self.line_next_try = 0.0
-        self.topics = Topics(settings.hall.id)
-        t = self.topics
-        self.link = DeviceLink(mqtt_url or settings.server.mqtt_url, t, d.bridge_device_id, "window_screens",
-                               (t.windows_all, t.calls), self.on_message, settings.hall.tz())
-        self._lock = threading.Lock()
+        self.topics = t = Topics(settings.hall.id)
+        self._lock = threading.RLock()  # screens' wanted text and the keypads' commands (paho's and ours)
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.writes = 0
+        self.looped_at = time.monotonic()
+        self.keypads = KeypadDesk(d, window_units(settings, "keypad"), t, settings.hall.tz(), self._publish,
+                                  self.show_message, self._wake.set)
+        self.evaluators = EvaluatorDesk(d, window_units(settings, "evaluator"), t, self._publish)
+        subscriptions: tuple[str, ...] = (t.windows_all, t.calls)
+        if self.keypads.keypads:
+            subscriptions += (t.reply(d.bridge_device_id),)
+        if self.evaluators.evaluators:
+            subscriptions += (t.base + "evaluations/+/request",)
+        self.link = DeviceLink(mqtt_url or settings.server.mqtt_url, t, d.bridge_device_id, "window_screens",
+                               subscriptions, self.on_message, settings.hall.tz())
 
     def start(self) -> None:
-        if not self.screens:
-            log.warning("no window screens configured ([display] screen_units or [devices] rs485_units w<N>-screen)")
+        if not (self.screens or self.keypads.keypads or self.evaluators.evaluators):
+            log.warning("no window devices configured ([display] screen_units, keypad_units, evaluator_units "
+                        "or [devices] rs485_units w<N>-screen, w<N>-keypad, w<N>-evaluator)")
         self.link.start()
-        self._thread = threading.Thread(target=self._run, name="window-screens", daemon=True)
+        self._thread = threading.Thread(target=self._run, name="window-devices", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
@@ -121,8 +135,19 @@ class WindowScreenBridge:
             elif len(tail) == 3 and tail[0] == "windows" and payload:
                 w = WindowState.model_validate(parse_json_object(payload))
                 self.want(w.number, screen_text(w))
+                with self._lock:
+                    self.keypads.on_window(w)
+            elif tail == ["reply", self.keypads.device_id]:
+                with self._lock:
+                    self.keypads.on_reply(payload)
+            elif len(tail) == 3 and tail[0] == "evaluations" and tail[2] == "request" and tail[1].isdigit() \
+                    and self.evaluators.on_request(int(tail[1]), payload):
+                self._wake.set()
         except (ValueError, ValidationError) as err:
             log.warning("ignored a malformed message on %s: %s", topic, str(err).splitlines()[0][:200])
+
+    def _publish(self, topic: str, payload: bytes) -> None:
+        self.link.link.publish(topic, payload)
 
     def want(self, window: int, text: str) -> None:
         with self._lock:
@@ -132,10 +157,23 @@ class WindowScreenBridge:
             s.want = text
         self._wake.set()
 
-    # -- the screens' thread -----------------------------------------------------------------
-    def faults(self) -> list[str]:
+    def show_message(self, window: int, text: str) -> None:
+        """Show ``text`` on window ``window``'s screen for ``message_show_s``, then its normal text again."""
         with self._lock:
-            out = [f"screen_{s.window}_{s.fault}" for s in self.screens.values() if s.fault]
+            s = self.screens.get(window)
+            if s is None:
+                return
+            s.message, s.message_until = text, time.monotonic() + self.settings.display.message_show_s
+        self._wake.set()
+
+    # -- the line's thread -------------------------------------------------------------------
+    def healthy(self) -> bool:
+        """The line's thread goes round (a wedged one stops the systemd watchdog's pings)."""
+        return self._thread is not None and self._thread.is_alive() and time.monotonic() - self.looped_at < 20
+
+    def faults(self) -> list[str]:
+        devices = [*self.screens.values(), *self.keypads.keypads.values(), *self.evaluators.evaluators.values()]
+        out = [f for d in devices if (f := d.fault_name)]
         return ["rs485_line_unavailable", *out] if self.line_fault else out
 
     def _run(self) -> None:
@@ -144,10 +182,51 @@ class WindowScreenBridge:
         brightness = self.settings.display.screen_brightness
         while not self._stop.is_set():
             self._wake.clear()
+            self.looped_at = time.monotonic()
             if self._line_ready():
-                self._pass(brightness)
+                try:
+                    self._line_pass(brightness)
+                except LineUnavailable as err:
+                    self._line_lost(err)
+            self._send_commands()
             self.link.set_faults(self.faults())
-            self._wake.wait(0.5)
+            self._wake.wait(self._sleep_s())
+
+    def _line_pass(self, brightness: int | None) -> None:
+        """Keypads first (a press goes out at once), then the evaluators, then the screens."""
+        assert self.bus is not None
+        commands = self.keypads.poll(self.bus, time.monotonic())
+        if commands:
+            with self._lock:
+                self.keypads.add(commands)
+            self._send_commands()
+        self.evaluators.service(self.bus, time.monotonic())
+        self._pass(brightness)
+
+    def _send_commands(self) -> None:
+        with self._lock:
+            out = self.keypads.due(time.monotonic(), send=self.link.connected)
+        for topic, payload in out:
+            self._publish(topic, payload)
+
+    def _sleep_s(self) -> float:
+        """Until the next keypad read, evaluator step, retry or end of a message (at most 0.5 s)."""
+        now = time.monotonic()
+        due = now + 0.5
+        if self.keypads.busy():
+            due = min(due, now + 0.1)
+        if self.bus is not None:
+            due = min(due, self.keypads.next_poll(), self.evaluators.next_due())
+        with self._lock:
+            due = min([due, *(s.message_until for s in self.screens.values() if s.message and s.message_until > now)])
+        return max(0.01, due - now)
+
+    def _line_lost(self, err: LineUnavailable) -> None:
+        log.error("lost the RS-485 line: %s", err)
+        if self.bus is not None:
+            self.bus.close()
+        self.bus, self.line_fault = None, True
+        self.line_next_try = time.monotonic() + self.settings.display.screen_retry_s
 
     def _line_ready(self) -> bool:
         if self.bus is not None:
@@ -164,17 +243,18 @@ class WindowScreenBridge:
             self.line_fault, self.line_next_try = True, now + self.settings.display.screen_retry_s
             return False
         self.bus, self.line_fault = bus, False
-        log.info("RS-485 line %s open; %d screen(s)", self.line_url, len(self.screens))
+        log.info("RS-485 line %s open; %d screen(s), %d keypad(s), %d evaluator(s)", self.line_url, len(self.screens),
+                 len(self.keypads.keypads), len(self.evaluators.evaluators))
         return True
 
     def _pass(self, brightness: int | None) -> None:
         refresh = self.settings.display.screen_refresh_s
         for s in list(self.screens.values()):
-            if self._stop.is_set():
+            if self._stop.is_set() or self.bus is None:  # stopping, or the line was lost
                 return
             now = time.monotonic()
             with self._lock:
-                text = s.want
+                text = s.text(now)
             due = text != s.shown or now - s.written_at >= refresh
             if not due or now < s.next_try:
                 continue
@@ -183,33 +263,21 @@ class WindowScreenBridge:
     def _write(self, s: Screen, text: str, brightness: int | None) -> None:
         assert self.bus is not None
         screen = WindowScreen(self.bus, s.unit)
-        try:
+
+        def show() -> None:
             if not s.checked:
                 screen.identify()
                 if brightness is not None:
                     screen.set_brightness(brightness)
                 s.checked = True
             screen.show(text)
+
+        try:
+            if not s.attempt(self.settings.display.screen_retry_s, show):
+                return
         except LineUnavailable as err:
-            log.error("lost the RS-485 line: %s", err)
-            self.bus.close()
-            self.bus, self.line_fault = None, True
-            self.line_next_try = time.monotonic() + self.settings.display.screen_retry_s
+            self._line_lost(err)
             return
-        except Rs485Error as err:
-            fault = FAULT_WORDS.get(type(err), "error")
-            if s.fault != fault:
-                log.warning("window %d screen (unit %d): %s", s.window, s.unit, err)
-            with self._lock:
-                s.fault = fault
-            s.next_try = time.monotonic() + self.settings.display.screen_retry_s
-            if fault == "wrong_device":
-                s.checked = False
-            return
-        if s.fault:
-            log.info("window %d screen (unit %d) answers again", s.window, s.unit)
-        with self._lock:
-            s.fault = None
         s.shown, s.written_at, s.next_try = text, time.monotonic(), 0.0
         self.writes += 1
         log.debug("window %d screen: %s", s.window, text)
@@ -223,14 +291,19 @@ def run_bridge(settings: Settings, line_url: str | None) -> int:
     if not url:
         log.error("no RS-485 line: give --line URL or set [devices] rs485_url")
         return 2
+    from queue_server.cli.sdnotify import notify, supervise
+
     bridge = WindowScreenBridge(settings, url)
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
     bridge.start()
+    supervise(lambda: True, bridge.healthy, done, name="bridge-watchdog")  # Type=notify in its systemd unit
     try:
         while not done.wait(1.0):
             pass
     except KeyboardInterrupt:
         pass
+    done.set()
+    notify("STOPPING=1")
     bridge.stop()
     return 0

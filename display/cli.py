@@ -61,7 +61,8 @@ def register(app: typer.Typer) -> None:
     def window_bridge(config: ConfigOpt = None,
                       line: Annotated[str | None, typer.Option(
                           help="RS-485 line URL (default: devices.rs485_url in the config)")] = None) -> None:
-        """Drive each window's RS-485 LED screen from the hall's window states and calls."""
+        """Bridge each window's RS-485 devices: LED screen (state and calls), caller keypad (window commands)
+        and 好差评 evaluator (rating requests and results)."""
         from display.bridge import run_bridge
         from queue_server.settings import Settings
 

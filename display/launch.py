@@ -50,5 +50,11 @@ def run_display(settings: Settings, layout: str | None = None, fullscreen: bool 
     signal.signal(signal.SIGINT, _stop)
     log.info("wall display %s for hall %s (%s, voice %s, windows %s)", d.device_id, settings.hall.id, layout,
              "on" if runtime.voice else "off", d.windows or "all")
-    app.run()
+    from queue_server.cli.sdnotify import kivy_watchdog
+
+    watchdog_done = kivy_watchdog()  # Type=notify: ready when the UI runs, pinged while it keeps running
+    try:
+        app.run()
+    finally:
+        watchdog_done()
     return 0

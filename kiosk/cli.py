@@ -60,9 +60,13 @@ def kiosk(config: ConfigOpt = None, fullscreen: FullscreenOpt = False, size: Siz
     app = KioskApp(runtime.model, on_first_frame=lambda: log.info(
         "kiosk ready: home screen shown %.2f s after start", time.monotonic() - started))
     _stop_on_signals(app)
+    from queue_server.cli.sdnotify import kivy_watchdog
+
+    watchdog_done = kivy_watchdog()  # Type=notify: ready when the UI runs, pinged while it keeps running
     try:
         app.run()
     finally:
+        watchdog_done()
         runtime.stop()
 
 

@@ -56,8 +56,9 @@ def acl_lines(hall: str, d: Device) -> list[str]:
                       f"topic read {b}/evaluations/{n}/request", f"topic write {b}/evaluations/{n}/result"]
     if d.kind == "bridge":
         return [*own, f"topic read {b}/windows/+/state", f"topic read {b}/calls", f"topic read {b}/board",
-                      f"topic read {b}/devices/{d.user}/cmd", f"topic read {b}/evaluations/+/request",
-                      f"topic write {b}/evaluations/+/result"]
+                f"topic read {b}/devices/{d.user}/cmd", f"topic read {b}/evaluations/+/request",
+                f"topic write {b}/evaluations/+/result", f"topic write {b}/rpc/window_command",
+                f"topic read {b}/reply/{d.user}"]
     raise ValueError(f"unknown device kind {d.kind}")
 
 
@@ -91,7 +92,7 @@ def default_devices(config: Path | None, kiosks: list[str], displays: list[str],
     devs = [Device(s.server.device_id, "server")]
     devs += [Device(k, "kiosk") for k in (kiosks or [s.kiosk.device_id])]
     devs += [Device(d, "display") for d in (displays or [s.display.device_id])]
-    devs += [Device(b, "bridge") for b in (bridges or ["window-bridge"])]
+    devs += [Device(b, "bridge") for b in (bridges or [s.display.bridge_device_id])]
     for n in (windows if windows is not None else [w.number for w in s.windows]):
         devs.append(Device(f"window-{n}", "window", n))
     return s.hall.id, devs

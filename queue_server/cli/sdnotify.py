@@ -61,3 +61,29 @@ def supervise(ready: Callable[[], bool], healthy: Callable[[], bool], stop: thre
     t = threading.Thread(target=run, name=name, daemon=True)
     t.start()
     return t
+
+
+def kivy_watchdog(stall_s: float = 10.0) -> Callable[[], None]:
+    """READY once the Kivy clock ticks, WATCHDOG while it keeps ticking (a frozen UI stops the pings).
+
+    Call before ``App.run()``; call the returned function after it."""
+    import time
+
+    from kivy.clock import Clock
+
+    beat = [0.0]
+
+    def tick(_dt: float) -> None:
+        beat[0] = time.monotonic()
+
+    event = Clock.schedule_interval(tick, 1.0)
+    Clock.schedule_once(tick, 0)
+    stop = threading.Event()
+    supervise(lambda: beat[0] > 0, lambda: time.monotonic() - beat[0] < stall_s, stop, name="kivy-watchdog")
+
+    def done() -> None:
+        stop.set()
+        event.cancel()
+        notify("STOPPING=1")
+
+    return done

@@ -13,6 +13,7 @@ import logging
 import queue
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -42,6 +43,10 @@ class RpcServer:
         self.topics = topics
         self._inbox: queue.Queue[tuple[str, bytes] | None] = queue.Queue(maxsize=100_000)
         self._thread = threading.Thread(target=self._work, name="rpc-worker", daemon=True)
+        # window_command's answers by request_id: a retried request (its reply was lost) gets the first answer
+        # again and does not act twice. Kept in memory (the last 10,000): a retry that straddles a server
+        # restart acts again. issue_ticket keeps its request_id with the ticket, across restarts.
+        self._answers: OrderedDict[str, RpcReply] = OrderedDict()
         #: called with (method, seconds) after each answered request (the metrics listen here)
         self.observers: list[Callable[[str, float], None]] = []
         self.methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
@@ -96,6 +101,17 @@ class RpcServer:
             observe(method if method in self.methods else "unknown", time.perf_counter() - started)
 
     def answer(self, method: str, args: dict[str, Any], request_id: str | None) -> RpcReply:
+        key = f"{method}:{request_id}" if request_id and method == "window_command" else None
+        if key is not None and (known := self._answers.get(key)) is not None:
+            return known
+        reply = self._answer(method, args, request_id)
+        if key is not None:
+            self._answers[key] = reply
+            while len(self._answers) > 10_000:
+                self._answers.popitem(last=False)
+        return reply
+
+    def _answer(self, method: str, args: dict[str, Any], request_id: str | None) -> RpcReply:
         fn = self.methods.get(method)
         if fn is None:
             return RpcReply(request_id=request_id, ok=False,

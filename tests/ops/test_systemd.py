@@ -66,3 +66,35 @@ def test_server_tells_systemd_it_is_ready_and_pings_the_watchdog(tmp_path: Path,
     finally:
         srv.stop()
         listener.close()
+
+
+@pytest.mark.timeout(90)
+@pytest.mark.parametrize("app,args", [("display", ["--windowed", "--no-voice"]),
+                                      ("kiosk", ["--windowed", "--size", "540x960"])])
+def test_the_screen_apps_tell_systemd_when_their_ui_runs(tmp_path: Path, broker: Broker, app: str,
+                                                         args: list[str]) -> None:
+    sock_path = tmp_path / "notify.sock"
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    listener.bind(str(sock_path))
+    listener.settimeout(60)
+    env = {k: v for k, v in hall_env(tmp_path, broker.url).items() if k != "DISPLAY"}
+    env.update(NOTIFY_SOCKET=str(sock_path), WATCHDOG_USEC="2000000", SDL_VIDEODRIVER="offscreen",
+               KIVY_HOME=str(tmp_path / "kivy"), HALL_DISPLAY__CACHE_DIR=str(tmp_path / "speech"),
+               HALL_KIOSK__GATEWAY_DB=str(tmp_path / "gateway.db"))
+    with open(tmp_path / f"{app}.log", "ab") as log:
+        proc = subprocess.Popen([HALLCTL, app, *args], env=env, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    try:
+        got: list[str] = []
+        while got.count("WATCHDOG=1") < 2:
+            got += listener.recv(4096).decode().splitlines()
+        assert got.index("READY=1") < got.index("WATCHDOG=1")
+        proc.terminate()
+        proc.wait(30)
+        listener.settimeout(5)
+        while "STOPPING=1" not in got:
+            got += listener.recv(4096).decode().splitlines()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        listener.close()
