@@ -45,20 +45,22 @@ class QueueLine:
         return self._priority if t.is_priority else self._normal
 
     def add(self, t: Ticket) -> None:
+        bisect.insort_right(self._line(t), t, key=_order)
+
+    def _index(self, t: Ticket) -> int:
+        """Where ``t`` stands in its line (O(log n): the lines are kept in order)."""
         line = self._line(t)
-        keys = [_order(x) for x in line] if line and _order(line[-1]) > _order(t) else None
-        if keys is None:
-            line.append(t)
-        else:
-            line.insert(bisect.bisect_right(keys, _order(t)), t)
+        i = bisect.bisect_left(line, _order(t), key=_order)
+        while i < len(line) and line[i] is not t:
+            if _order(line[i]) != _order(t):
+                break
+            i += 1
+        if i == len(line) or line[i] is not t:
+            raise ValueError(f"{t.number} is not waiting in {self.spec.code}")
+        return i
 
     def remove(self, t: Ticket) -> None:
-        line = self._line(t)
-        for i, x in enumerate(line):
-            if x is t:
-                del line[i]
-                return
-        raise ValueError(f"{t.number} is not waiting in {self.spec.code}")
+        del self._line(t)[self._index(t)]
 
     def oldest(self) -> Ticket | None:
         heads = [line[0] for line in (self._priority, self._normal) if line]
@@ -81,9 +83,9 @@ class QueueLine:
         """People called before ``t`` if nobody else arrives: ``i`` normal tickets ahead let
         at most ``bound`` priority tickets in before each of them and before ``t``."""
         if t.is_priority:
-            j = self._priority.index(t)
+            j = self._index(t)
             return j + min(len(self._normal), j // self.bound)
-        i = self._normal.index(t)
+        i = self._index(t)
         return i + min(len(self._priority), self.bound * (i + 1))
 
     def __iter__(self) -> Iterator[Ticket]:
