@@ -86,9 +86,13 @@ def test_garbage_on_the_rpc_topics_is_ignored(server: ServerProcess, broker: Bro
     hall = _hall(server)
     sub = Collector(broker.url, (f"hall/{hall}/reply/k9",))
     try:
-        for junk in (b"", b"\xff\x00garbage", b"[]", b'"str"', b'{"reply_to": 5}', b"{" * 10000,
-                     json.dumps({"request_id": "x", "reply_to": "hall/#"}).encode()):
-            sub.publish(f"hall/{hall}/rpc/issue_ticket", junk)
+        junks = (b"", b"\xff\x00garbage", b"[]", b'"str"', b'{"reply_to": 5}', b"{" * 10000,
+                 json.dumps({"request_id": "x", "reply_to": "hall/#"}).encode(),
+                 b'{"v": 1, "state": 5, "faults": "paper_out"}', b'{"v": 1, "rating": 9, "number": []}')
+        for junk in junks:  # on every topic the server listens to
+            for topic in ("rpc/issue_ticket", "rpc/window_command", "devices/kiosk-x/status",
+                          "evaluations/1/result", "evaluations/x/result"):
+                sub.publish(f"hall/{hall}/{topic}", junk)
         sub.publish(f"hall/{hall}/rpc/no_such_method", json.dumps({"request_id": "u", "reply_to": "reply/k9"}))
         sub.publish(f"hall/{hall}/rpc/issue_ticket", json.dumps(
             {"request_id": "ok", "reply_to": f"hall/{hall}/reply/k9", "queue": "A"}))
