@@ -6,6 +6,7 @@ on what the screen showed (the view saved beside each screenshot).
 from __future__ import annotations
 
 import shutil
+import time
 import uuid
 import wave
 from collections.abc import Iterator
@@ -78,6 +79,9 @@ def test_landscape_live_calls_garbage_and_voice(tmp_path: Path, hall: tuple[dict
         assert d.output().count("ignored a malformed message") == 6
 
         first = played / "0001.wav"
+        end = time.monotonic() + 30  # the speech thread renders and plays in its own time, in order
+        while not first.exists() and time.monotonic() < end:
+            time.sleep(0.1)
         assert first.exists(), d.output()[-2000:]
         with wave.open(str(first)) as w:
             assert 8.0 < w.getnframes() / w.getframerate() < 16.0  # chime + 请B零三一号到七号窗口办理 twice

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import shutil
 import subprocess
+import sys
 import threading
 import time
 import wave
@@ -78,13 +79,26 @@ def test_phrases_become_wav_files_of_plausible_length(speech: SpeechService) -> 
         assert float(out.stdout) == pytest.approx(wav_seconds(whole), abs=0.01)
 
 
+RENDER_ONE = """
+import sys
+from pathlib import Path
+from hardware.speech import SpeechConfig, SpeechService
+svc = SpeechService(SpeechConfig(cache_dir=Path(sys.argv[1]), rate=int(sys.argv[2])))
+svc.start()
+print(svc.render(sys.argv[3]))
+svc.stop()
+"""
+
+
 def test_rate_changes_the_length(tmp_path: Path) -> None:
+    """Each rate in a process of its own, as the apps run one speech service per process
+    (pyttsx3 keeps one engine per process)."""
     lengths = {}
     for rate in (100, 250):
-        svc = SpeechService(SpeechConfig(cache_dir=tmp_path / "cache", rate=rate), output=RecordingOutput())
-        svc.start()
-        lengths[rate] = wav_seconds(svc.render(PHRASE))
-        svc.stop()
+        r = subprocess.run([sys.executable, "-c", RENDER_ONE, str(tmp_path / f"cache-{rate}"), str(rate), PHRASE],
+                           capture_output=True, text=True, timeout=60, cwd=Path(__file__).resolve().parents[2])
+        assert r.returncode == 0, r.stderr
+        lengths[rate] = wav_seconds(Path(r.stdout.strip().splitlines()[-1]))
     assert lengths[100] > 1.5 * lengths[250]
 
 
