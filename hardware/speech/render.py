@@ -90,6 +90,11 @@ class Pyttsx3Renderer:
             raise RuntimeError("the pyttsx3 engine is used from a second thread")
         for attempt in range(1, 4):
             with contextlib.redirect_stdout(io.StringIO()):  # pyttsx3 prints "Audio saved to ..."
+                # queued with the text: set once at start-up they were now and then applied after
+                # synthesis had begun, and a phrase came out at espeak's default rate
+                self._engine.setProperty("voice", self.voice)
+                self._engine.setProperty("rate", self.rate)
+                self._engine.setProperty("volume", self.volume)
                 self._engine.save_to_file(text, str(path))
                 self._engine.runAndWait()
             if path.exists() and path.stat().st_size > 44:
