@@ -26,8 +26,7 @@ from typing import Any
 
 from display._line import LineDevice
 from display.settings import DisplaySettings
-from hardware.rs485 import CallerKeypad, DeviceError, Key, KeyEvent, Rs485Bus
-from hardware.rs485 import register_map as rm
+from hardware.rs485 import CallerKeypad, Key, KeyEvent, Rs485Bus
 from queue_server.protocol import RpcReply, Topics, ValidationError, WindowState, parse_json_object
 
 log = logging.getLogger(__name__)
@@ -48,30 +47,8 @@ Flash = Callable[[int, str], None]
 Publish = Callable[[str, bytes], None]
 
 
-class Keypad(CallerKeypad):
-    """A caller keypad that tells which power-on its presses belong to.
-
-    Its :meth:`poll` keeps the presses it read when only their acknowledgement fails (they are
-    acknowledged at the next poll); :meth:`CallerKeypad.poll` raises then, and those presses
-    would be lost for good, since it has already counted them as read."""
-
-    @property
-    def boot_id(self) -> int:
-        return self._boot_id or 0
-
-    def poll(self) -> list[KeyEvent]:
-        boot_id, listed = rm.decode_events(self.bus.read(self.unit, rm.KEYPAD_BOOT_ID, rm.KEYPAD_BLOCK))
-        if boot_id != self._boot_id:
-            self._boot_id, self._last_seq = boot_id, 0
-        fresh = [e for e in listed if self._last_seq == 0 or rm.seq_after(e.seq, self._last_seq)]
-        if fresh:
-            self._last_seq = fresh[-1].seq
-        if listed:
-            try:
-                self.bus.write(self.unit, rm.KEYPAD_ACK, [self._last_seq])
-            except DeviceError as err:
-                log.info("keypad (unit %d): acknowledgement not confirmed, again at the next read: %s", self.unit, err)
-        return fresh
+#: the bridge's keypad: the driver returns each press once, also when an acknowledgement is lost
+Keypad = CallerKeypad
 
 
 @dataclass

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import itertools
+import logging
 from dataclasses import dataclass
 
 from hardware.rs485 import register_map as rm
 from hardware.rs485.bus import Rs485Bus
-from hardware.rs485.errors import DeviceMismatch
+from hardware.rs485.errors import DeviceError, DeviceMismatch
+
+log = logging.getLogger(__name__)
 
 
 def read_identity(bus: Rs485Bus, unit: int) -> rm.Identity:
@@ -77,8 +80,17 @@ class CallerKeypad(_Device):
         if fresh:
             self._last_seq = fresh[-1].seq
         if listed:
-            self.bus.write(self.unit, rm.KEYPAD_ACK, [self._last_seq])
+            try:
+                self.bus.write(self.unit, rm.KEYPAD_ACK, [self._last_seq])
+            except DeviceError as err:  # counted as read already: return them, acknowledge next time
+                log.info("keypad (unit %d): acknowledgement not confirmed, again at the next poll: %s",
+                         self.unit, err)
         return fresh
+
+    @property
+    def boot_id(self) -> int:
+        """Which power-on of the keypad the presses belong to (0 before the first poll)."""
+        return self._boot_id or 0
 
 
 @dataclass(frozen=True)
