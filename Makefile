@@ -31,6 +31,7 @@ test: deps lint typecheck
 
 lint: deps
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 typecheck: deps
 	$(VENV)/bin/mypy

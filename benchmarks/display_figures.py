@@ -37,7 +37,7 @@ def summary(name: str, ms: list[float]) -> str:
 
 
 def settings_for(url: str, hall: str, work: Path, **display: str) -> Any:
-    from queue_server.settings import load_settings
+    from display.settings import load_display_settings as load_settings
 
     env = {"HALL_CONFIG": str(ROOT / "config" / "hall.toml"), "HALL_ID": hall, "HALL_MQTT_URL": url,
            "HALL_DISPLAY__CACHE_DIR": str(work / "speech"), **{f"HALL_DISPLAY__{k.upper()}": v
@@ -57,7 +57,7 @@ def display_latency(url: str, work: Path, calls: int, gap_s: float) -> dict[str,
 
     from display.app import HallDisplayApp
     from display.runtime import DisplayRuntime
-    from queue_server.protocol import Topics
+    from hall_contract.protocol import Topics
     from tests.display._hall import call
 
     hall = "bench-display"
@@ -102,8 +102,8 @@ def audio_latency(url: str, work: Path, samples: int) -> dict[str, list[float]]:
     """ms from a call published to the first sample of its announcement, cached and uncached pieces."""
     from display.announcer import Announcer
     from display.runtime import DisplayRuntime
+    from hall_contract.protocol import Topics
     from hardware.speech import SpeechConfig, SpeechService, Utterance, WavFileOutput
-    from queue_server.protocol import Topics
     from tests.display._hall import call
 
     hall = "bench-voice"

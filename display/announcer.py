@@ -13,9 +13,9 @@ from datetime import datetime, tzinfo
 
 from display.board import attempt_words
 from display.settings import DisplaySettings
+from hall_contract.protocol import CallMessage
 from hardware.speech import CHIME, Pause, SpeechConfig, SpeechService, Utterance, chinese_number, spell_ticket
 from hardware.speech.service import Part
-from queue_server.protocol import CallMessage
 
 log = logging.getLogger(__name__)
 

@@ -11,8 +11,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from hardware.speech.numerals import chinese_number
-from queue_server.protocol import (
+from hall_contract.protocol import (
     SCHEMA_VERSION,
     Board,
     CallMessage,
@@ -23,6 +22,7 @@ from queue_server.protocol import (
     WindowState,
     parse_json_object,
 )
+from hardware.speech.numerals import chinese_number
 
 WEEKDAYS = "一二三四五六日"
 NOTICE_MAX = 280  # characters: a longer line would not fit in one texture (16384 px at 1080p)

@@ -6,7 +6,7 @@ import os
 import signal
 
 from display.runtime import DisplayRuntime
-from queue_server.settings import Settings
+from display.settings import DisplayAppSettings as Settings
 
 log = logging.getLogger(__name__)
 
@@ -50,9 +50,11 @@ def run_display(settings: Settings, layout: str | None = None, fullscreen: bool 
     signal.signal(signal.SIGINT, _stop)
     log.info("wall display %s for hall %s (%s, voice %s, windows %s)", d.device_id, settings.hall.id, layout,
              "on" if runtime.voice else "off", d.windows or "all")
-    from queue_server.cli.sdnotify import kivy_watchdog
+    from kivy.clock import Clock
 
-    watchdog_done = kivy_watchdog()  # Type=notify: ready when the UI runs, pinged while it keeps running
+    from hall_contract.sdnotify import ui_watchdog
+
+    watchdog_done = ui_watchdog(Clock)  # Type=notify: ready when the UI runs, pinged while it keeps running
     try:
         app.run()
     finally:

@@ -16,10 +16,10 @@ from datetime import datetime
 
 from display.announcer import Announcer, speech_config
 from display.board import BoardModel, BoardView, Decoded, decode
-from display.device_link import DeviceLink
+from display.settings import DisplayAppSettings as Settings
+from hall_contract.link import DeviceLink
+from hall_contract.protocol import CallMessage, DeviceCommand, Topics
 from hardware.speech import NullOutput, SpeechService
-from queue_server.protocol import CallMessage, DeviceCommand, Topics
-from queue_server.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -39,9 +39,9 @@ class DisplayRuntime:
         if self.voice:
             self.announcer = Announcer(speech or SpeechService(speech_config(d)), d, self.tz)
         t = self.topics
-        subs = (t.board, t.windows_all, t.queues_all, t.calls, t.device_cmd(d.device_id))
-        self.link = DeviceLink(mqtt_url or settings.server.mqtt_url, t, d.device_id, "display", subs,
-                               self.on_message, self.tz)
+        self.link = DeviceLink(mqtt_url or settings.server.mqtt_url, t, d.device_id, "display", tz=self.tz)
+        for topic_filter in (t.board, t.windows_all, t.queues_all, t.calls, t.device_cmd(d.device_id)):
+            self.link.route(topic_filter, self.on_message)
         self.notify: Callable[[], None] = lambda: None
         self.rejected = 0
         self.received = 0

@@ -1,4 +1,4 @@
-"""The ``[display]`` section of the hall configuration: wall display, voice calling, window devices.
+"""The wall display's configuration: the shared sections and ``[display]`` (wall display, voice calling).
 
 Every key has a default, so a hall with no ``[display]`` section gets a landscape display of
 the whole hall that calls in Mandarin twice with a chime. Override any key from the
@@ -6,22 +6,23 @@ environment as ``HALL_DISPLAY__<KEY>`` (``HALL_DISPLAY__WINDOWS=[1,2,3]``).
 """
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from datetime import time
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
-DeviceId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+from hall_contract.config import DEFAULT_DISPLAY_ID, DeviceId, DeviceSection, HallSettings, load
+
 WindowNumber = Annotated[int, Field(ge=1, le=99)]
-Unit = Annotated[int, Field(ge=1, le=247)]  # Modbus unit id on the RS-485 line
-QueueCode = Annotated[str, Field(pattern=r"^[A-Z]{1,4}$")]
 
 
-class DisplaySettings(BaseModel):
+class DisplaySettings(DeviceSection):
     model_config = ConfigDict(extra="forbid")
 
-    device_id: DeviceId = Field(default="display-1", description="MQTT client id and devices/{id}/status")
+    device_id: DeviceId = Field(default=DEFAULT_DISPLAY_ID, description="MQTT client id and devices/{id}/status")
 
     # -- the wall display -------------------------------------------------------------------
     layout: Literal["landscape", "portrait", "auto"] = Field(
@@ -55,37 +56,6 @@ class DisplaySettings(BaseModel):
                               "card), one of those names, none, or file:DIR (a WAV per call)")
     cache_dir: Path = Field(default=Path("var/speech-cache"), description="rendered phrases, one WAV each")
 
-    # -- window devices: screens, keypads, evaluators (hallctl window-bridge) ---------------
-    bridge_device_id: DeviceId = Field(default="window-bridge-1", description="the bridge's devices/{id}/status")
-    screen_units: dict[WindowNumber, Unit] = Field(
-        default_factory=dict, description='window number -> Modbus unit of its LED screen, e.g. {"3" = 1}; '
-        'empty: the [devices] rs485_units named "w<N>-screen"')
-    screen_brightness: int | None = Field(default=None, ge=0, le=100, description="set at start, percent")
-    screen_retry_s: float = Field(default=5.0, gt=0, description="retry a screen, keypad or evaluator that did "
-                                  "not answer after this many seconds")
-    screen_refresh_s: float = Field(default=60.0, gt=0, description="rewrite every screen this often "
-                                    "(a screen that restarted shows the right text again)")
-    keypad_units: dict[WindowNumber, Unit] = Field(
-        default_factory=dict, description='window number -> Modbus unit of its caller keypad, e.g. {"3" = 2}; '
-        'empty: the [devices] rs485_units named "w<N>-keypad"')
-    keypad_poll_s: float = Field(default=0.3, gt=0, le=10, description="read each keypad's key presses this often")
-    transfer_queues: dict[WindowNumber, QueueCode] = Field(
-        default_factory=dict, description='window number -> queue a keypad\'s transfer key moves the current ticket '
-        'to, when the keypad names none, e.g. {"3" = "B"}; a window without one ignores the key (logged)')
-    command_retry_s: float = Field(default=2.0, gt=0, description="send a keypad command again (same request_id) "
-                                   "when the server has not answered after this many seconds")
-    command_deadline_s: float = Field(default=15.0, gt=0, description="give up a key press the server has not "
-                                      "answered this many seconds after it was pressed (the screen says so)")
-    message_show_s: float = Field(default=3.0, gt=0, le=60, description="how long a keypad error (无人等候, "
-                                  "窗口未开放 ...) shows on the window's screen before its normal text")
-    evaluator_units: dict[WindowNumber, Unit] = Field(
-        default_factory=dict, description='window number -> Modbus unit of its evaluator (评价器), e.g. {"3" = 3}; '
-        'empty: the [devices] rs485_units named "w<N>-evaluator"')
-    evaluator_poll_s: float = Field(default=0.5, gt=0, le=10, description="read a waiting evaluator's result "
-                                    "this often")
-    evaluator_check_s: float = Field(default=30.0, gt=0, description="check an idle evaluator still answers "
-                                     "this often (a silent one is a fault on the status topic)")
-
     @field_validator("quiet_hours")
     @classmethod
     def _spans(cls, v: list[tuple[time, time]]) -> list[tuple[time, time]]:
@@ -108,3 +78,12 @@ class DisplaySettings(BaseModel):
 
     def shows_window(self, n: int) -> bool:
         return not self.windows or n in self.windows
+
+
+class DisplayAppSettings(HallSettings):
+    display: DisplaySettings = Field(default_factory=DisplaySettings)
+
+
+def load_display_settings(path: str | os.PathLike[str] | None = None,
+                          env: Mapping[str, str] = os.environ) -> DisplayAppSettings:
+    return load(DisplayAppSettings, path, env)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from hardware._citizen import age_on, mask_card_number, mask_id, mask_name
+from hall_contract.citizen import age_on, mask_card_number, mask_id, mask_name
 
 Source = Literal["card", "idcard"]
 

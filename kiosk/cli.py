@@ -15,8 +15,8 @@ from typing import Annotated, Any
 
 import typer
 
-ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="hall configuration (default "
-                                                "$HALL_CONFIG or config/hall.toml)")]
+from hall_contract.cli import ConfigOpt, settings_or_exit, setup_logging
+
 FullscreenOpt = Annotated[bool, typer.Option("--fullscreen/--windowed", help="fill the screen (a kiosk) or not")]
 SizeOpt = Annotated[str, typer.Option("--size", help="window size WIDTHxHEIGHT in pixels (portrait 1080x1920)")]
 HashOpt = Annotated[bool, typer.Option("--hash-password", help="read a staff password from standard input, print "
@@ -47,9 +47,10 @@ def kiosk(config: ConfigOpt = None, fullscreen: FullscreenOpt = False, size: Siz
         typer.echo(make_hash(secret))
         return
     width, height = parse_size(size)
-    settings = _settings(config)
-    logging.basicConfig(level=os.environ.get("HALL_LOG_LEVEL", "INFO").upper(), stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from kiosk.settings import KioskAppSettings
+
+    settings = settings_or_exit(KioskAppSettings, config)
+    setup_logging()
     started = time.monotonic()
     _prepare_kivy(width, height, fullscreen)
     from kiosk.runtime import KioskRuntime
@@ -60,26 +61,16 @@ def kiosk(config: ConfigOpt = None, fullscreen: FullscreenOpt = False, size: Siz
     app = KioskApp(runtime.model, on_first_frame=lambda: log.info(
         "kiosk ready: home screen shown %.2f s after start", time.monotonic() - started))
     _stop_on_signals(app)
-    from queue_server.cli.sdnotify import kivy_watchdog
+    from kivy.clock import Clock
 
-    watchdog_done = kivy_watchdog()  # Type=notify: ready when the UI runs, pinged while it keeps running
+    from hall_contract.sdnotify import ui_watchdog
+
+    watchdog_done = ui_watchdog(Clock)  # Type=notify: ready when the UI runs, pinged while it keeps running
     try:
         app.run()
     finally:
         watchdog_done()
         runtime.stop()
-
-
-def _settings(config: Path | None) -> Any:
-    from queue_server.config_errors import ConfigError
-    from queue_server.settings import load_settings
-
-    try:
-        return load_settings(config)
-    except ConfigError as err:
-        for problem in err.problems:
-            typer.echo(problem.render(err.file), err=True)
-        raise typer.Exit(2) from None
 
 
 def _prepare_kivy(width: int, height: int, fullscreen: bool) -> None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from hall_contract.protocol import Board, DeviceCommand, RpcReply
 from kiosk.citizen import Citizen
-from queue_server.protocol import Board, DeviceCommand, RpcReply
 
 
 @dataclass(frozen=True)

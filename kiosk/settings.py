@@ -1,46 +1,27 @@
-"""The ``[kiosk]`` section of the hall configuration.
+"""The kiosk's configuration: the shared sections, ``[kiosk]`` and ``[devices]``.
 
 Every key can be overridden by ``HALL_KIOSK__<KEY>`` (``HALL_KIOSK__IDLE_TIMEOUT_S=90``).
-The staff password is kept only as a PBKDF2 hash (make one with ``hallctl kiosk --hash-password``).
+The staff password is kept only as a scrypt hash (make one with ``hallctl kiosk --hash-password``).
 """
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import os
+from collections.abc import Mapping
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
-PBKDF2_ITERATIONS = 200_000
+from hall_contract.config import DEFAULT_KIOSK_ID, DeviceSection, HallSettings, load
+from hall_contract.passwords import hash_password, is_hash, verify_password
+from hardware.config import DeviceSettings
 
-
-def hash_password(password: str, *, salt: bytes | None = None, iterations: int = PBKDF2_ITERATIONS) -> str:
-    """``pbkdf2_sha256$<iterations>$<salt b64>$<hash b64>`` for ``staff_password_hash``."""
-    salt = salt or os.urandom(16)
-    digest = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt, iterations)
-    return f"pbkdf2_sha256${iterations}${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}"
+__all__ = ["KioskAppSettings", "KioskSettings", "hash_password", "load_kiosk_settings", "verify_password"]
 
 
-def verify_password(password: str, encoded: str | None) -> bool:
-    """Whether ``password`` matches a hash made by :func:`hash_password` (False when none is set)."""
-    if not encoded:
-        return False
-    try:
-        scheme, iterations, salt, digest = encoded.split("$")
-        if scheme != "pbkdf2_sha256":
-            return False
-        computed = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), base64.b64decode(salt), int(iterations))
-        return hmac.compare_digest(computed, base64.b64decode(digest))
-    except (ValueError, TypeError):
-        return False
-
-
-class KioskSettings(BaseModel):
+class KioskSettings(DeviceSection):
     model_config = ConfigDict(extra="forbid")
 
-    device_id: str = Field(default="kiosk-1", pattern=r"^[A-Za-z0-9_-]{1,64}$",
+    device_id: str = Field(default=DEFAULT_KIOSK_ID, pattern=r"^[A-Za-z0-9_-]{1,64}$",
                            description="MQTT client id and devices/{id}/status")
     language: Literal["zh_CN", "en"] | None = Field(
         default=None, description="language the kiosk starts in and returns to; None = the hall's language")
@@ -85,7 +66,7 @@ class KioskSettings(BaseModel):
     @field_validator("staff_password_hash")
     @classmethod
     def _hash_form(cls, v: str | None) -> str | None:
-        if v and (not v.startswith("pbkdf2_sha256$") or v.count("$") != 3):
+        if v and not is_hash(v):
             raise ValueError("not a password hash: make one with `hallctl kiosk --hash-password`")
         return v or None
 
@@ -96,3 +77,13 @@ class KioskSettings(BaseModel):
         if self.elderly_idle_timeout_s < self.idle_timeout_s:
             raise ValueError("elderly_idle_timeout_s must not be shorter than idle_timeout_s")
         return self
+
+
+class KioskAppSettings(HallSettings):
+    kiosk: KioskSettings = Field(default_factory=KioskSettings)
+    devices: DeviceSettings = Field(default_factory=DeviceSettings)
+
+
+def load_kiosk_settings(path: str | os.PathLike[str] | None = None,
+                        env: Mapping[str, str] = os.environ) -> KioskAppSettings:
+    return load(KioskAppSettings, path, env)

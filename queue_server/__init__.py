@@ -1,5 +1,5 @@
 """The hall's queue server: the pure queue engine, its store, and its HTTP and MQTT surfaces.
 
 This package's top level imports nothing heavy: the kiosk and display import
-``queue_server.protocol`` (pydantic only) and the ``hallctl`` CLI, nothing else.
+``hall_contract.protocol`` (pydantic only) and the ``hallctl`` CLI, nothing else.
 """

@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from queue_server.protocol import DeviceCommand, DeviceStatus, parse_json_object
+from hall_contract.protocol import DeviceCommand, DeviceStatus, parse_json_object
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from queue_server import protocol as p
+from hall_contract import protocol as p
 from queue_server.engine import Advice, Call, Hall, Ticket, Window, queue_view, ticket_view
 
 

@@ -22,9 +22,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from hall_contract.errors import HallError
+from hall_contract.protocol import EvaluationRequest, EvaluationResult, Topics, parse_json_object
 from queue_server.engine import TicketState
-from queue_server.engine.errors import EngineError
-from queue_server.protocol import EvaluationRequest, EvaluationResult, Topics, parse_json_object
 from queue_server.service import Event
 from queue_server.settings import Settings
 from queue_server.store import RatingRecord, RatingStore, Store
@@ -36,24 +36,30 @@ log = logging.getLogger(__name__)
 SERVED_ACTIONS = frozenset({"finish", "call_next"})
 
 
-class NoPendingRating(EngineError):
+class RatingError(HallError):
+    code = "rating_error"
+
+
+class InvalidRating(RatingError):
+    code = "invalid_rating"
+    message_zh, message_en = "评价须为1到5", "a rating is 1..5"
+
+
+class NoPendingRating(RatingError):
     code = "no_pending_rating"
-    status = 409
 
 
-class AlreadyRated(EngineError):
+class AlreadyRated(RatingError):
     code = "already_rated"
-    status = 409
+    message_zh, message_en = "本次办事已评价", "this visit was rated already"
 
 
-class RatingNotFound(EngineError):
+class RatingNotFound(RatingError):
     code = "rating_not_found"
-    status = 404
 
 
-class InvalidFollowUp(EngineError):
+class InvalidFollowUp(RatingError):
     code = "invalid_follow_up"
-    status = 422
 
 
 @dataclass(frozen=True)
@@ -164,7 +170,7 @@ class RatingDesk:
         try:
             self.submit(n, res.rating, (res.reason or "")[:64] or None, ticket_id=res.ticket_id,
                         number=res.number, source=f"evaluator:{n}")
-        except EngineError as err:
+        except HallError as err:
             log.info("refused a rating on window %s: %s", n, err.message)
 
     # -- the desk's work ---------------------------------------------------------------------
@@ -200,21 +206,21 @@ class RatingDesk:
                number: str | None = None, source: str = "tablet") -> RatingRecord:
         """The citizen's answer for window ``n``'s pending request (the first answer counts)."""
         if not 1 <= rating <= 5:
-            raise EngineError("评价须为1到5 (a rating is 1..5)")
+            raise InvalidRating()
         with self._lock:
             rec = self._pending.get(n)
             if rec is None or (ticket_id and rec.ticket_id != ticket_id) or \
                     (number and not ticket_id and rec.number != number.upper()):
                 known = self.ratings.by_ticket(ticket_id) if ticket_id else None
                 if known is not None and known.outcome == RATED:
-                    raise AlreadyRated(f"{known.number} 已评价过，每次办事只能评价一次 (this visit was rated "
-                                       "already: one rating per visit)", number=known.number)
-                raise NoPendingRating(f"{n}号窗口没有待评价的业务 (no rating is pending at window {n})",
+                    raise AlreadyRated(zh=f"{known.number} 已评价过，每次办事只能评价一次",
+                                       en="this visit was rated already: one rating per visit", number=known.number)
+                raise NoPendingRating(zh=f"{n}号窗口没有待评价的业务", en=f"no rating is pending at window {n}",
                                       window=n)
             closed = self._close(rec, RATED, self.clock(), actor=source, rating=rating, reason=reason,
                                  source=source)
             if closed is None:
-                raise AlreadyRated("本次办事已评价 (this visit was rated already)", number=rec.number)
+                raise AlreadyRated(number=rec.number)
         self._emit([RatingEvent(n, closed)])
         return closed
 
@@ -254,13 +260,14 @@ class RatingDesk:
     def follow_up(self, rid: int, state: str, note: str | None, by: str) -> RatingRecord:
         rec = self.ratings.get(rid)
         if rec is None:
-            raise RatingNotFound(f"没有评价 {rid} (no rating {rid})", rating=rid)
+            raise RatingNotFound(zh=f"没有评价 {rid}", en=f"no rating {rid}", rating=rid)
         if not rec.negative:
-            raise EngineError("只有不满意的评价需要整改 (only negative ratings have a follow-up)", rating=rid)
+            raise InvalidFollowUp(zh="只有不满意的评价需要整改", en="only negative ratings have a follow-up",
+                                  rating=rid)
         if state not in (FOLLOW_OPEN, FOLLOW_DONE):
-            raise InvalidFollowUp("state: open or done", rating=rid)
+            raise InvalidFollowUp(zh="整改状态须为 open 或 done", en="state: open or done", rating=rid)
         if state == FOLLOW_DONE and not (note or "").strip():
-            raise InvalidFollowUp("请写明整改情况 (say what was done in the note)", rating=rid)
+            raise InvalidFollowUp(zh="请写明整改情况", en="say what was done in the note", rating=rid)
         now = self.clock()
         with self.store.transaction() as conn:
             done = self.ratings.follow_up(conn, rid, state=state, note=(note or "").strip() or None, by=by, at=now)

@@ -6,11 +6,11 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 
+from hall_contract.link import DeviceLink
+from hall_contract.protocol import DeviceCommand, Topics
 from queue_server.devices import DeviceInfo, DeviceRegistry
-from queue_server.mqtt.link import MqttLink
 from queue_server.mqtt.publisher import StatePublisher
 from queue_server.mqtt.rpc import RpcServer
-from queue_server.protocol import DeviceCommand, Topics
 from queue_server.ratings import RatingDesk
 from queue_server.service import HallService
 from queue_server.settings import Settings
@@ -34,7 +34,7 @@ class HallRuntime:
         self.topics = Topics(settings.hall.id)
         self.store: Store | None = None
         self.service: HallService | None = None
-        self.link: MqttLink | None = None
+        self.link: DeviceLink | None = None
         self.publisher: StatePublisher | None = None
         self.rpc: RpcServer | None = None
         self.ratings: RatingDesk | None = None
@@ -56,15 +56,13 @@ class HallRuntime:
         self.service.listeners.append(self.ratings.on_event)
         self.ratings.start()
         if mqtt:
-            status = self.topics.device_status(s.server.device_id)
-            self.link = MqttLink(s.server.mqtt_url, client_id=s.server.device_id,
-                                 will=(status, b'{"v": 1, "state": "offline", "kind": "server", "faults": []}'),
-                                 subscriptions=(self.topics.rpc_all, self.topics.evaluation_results_all,
-                                                self.topics.devices_status_all),
-                                 on_message=self._on_message)
+            self.link = DeviceLink(s.server.mqtt_url, self.topics, s.server.device_id, "server", tz=self.service.tz)
             self.publisher = StatePublisher(self.service, self.link, self.topics)
             self.rpc = RpcServer(self.service, self.link, self.topics)
-            self.link.on_connected = self.publisher.publish_all
+            self.link.route(self.topics.rpc_all, self.rpc.submit)
+            self.link.route(self.topics.evaluation_results_all, self._on_evaluation_result)
+            self.link.route(self.topics.devices_status_all, self._on_device_status)
+            self.link.on_connected.append(self.publisher.publish_all)
             self.publisher.start()
             self.rpc.start()
             self.link.start()
@@ -75,14 +73,14 @@ class HallRuntime:
         if self.link is not None:
             self.link.publish(topic, payload)
 
-    def _on_message(self, topic: str, payload: bytes) -> None:
+    def _on_evaluation_result(self, topic: str, payload: bytes) -> None:
         tail = self.topics.tail(topic)
-        if len(tail) == 2 and tail[0] == "rpc" and self.rpc is not None:
-            self.rpc.submit(topic, payload)
-        elif len(tail) == 3 and tail[0] == "evaluations" and tail[2] == "result" and self.ratings is not None:
-            if tail[1].isdigit():
-                self.ratings.on_result(int(tail[1]), payload)
-        elif len(tail) == 3 and tail[0] == "devices" and tail[2] == "status" and self.devices is not None:
+        if len(tail) == 3 and tail[1].isdigit() and self.ratings is not None:
+            self.ratings.on_result(int(tail[1]), payload)
+
+    def _on_device_status(self, topic: str, payload: bytes) -> None:
+        tail = self.topics.tail(topic)
+        if len(tail) == 3 and self.devices is not None:
             self.devices.on_status(tail[1], payload)
 
     # -- hall-wide commands that also reach the devices ----------------------------------------
@@ -127,8 +125,7 @@ class HallRuntime:
             self.rpc.stop()
         if self.publisher is not None:
             self.publisher.stop()
-        if self.link is not None and self.publisher is not None:
-            status = self.topics.device_status(self.settings.server.device_id)
-            self.link.stop(final=(status, self.publisher.status_payload("offline")))
+        if self.link is not None:
+            self.link.stop()
         if self.store is not None:
             self.store.close()

@@ -16,10 +16,11 @@ from typing import Any
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from hall_contract.errors import HallError
+from hall_contract.protocol import IssueTicketArgs
 from queue_server.engine import Advice, Change, Hall, Priority, Ticket, advise, restore
-from queue_server.engine.errors import EngineError
+from queue_server.engine.errors import AdviceExpired
 from queue_server.hall_factory import build_hall
-from queue_server.protocol import IssueTicketArgs
 from queue_server.settings import Settings
 from queue_server.store import Store
 from queue_server.store.repo import expire_rows
@@ -27,9 +28,9 @@ from queue_server.store.repo import expire_rows
 log = logging.getLogger(__name__)
 
 
-class StoreUnavailable(EngineError):
+class StoreUnavailable(HallError):
     code = "store_unavailable"
-    status = 503
+    message_zh, message_en = "数据库暂不可用，请稍后再试", "the database is unavailable; try again"
 
 
 @dataclass
@@ -121,12 +122,12 @@ class HallService:
                     change = op(conn, now)
                     if change is not None:
                         self.store.persist(conn, change, actor, subject, detail, at=now)
-            except EngineError:
+            except HallError:
                 raise
             except SQLAlchemyError as err:
                 log.error("database failed during %s: %s; reloading state", subject or actor, err)
                 self._reload_after_failure()
-                raise StoreUnavailable("数据库暂不可用，请稍后再试 (the database is unavailable; try again)") from err
+                raise StoreUnavailable(str(err).splitlines()[0]) from err
             if change is not None:
                 self._emit(self._event(change))
             return change
@@ -250,7 +251,7 @@ class HallService:
         with self.lock:
             rec = next((r for r in self.advice.recommendations if r.id == rec_id), None)
             if rec is None:
-                raise EngineError(f"建议已过期 (no current advice {rec_id})", advice=rec_id)
+                raise AdviceExpired(advice=rec_id)
             if rec.action == "open":
                 change = self.window_op(rec.window, "open", actor, queues=[rec.queue])
             else:
@@ -263,7 +264,7 @@ class HallService:
     def dismiss_advice(self, rec_id: str, actor: str) -> None:
         with self.lock:
             if rec_id not in self.advice.key():
-                raise EngineError(f"建议已过期 (no current advice {rec_id})", advice=rec_id)
+                raise AdviceExpired(advice=rec_id)
             self.dismissed.add(rec_id)
             with self.store.transaction() as conn:
                 self.store.audit(conn, actor, "dismiss_advice", rec_id, {"advice": rec_id}, self.now())

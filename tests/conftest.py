@@ -11,6 +11,17 @@ import pytest
 
 from tests.peers import Broker, ServerProcess, hall_env
 
+# PC/SC goes to this session's own pcscd (tests/hardware/_card_fixtures.py starts it on first use), never to
+# the machine's: libpcsclite reads the socket path once, so it is set before anything talks PC/SC.
+os.environ["PCSCLITE_CSOCK_NAME"] = f"/tmp/hall-test-pcscd-{os.getpid()}/pcscd.comm"
+
+from tests.hardware._card_fixtures import (  # noqa: F401  (fixtures: defined once, for the whole session)
+    _holder_fixture,
+    _pcscd_fixture,
+    _sam_fixture,
+    _virtual_card_fixture,
+)
+
 PG_ADMIN_URL = os.environ.get("HALL_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
@@ -66,3 +77,16 @@ def server(tmp_path: Path, broker: Broker) -> Iterator[ServerProcess]:
     srv.start()
     yield srv
     srv.stop()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """On CI (``CI=true``) a skipped test is a failure: a peer that could not be had must not pass quietly."""
+    if os.environ.get("CI", "").lower() not in ("true", "1", "yes"):
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter is not None else []
+    if skipped and exitstatus == 0:
+        reporter.write_line(f"CI=true: {len(skipped)} test(s) skipped; on CI every peer must be there", red=True)
+        for report in skipped[:20]:
+            reporter.write_line(f"  skipped: {report.nodeid}: {report.longrepr[-1] if report.longrepr else ''}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

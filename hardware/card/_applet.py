@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from hardware._citizen import nation_code, sex_code
+from hall_contract.citizen import nation_code, sex_code
 from hardware.card import apdu
 from hardware.card.holders import Holder
 

@@ -5,7 +5,7 @@ every PC/SC failure by the transport. No error carries a PIN or personal data.
 """
 from __future__ import annotations
 
-from hardware._citizen import ReaderError
+from hardware.errors import ReaderError
 
 
 class CardError(ReaderError):

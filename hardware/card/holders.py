@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from hardware._citizen import mask_id
+from hall_contract.citizen import mask_id
 
 HOLDERS_CSV = Path(__file__).with_name("holders.csv")
 CARD_STATES = ("normal", "lost", "expired")

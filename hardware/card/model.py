@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from hardware._citizen import age_on, mask_card_number, mask_id, mask_name
+from hall_contract.citizen import age_on, mask_card_number, mask_id, mask_name
 
 
 @dataclass(frozen=True)

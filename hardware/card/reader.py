@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Protocol, TypeVar
 
-from hardware._citizen import nation_name, sex_name
+from hall_contract.citizen import nation_name, sex_name
 from hardware.card import apdu
 from hardware.card.errors import CardAccessDenied, CardError, CardTimeout, error_for_status
 from hardware.card.model import SocialSecurityCardData

@@ -1,7 +1,7 @@
 """Everything that can go wrong with a resident ID card on a SAM reader, readable by a citizen."""
 from __future__ import annotations
 
-from hardware._citizen import ReaderError
+from hardware.errors import ReaderError
 
 
 class IdCardError(ReaderError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from hardware._citizen import age_on, mask_id, mask_name, nation_name, sex_name
+from hall_contract.citizen import age_on, mask_id, mask_name, nation_name, sex_name
 from hardware.idcard.errors import IdReaderGarbled
 
 # (field, bytes) in the order of the text block; text is UCS-2 little-endian, space padded

@@ -17,7 +17,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from hardware._citizen import age_on, nation_code, sex_code
+from hall_contract.citizen import age_on, nation_code, sex_code
 from hardware.card.holders import CARD_STATES, Holder, find_holder
 from hardware.idcard import frame
 from hardware.idcard.errors import IdChecksumError

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from hardware._citizen import mask_card_number, mask_id, mask_name
+from hall_contract.citizen import mask_card_number, mask_id, mask_name
 from kiosk.gateway import _records as rec
 from kiosk.gateway.models import (
     AlreadyLost,

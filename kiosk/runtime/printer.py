@@ -73,7 +73,7 @@ class PrinterWorker:
             with self._printer() as printer:
                 faults = tuple(printer.status().faults) if printer.can_report_status else ()
         except PrinterError as err:
-            faults = (err.fault,)
+            faults = (err.code,)
         except Exception:
             log.exception("printer status check failed")
             faults = ("printer_no_answer",)
@@ -92,7 +92,7 @@ class PrinterWorker:
                     status = printer.print_record(slip)
         except PrinterError as err:
             log.warning("printing %s failed: %s", job, err)
-            self.post(ev.PrintFailed(job, err.fault, err.zh, err.en))
+            self.post(ev.PrintFailed(job, err.code, err.message_zh, err.message_en))
             return
         except Exception as err:
             log.exception("printing %s failed", job)

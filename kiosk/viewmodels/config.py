@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
+from hall_contract.vocabulary import KIND_QUEUE, WindowKind
 from kiosk.citizen import hall_salt
 from kiosk.i18n import ITEMS_EN
-from kiosk.settings import KioskSettings
+from kiosk.settings import KioskAppSettings, KioskSettings
 from kiosk.viewmodels.items import Item
-
-KIND_QUEUE = {"accept": "A", "query": "B", "bulk": "C"}
 
 
 @dataclass(frozen=True)
@@ -47,21 +45,20 @@ class ModelConfig:
         return fallback.get(queue, queue) + ("窗口" if language != "en" else " windows")
 
 
-def from_settings(settings: Any) -> ModelConfig:
-    """A :class:`ModelConfig` from :class:`queue_server.settings.Settings`."""
+def from_settings(settings: KioskAppSettings) -> ModelConfig:
+    """A :class:`ModelConfig` from the kiosk's settings."""
     k: KioskSettings = settings.kiosk
     windows: dict[str, list[str]] = {}
     for w in settings.windows:
-        kind = getattr(w.kind, "value", w.kind)
-        queues = w.queues if kind == "elastic" else [KIND_QUEUE[kind]]
+        queues = w.queues if w.kind is WindowKind.ELASTIC else [KIND_QUEUE[w.kind]]
         for q in queues:
-            if kind != "elastic":
+            if w.kind is not WindowKind.ELASTIC:
                 windows.setdefault(q, []).append(w.display_name())
     items = tuple(Item(code=i.code, name=i.name, board=i.board, queue=i.queue, self_service=i.self_service,
                        name_en=ITEMS_EN.get(i.code, "")) for i in settings.items)
     return ModelConfig(
         device_id=k.device_id, hall_id=settings.hall.id, hall_name=settings.hall.name,
-        hall_name_en=settings.hall.name_en, status_url=settings.hall.status_url,
+        hall_name_en=settings.hall.name_en, status_url=settings.status_url(),
         language=k.language or settings.hall.language, salt=hall_salt(k.holder_salt, settings.hall.id), kiosk=k,
         items=items, queue_names={q.code: q.name for q in settings.queues},
         queue_names_en={q.code: q.name_en or q.name for q in settings.queues},

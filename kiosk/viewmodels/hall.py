@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from queue_server.protocol import Board
+from hall_contract.protocol import Board
 
 PRINTER_FAULTS = ("paper_low", "paper_out", "printer_offline", "cover_open", "printer_no_answer", "no_printer")
 PRINT_BLOCKING = ("paper_out", "printer_offline", "cover_open", "printer_no_answer", "no_printer")

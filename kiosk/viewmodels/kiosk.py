@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
+from hall_contract.protocol import Topics
 from kiosk import events as ev
 from kiosk.i18n import t
 from kiosk.ports import CardPort, GatewayPort, PrinterPort, QueueLink, Speaker
@@ -27,7 +28,6 @@ from kiosk.viewmodels.selfservice import SelfService
 from kiosk.viewmodels.session import Session, Timeouts
 from kiosk.viewmodels.ticketing import Ticketing
 from kiosk.viewmodels.tickets import TicketDesk, TicketShown
-from queue_server.protocol import Topics
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from queue_server.protocol import RpcReply, TicketPublic
+from hall_contract.protocol import RpcReply, TicketPublic
 
 
 @dataclass

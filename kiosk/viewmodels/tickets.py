@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
+from hall_contract.protocol import TicketPublic
 from hardware.printer import TicketSlip
 from hardware.speech.numerals import spell_ticket
 from kiosk import events as ev
 from kiosk.citizen import holder_ref
 from kiosk.viewmodels.ticketing import Issued
-from queue_server.protocol import TicketPublic
 
 if TYPE_CHECKING:
     from kiosk.viewmodels.kiosk import KioskModel

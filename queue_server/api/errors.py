@@ -10,13 +10,25 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from queue_server.engine.errors import EngineError
+from hall_contract.errors import HallError
 
 log = logging.getLogger(__name__)
 
 _CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
           405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
           422: "validation_error", 503: "unavailable"}
+
+
+#: how each error code of the engine and the service answers over HTTP (anything else: 409)
+STATUS_BY_CODE: dict[str, int] = {
+    "unknown_queue": 422, "unknown_item": 422, "queue_not_served": 422, "invalid_rating": 422,
+    "invalid_follow_up": 422, "unknown_window": 404, "ticket_not_found": 404, "rating_not_found": 404,
+    "store_unavailable": 503, "issuing_stopped": 409,
+}
+
+
+def status_for(err: HallError) -> int:
+    return STATUS_BY_CODE.get(err.code, 409)
 
 
 class ErrorDetail(BaseModel):
@@ -55,9 +67,9 @@ def install(app: FastAPI) -> None:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
         return error_response(exc.status, exc.code, exc.message, headers)
 
-    @app.exception_handler(EngineError)
-    async def _engine(_r: Request, exc: EngineError) -> JSONResponse:
-        return error_response(exc.status, exc.code, exc.message)
+    @app.exception_handler(HallError)
+    async def _hall(_r: Request, exc: HallError) -> JSONResponse:
+        return error_response(status_for(exc), exc.code, exc.message)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_r: Request, exc: RequestValidationError) -> JSONResponse:

@@ -26,11 +26,11 @@ from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
+from hall_contract.errors import HallError
 from queue_server import payloads
 from queue_server.api.routes.hall import build_snapshot
 from queue_server.api.routes.ratings import evaluation_view
 from queue_server.auth import Principal, read_token
-from queue_server.engine.errors import EngineError
 from queue_server.ratings import RatingEvent
 from queue_server.runtime import HallRuntime
 from queue_server.service import Event
@@ -171,8 +171,8 @@ class LiveHub:
         try:
             with svc.lock:
                 t = svc.hall.find(number)
-                out = payloads.ticket_public(svc.hall, t, svc.settings.hall.status_url)
-        except EngineError:
+                out = payloads.ticket_public(svc.hall, t, svc.settings.status_url())
+        except HallError:
             return None
         out.holder = None
         data = out.model_dump()

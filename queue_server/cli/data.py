@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from queue_server.cli.common import ConfigOpt, fail, settings_or_exit
+from hall_contract.cli import ConfigOpt, fail, settings_or_exit
+from queue_server.settings import Settings
 
 
 def register(app: typer.Typer) -> None:
@@ -19,7 +20,7 @@ def register(app: typer.Typer) -> None:
         """Back up the database, consistently, while the hall runs."""
         from queue_server.store.backup import BackupError, backup, default_name
 
-        s = settings_or_exit(config)
+        s = settings_or_exit(Settings, config)
         url = s.server.database_url
         try:
             path = backup(url, out or default_name(url, folder))
@@ -39,7 +40,7 @@ def register(app: typer.Typer) -> None:
         from queue_server.store import Store
         from queue_server.store.retention import purge_personal_data
 
-        s = settings_or_exit(config)
+        s = settings_or_exit(Settings, config)
         store = Store(s.server.database_url)
         store.upgrade()
         now = datetime.now(UTC).astimezone(s.hall.tz())
@@ -56,7 +57,7 @@ def register(app: typer.Typer) -> None:
         from queue_server.store import Store
         from queue_server.store.backup import BackupError, restore
 
-        s = settings_or_exit(config)
+        s = settings_or_exit(Settings, config)
         try:
             restore(s.server.database_url, source, force=force)
         except BackupError as err:

@@ -3,12 +3,11 @@
 See :mod:`.routing` for who is called next, :mod:`.hall` for the ticket life and the transfer
 rule, :mod:`.prediction` for wait prediction and :mod:`.advisor` for elastic windows.
 """
+from hall_contract.vocabulary import FINAL_STATES, KIND_QUEUE
 from queue_server.engine import errors
 from queue_server.engine.advisor import Advice, Recommendation, advise, erlang_c, windows_needed
 from queue_server.engine.hall import Hall, ticket_id
 from queue_server.engine.model import (
-    FINAL_STATES,
-    KIND_QUEUE,
     Call,
     Change,
     ItemSpec,

@@ -80,13 +80,13 @@ class Hall:
         try:
             return self.windows[n]
         except KeyError:
-            raise errors.UnknownWindow(f"窗口 {n} 不存在 (no window {n})", window=n) from None
+            raise errors.UnknownWindow(zh=f"窗口 {n} 不存在", en=f"no window {n}", window=n) from None
 
     def find(self, number: str) -> Ticket:
         """Today's ticket with this number (after a transfer: the one in its new queue)."""
         t = self._by_number.get(number.upper())
         if t is None:
-            raise errors.TicketNotFound(f"今天没有 {number} 号 (no ticket {number} today)", number=number)
+            raise errors.TicketNotFound(zh=f"今天没有 {number} 号", en=f"no ticket {number} today", number=number)
         return t
 
     def by_request(self, request_id: str) -> Ticket | None:
@@ -136,16 +136,17 @@ class Hall:
         if item is not None:
             spec = self.items.get(item)
             if spec is None:
-                raise errors.UnknownItem(f"没有事项 {item} (no service item {item})", item=item)
+                raise errors.UnknownItem(zh=f"没有事项 {item}", en=f"no service item {item}", item=item)
             if queue is not None and queue.upper() != spec.queue:
-                raise errors.UnknownQueue(f"事项 {item} 属于 {spec.queue} 队列 (item {item} is served in "
-                                          f"queue {spec.queue}, not {queue})", item=item, queue=queue)
+                raise errors.UnknownQueue(zh=f"事项 {item} 属于 {spec.queue} 队列",
+                                          en=f"item {item} is served in queue {spec.queue}, not {queue}",
+                                          item=item, queue=queue)
             return spec.queue, item
         if queue is None:
-            raise errors.UnknownQueue("请指定队列或事项 (give a queue or a service item)")
+            raise errors.UnknownQueue(zh="请指定队列或事项", en="give a queue or a service item")
         code = queue.upper()
         if code not in self.queues:
-            raise errors.UnknownQueue(f"没有 {queue} 队列 (no queue {queue})", queue=queue)
+            raise errors.UnknownQueue(zh=f"没有 {queue} 队列", en=f"no queue {queue}", queue=queue)
         return code, None
 
     def issue(self, now: datetime, *, queue: str | None = None, item: str | None = None,
@@ -162,14 +163,13 @@ class Hall:
             return self._by_request[request_id], (change if change.tickets or change.day else None)
         code, item_code = self.resolve_queue(queue, item)
         if not self.issuing:
-            raise errors.IssuingStopped("暂停取号 (ticket issuing is stopped by the hall manager)")
+            raise errors.IssuingStopped()
         if holder_ref:
             for other in self.tickets.values():
                 if (other.holder_ref == holder_ref and other.queue == code
                         and other.state in (TicketState.WAITING, TicketState.CALLED)):
-                    raise errors.AlreadyWaiting(
-                        f"您已有 {other.number} 号在等候 (you already hold ticket {other.number})",
-                        number=other.number)
+                    raise errors.AlreadyWaiting(zh=f"您已有 {other.number} 号在等候",
+                                               en=f"you already hold ticket {other.number}", number=other.number)
         if seq is None:
             seq = self.counters[code] + 1
         elif seq <= self.counters[code]:
@@ -209,7 +209,7 @@ class Hall:
         change = self._roll(now, Change("call_next"))
         w = self.window(n)
         if w.status is not WindowStatus.OPEN:
-            raise errors.WindowNotOpen(f"{w.spec.name}未开放 (window {n} is {w.status})", window=n)
+            raise errors.WindowNotOpen(zh=f"{w.spec.name}未开放", en=f"window {n} is {w.status}", window=n)
         if w.current is not None:
             change.tickets.append(w.current)
             self._finish(now, w, w.current)
@@ -240,10 +240,10 @@ class Hall:
         w = self.window(n)
         t = w.current
         if t is None:
-            raise errors.NoCurrentTicket(f"{w.spec.name}没有正在办理的号 (window {n} has no current ticket)",
+            raise errors.NoCurrentTicket(zh=f"{w.spec.name}没有正在办理的号", en=f"window {n} has no current ticket",
                                          window=n)
         if allowed and t.state not in allowed:
-            raise errors.InvalidTransition(f"{t.number} 当前状态为 {t.state} (ticket {t.number} is {t.state})",
+            raise errors.InvalidTransition(zh=f"{t.number} 当前状态为 {t.state}", en=f"ticket {t.number} is {t.state}",
                                            number=t.number, state=str(t.state))
         return w, t
 
@@ -310,7 +310,7 @@ class Hall:
     def _open_ticket(self, number: str) -> Ticket:
         t = self.find(number)
         if not t.state.active:
-            raise errors.InvalidTransition(f"{t.number} 已结束 (ticket {t.number} is {t.state})",
+            raise errors.InvalidTransition(zh=f"{t.number} 已结束", en=f"ticket {t.number} is {t.state}",
                                            number=t.number)
         return t
 
@@ -325,9 +325,9 @@ class Hall:
     def _target(self, t: Ticket, queue: str) -> str:
         code = queue.upper()
         if code not in self.queues:
-            raise errors.UnknownQueue(f"没有 {queue} 队列 (no queue {queue})", queue=queue)
+            raise errors.UnknownQueue(zh=f"没有 {queue} 队列", en=f"no queue {queue}", queue=queue)
         if code == t.queue:
-            raise errors.InvalidTransition(f"{t.number} 已在 {code} 队列 (already in queue {code})",
+            raise errors.InvalidTransition(zh=f"{t.number} 已在 {code} 队列", en=f"already in queue {code}",
                                            number=t.number)
         return code
 
@@ -357,8 +357,9 @@ class Hall:
         w = self.window(n)
         if status is WindowStatus.CLOSED and w.current is not None and w.current.state.active:
             raise errors.InvalidTransition(
-                f"{w.spec.name}仍有 {w.current.number} 号，请先办结或转移 (finish or transfer "
-                f"{w.current.number} before closing window {n})", window=n, number=w.current.number)
+                zh=f"{w.spec.name}仍有 {w.current.number} 号，请先办结或转移",
+                en=f"finish or transfer {w.current.number} before closing window {n}", window=n,
+                number=w.current.number)
         if w.status is not status:
             w.status, w.since = status, now
         if clerk is not None:
@@ -390,9 +391,10 @@ class Hall:
         codes = tuple(dict.fromkeys(q.upper() for q in queues))
         for c in codes:
             if c not in self.queues:
-                raise errors.UnknownQueue(f"没有 {c} 队列 (no queue {c})", queue=c)
+                raise errors.UnknownQueue(zh=f"没有 {c} 队列", en=f"no queue {c}", queue=c)
         if w.spec.kind is not WindowKind.ELASTIC and codes != w.queues:
             raise errors.InvalidTransition(
-                f"{w.spec.name}是固定窗口，只办理 {''.join(w.queues)} 队列 (window {w.number} is a "
-                f"{w.spec.kind} window; only elastic windows take other queues)", window=w.number)
+                zh=f"{w.spec.name}是固定窗口，只办理 {''.join(w.queues)} 队列",
+                en=f"window {w.number} is a {w.spec.kind} window; only elastic windows take other queues",
+                window=w.number)
         w.queues = codes

@@ -10,16 +10,16 @@ from __future__ import annotations
 import logging
 import threading
 
+from hall_contract.link import DeviceLink
+from hall_contract.protocol import Topics
 from queue_server import payloads
-from queue_server.mqtt.link import MqttLink
-from queue_server.protocol import DeviceStatus, Topics
 from queue_server.service import Event, HallService
 
 log = logging.getLogger(__name__)
 
 
 class StatePublisher:
-    def __init__(self, service: HallService, link: MqttLink, topics: Topics) -> None:
+    def __init__(self, service: HallService, link: DeviceLink, topics: Topics) -> None:
         self.service = service
         self.link = link
         self.topics = topics
@@ -41,9 +41,6 @@ class StatePublisher:
             self.service.listeners.remove(self.on_event)
         self._thread.join(timeout=2)
         self.flush()
-
-    def status_payload(self, state: str) -> bytes:
-        return DeviceStatus(state="online" if state == "online" else "offline", kind="server").to_json()
 
     def on_event(self, ev: Event) -> None:
         svc = self.service
@@ -92,8 +89,6 @@ class StatePublisher:
         """Everything retained, again (after a (re)connect)."""
         svc = self.service
         with svc.lock:
-            self.link.publish(self.topics.device_status(svc.settings.server.device_id),
-                              self.status_payload("online"), retain=True)
             for w in svc.hall.windows.values():
                 self.link.publish(self.topics.window_state(w.number), payloads.window_state(w, svc.tz).to_json(),
                                   retain=True)

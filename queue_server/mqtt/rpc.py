@@ -19,10 +19,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from queue_server import payloads
-from queue_server.engine.errors import EngineError
-from queue_server.mqtt.link import MqttLink
-from queue_server.protocol import (
+from hall_contract.errors import HallError
+from hall_contract.link import DeviceLink
+from hall_contract.protocol import (
     IssueTicketArgs,
     RpcError,
     RpcReply,
@@ -31,13 +30,14 @@ from queue_server.protocol import (
     WindowCommandArgs,
     parse_json_object,
 )
+from queue_server import payloads
 from queue_server.service import HallService
 
 log = logging.getLogger(__name__)
 
 
 class RpcServer:
-    def __init__(self, service: HallService, link: MqttLink, topics: Topics) -> None:
+    def __init__(self, service: HallService, link: DeviceLink, topics: Topics) -> None:
         self.service = service
         self.link = link
         self.topics = topics
@@ -123,7 +123,7 @@ class RpcServer:
             where = ".".join(str(p) for p in first["loc"])
             return RpcReply(request_id=request_id, ok=False,
                             error=RpcError(code="invalid_request", message=f"{where}: {first['msg']}"))
-        except EngineError as err:
+        except HallError as err:
             return RpcReply(request_id=request_id, ok=False, error=RpcError(code=err.code, message=err.message))
 
     def issue_ticket(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -156,7 +156,7 @@ class RpcServer:
     def _public(self, ticket: Any) -> dict[str, Any]:
         svc = self.service
         with svc.lock:
-            out = payloads.ticket_public(svc.hall, ticket, svc.settings.hall.status_url)
+            out = payloads.ticket_public(svc.hall, ticket, svc.settings.status_url())
         data = out.model_dump()
         data.pop("v", None)
         return data

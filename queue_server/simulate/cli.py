@@ -13,7 +13,7 @@ from queue_server.simulate.arrivals import default_split, default_volume, genera
 from queue_server.simulate.report import as_dict, table
 from queue_server.simulate.runner import DayResult, Scenario, run_day
 
-# the same option as queue_server.cli.common's, not imported: queue_server.cli.main imports this
+# the same option as hall_contract.cli's, not imported: hallctl.main imports this
 # module while it is being built
 ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="hall configuration (default "
                                                 "$HALL_CONFIG or config/hall.toml)")]
@@ -67,7 +67,7 @@ def register(app: typer.Typer) -> None:
         advisor_interval_s: Annotated[float, typer.Option(help="seconds between advisor runs")] = 60.0,
     ) -> None:
         """Replay a business day through the queue engine: static, advisor and pooled windows."""
-        from queue_server.config_errors import ConfigError
+        from hall_contract.config.problems import ConfigError
 
         try:
             typer.echo(simulate(config, tickets, seed, split, profile, as_json, advisor_interval_s))

@@ -17,9 +17,9 @@ from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from hall_contract.errors import HallError
 from queue_server import payloads
 from queue_server.api.deps import ServiceDep
-from queue_server.engine.errors import EngineError
 from queue_server.service import HallService
 from queue_server.web.i18n import LANGS, MESSAGES, pick
 
@@ -91,7 +91,7 @@ def _window_names(svc: HallService, lang: str) -> dict[str, str]:
 async def window_page(n: WindowNo, request: Request, svc: ServiceDep) -> HTMLResponse:
     try:
         w = svc.hall.window(n)
-    except EngineError:
+    except HallError:
         return render(request, svc, "message.html", "window", "window_unknown", status=404,
                       message=pick(page_lang(request, svc))["window_unknown"])
     name = window_label(w.spec.name, n, page_lang(request, svc))
@@ -124,7 +124,7 @@ async def rate_page(n: WindowNo, request: Request, svc: ServiceDep) -> HTMLRespo
     """The customer-facing tablet at window n: no login, one rating per visit."""
     try:
         w = svc.hall.window(n)
-    except EngineError:
+    except HallError:
         return render(request, svc, "message.html", "rate", "window_unknown", status=404,
                       message=pick(page_lang(request, svc))["window_unknown"])
     name = window_label(w.spec.name, n, page_lang(request, svc))
@@ -144,7 +144,7 @@ async def ticket_page(number: Annotated[str, PathParam(max_length=8)], request: 
             out = payloads.ticket_public(svc.hall, svc.hall.find(number))
         out.holder = None
         ticket = out.model_dump(exclude={"v", "holder", "status_url"})
-    except EngineError:
+    except HallError:
         ticket = None
     lang = page_lang(request, svc)
     return render(request, svc, "ticket.html", "ticket", "ticket_title", {"number": number, "ticket": ticket},

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from queue_server.protocol import Board, CallMessage, QueueState, Topics, WindowState
+from hall_contract.protocol import Board, CallMessage, QueueState, Topics, WindowState
 from tests.peers import HALLCTL, ROOT, Collector
 
 TZ = timezone(timedelta(hours=8))

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from display.board import BoardModel, WindowCleared, clock_words, decode, wait_words
-from queue_server.protocol import CallMessage, DeviceCommand, Topics
+from hall_contract.protocol import CallMessage, DeviceCommand, Topics
 from tests.display._hall import board, call, window
 
 T = Topics("h1")

@@ -10,8 +10,8 @@ import pytest
 
 from display.board import BoardView
 from display.runtime import DisplayRuntime
-from queue_server.protocol import DeviceCommand, Topics
-from queue_server.settings import load_settings
+from display.settings import load_display_settings as load_settings
+from hall_contract.protocol import DeviceCommand, Topics
 from tests.display._hall import board, call, publish_hall, sample_windows, window
 from tests.peers import ROOT, Broker, Collector
 

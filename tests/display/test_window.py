@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from queue_server.protocol import DeviceCommand, Topics
+from hall_contract.protocol import DeviceCommand, Topics
 from tests.display._hall import DisplayProcess, call, publish_hall, sample_windows, window
 from tests.peers import ROOT, Broker, Collector, hall_env
 

@@ -74,7 +74,7 @@ def test_holder_with_a_waiting_ticket_in_the_queue_is_told_so() -> None:
     h.issue(at(0), queue="A", holder_ref="h1")
     with pytest.raises(errors.AlreadyWaiting) as e:
         h.issue(at(1), queue="A", holder_ref="h1")
-    assert e.value.detail["number"] == "A001"
+    assert e.value.context["number"] == "A001"
     assert h.issue(at(1), queue="B", holder_ref="h1")[0].number == "B001"
 
 

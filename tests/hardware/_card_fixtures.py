@@ -5,7 +5,9 @@ this module is not a conftest so that it does not clash with other helpers' fixt
 """
 from __future__ import annotations
 
+import os
 import shutil
+import socket
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -17,7 +19,8 @@ from hardware.card.holders import Holder, find_holder
 from hardware.card.simulator import VirtualSocialSecurityCard
 from hardware.idcard.simulator import SimulatedSamReader
 
-VPCD_READER = "Virtual PCD 00 00"  # the reader whose card connects to 127.0.0.1:35963
+VPCD_READER = "Virtual PCD 00 00"  # the reader whose card connects to 127.0.0.1:VPCD_PORT
+VPCD_PORT = 35963  # vpcd's default; the session's own pcscd (the fixture) listens elsewhere
 VPCD_DRIVER = Path("/usr/lib/pcsc/drivers/serial/libifdvpcd.so")
 WANG = "130102194103121098"  # 王建国, PIN 463260, normal card
 CardFactory = Callable[..., VirtualSocialSecurityCard]
@@ -31,17 +34,6 @@ def _readers() -> list[str]:
         return list_readers()
     except CardError:
         return []
-
-
-def _service_up() -> bool:
-    """Whether a pcscd answers (``pgrep`` also matches a dying pcscd, this does not)."""
-    from smartcard import scard
-
-    hr, context = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
-    if hr != scard.SCARD_S_SUCCESS:
-        return False
-    scard.SCardReleaseContext(context)
-    return True
 
 
 def wait_for_card(reader: str, present: bool, timeout_s: float = 3.0) -> float:
@@ -62,34 +54,63 @@ def wait_for_card(reader: str, present: bool, timeout_s: float = 3.0) -> float:
     raise AssertionError(f"pcscd did not see the card {'arrive' if present else 'leave'} in {timeout_s} s")
 
 
+def _free_port_pair() -> int:
+    """A port ``p`` with ``p`` and ``p + 1`` free (vpcd listens on one port per reader)."""
+    for _ in range(50):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = int(s.getsockname()[1])
+        try:
+            with socket.socket() as s2:
+                s2.bind(("127.0.0.1", port + 1))
+        except OSError:
+            continue
+        if port + 1 < 65536:
+            return port
+    raise RuntimeError("no two adjacent free ports")
+
+
 @pytest.fixture(scope="session", name="pcscd")
 def _pcscd_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A running pcscd with vpcd's reader; started here (and stopped after) unless already running."""
-    if shutil.which("pcscd") is None:
+    """A pcscd of this test session's own, with vpcd's readers on free ports: nothing else on the machine
+    (the machine's pcscd, another test run) shares its socket or its virtual readers.
+
+    pcscd's socket path is fixed (``/run/pcscd/pcscd.comm``), so it runs in a mount namespace of its own with
+    a private folder mounted there; this process reaches it through ``PCSCLITE_CSOCK_NAME`` (set by
+    ``tests/conftest.py`` before anything talks PC/SC)."""
+    if shutil.which("pcscd") is None or shutil.which("unshare") is None:
         pytest.skip("pcscd is not installed (Debian: pcscd vsmartcard-vpcd)")
     assert VPCD_DRIVER.exists(), "vsmartcard-vpcd is not installed (apt-get install vsmartcard-vpcd)"
     import smartcard  # noqa: F401  (pyscard missing is a failure, not a skip)
 
-    started: subprocess.Popen[bytes] | None = None
-    if not _service_up():
-        log = tmp_path_factory.mktemp("pcscd") / "pcscd.log"
-        with log.open("wb") as out:
-            started = subprocess.Popen(["pcscd", "--foreground"], stdout=out, stderr=subprocess.STDOUT)
+    socket_path = Path(os.environ["PCSCLITE_CSOCK_NAME"])
+    run = socket_path.parent
+    run.mkdir(parents=True, exist_ok=True)
+    conf = tmp_path_factory.mktemp("pcscd-conf")
+    port = _free_port_pair()
+    (conf / "vpcd").write_text(f'FRIENDLYNAME "Virtual PCD"\nDEVICENAME   /dev/null:0x{port:04X}\n'
+                               f"LIBPATH      {VPCD_DRIVER}\nCHANNELID    0x{port:04X}\n")
+    log = tmp_path_factory.mktemp("pcscd") / "pcscd.log"
+    script = f"mount --bind {run} /run/pcscd && exec pcscd --foreground --config {conf}"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(["unshare", "--mount", "--propagation", "private", "sh", "-c", script],
+                                stdout=out, stderr=subprocess.STDOUT)
+    global VPCD_PORT
+    VPCD_PORT = port
     try:
         deadline = time.monotonic() + 10.0
         while VPCD_READER not in _readers():
-            assert started is None or started.poll() is None, "pcscd exited at start"
+            assert proc.poll() is None, f"pcscd exited at start: {log.read_text(errors='replace')[-500:]}"
             assert time.monotonic() < deadline, f"pcscd shows no reader {VPCD_READER!r}"
             time.sleep(0.1)
         yield VPCD_READER
     finally:
-        if started is not None:
-            started.terminate()
-            try:
-                started.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                started.kill()
-                started.wait()
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 @pytest.fixture(name="virtual_card")
@@ -98,6 +119,7 @@ def _virtual_card_fixture(pcscd: str) -> Iterator[CardFactory]:
     cards: list[VirtualSocialSecurityCard] = []
 
     def insert(key: str = WANG, **options: object) -> VirtualSocialSecurityCard:
+        options.setdefault("port", VPCD_PORT)
         card = VirtualSocialSecurityCard(find_holder(key), **options)  # type: ignore[arg-type]
         wait_for_card(pcscd, present=False)  # a card removed just before must be seen gone first
         card.insert()

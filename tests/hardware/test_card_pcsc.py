@@ -27,12 +27,7 @@ from hardware.card import (
 from hardware.card.holders import Holder
 from hardware.card_cli import card_app, card_checks
 from hardware.config import DeviceSettings
-from tests.hardware._card_fixtures import (  # noqa: F401  (fixtures, used by name)
-    CardFactory,
-    _holder_fixture,
-    _pcscd_fixture,
-    _virtual_card_fixture,
-)
+from tests.hardware._card_fixtures import CardFactory
 
 pytestmark = pytest.mark.timeout(30)
 

@@ -22,7 +22,6 @@ from hardware.idcard import (
     read_id_card,
 )
 from hardware.idcard.simulator import SAM_ID, SimulatedSamReader, photo_of
-from tests.hardware._card_fixtures import _sam_fixture  # noqa: F401  (fixture, used by name)
 
 pytestmark = pytest.mark.timeout(30)
 Sam = tuple[SimulatedSamReader, str]

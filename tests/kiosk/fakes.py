@@ -11,14 +11,15 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+from hall_contract.protocol import Board, QueueState, RpcError, RpcReply
 from hardware.printer import RecordSlip, TicketSlip
 from kiosk import events as ev
 from kiosk.citizen import Citizen
 from kiosk.gateway import Gateway, GatewayError
 from kiosk.gateway.local import LocalGateway
+from kiosk.settings import KioskAppSettings as Settings
+from kiosk.settings import load_kiosk_settings as load_settings
 from kiosk.viewmodels import KioskModel, from_settings
-from queue_server.protocol import Board, QueueState, RpcError, RpcReply
-from queue_server.settings import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 HALL_TOML = ROOT / "config" / "hall.toml"

@@ -17,8 +17,8 @@ pytest.importorskip("smartcard")
 
 from hardware.printer.emulator import PrinterEmulator
 from kiosk.runtime import KioskRuntime
-from queue_server.settings import load_settings
-from tests.hardware._card_fixtures import VPCD_READER, WANG, _pcscd_fixture, _virtual_card_fixture  # noqa: F401
+from kiosk.settings import load_kiosk_settings as load_settings
+from tests.hardware._card_fixtures import VPCD_READER, WANG
 from tests.kiosk.fakes import HALL_TOML, FakeSpeaker
 from tests.kiosk.kivy_harness import WindowDriver
 from tests.peers import Collector, ServerProcess

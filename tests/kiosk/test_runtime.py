@@ -18,7 +18,7 @@ import pytest
 
 from hardware.printer.emulator import PrinterEmulator
 from kiosk.runtime import KioskRuntime
-from queue_server.settings import load_settings
+from kiosk.settings import load_kiosk_settings as load_settings
 from tests.kiosk.fakes import HALL_TOML, FakeSpeaker
 from tests.peers import ROOT, Broker, Collector, ServerProcess, hall_env
 

@@ -20,7 +20,7 @@ def svc(rig: Rig, action: str) -> None:
 
 @pytest.fixture
 def rig(tmp_path: Path) -> Rig:
-    r = make_rig(tmp_path, staff_password_hash=hash_password(STAFF, iterations=1000))
+    r = make_rig(tmp_path, staff_password_hash=hash_password(STAFF))
     r.online()
     r.post(ev.IdCardRead(ZHOU))
     r.model.tap_self_service(r.now)

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from hall_contract.protocol import DeviceCommand
 from kiosk import events as ev
 from kiosk.viewmodels import views
-from queue_server.protocol import DeviceCommand
 from tests.kiosk.fakes import Rig, board, make_rig
 
 

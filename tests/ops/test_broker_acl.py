@@ -11,7 +11,7 @@ import paho.mqtt.client as mqtt
 import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 
-from queue_server.cli.devices import Device, provision
+from hallctl.devices import Device, provision
 from tests.peers import Broker, ServerProcess, free_port, hall_env
 
 HALL = "acl" + uuid.uuid4().hex[:6]

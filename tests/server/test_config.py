@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from queue_server.config_errors import ConfigError
+from hall_contract.config.problems import ConfigError
 from queue_server.settings import load_settings
 from tests.peers import HALLCTL, ROOT
 

@@ -79,7 +79,14 @@ def test_sigkill_mid_load_loses_no_committed_ticket_and_numbering_continues(tmp_
     procs = [ctx.Process(target=_collecting_client, args=(srv.base, f"k{i}", out)) for i in range(3)]
     for p in procs:
         p.start()
-    time.sleep(1.5)
+
+    def issued() -> int:
+        _, hall = srv.api("GET", "/api/hall")
+        return int(next(q for q in hall["queues"] if q["code"] == "A")["waiting"])
+
+    deadline = time.monotonic() + 30
+    while issued() < 30 and time.monotonic() < deadline:  # the clients are under way (spawning takes a while)
+        time.sleep(0.1)
     srv.kill()
     for p in procs:
         p.join(30)

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from queue_server.sim_evaluator import SimulatedEvaluator
 from tests.peers import Broker, Collector, ServerProcess, hall_env
+from window_bridge.sim_evaluator import SimulatedEvaluator
 
 
 @pytest.fixture

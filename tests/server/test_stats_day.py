@@ -21,11 +21,11 @@ with warnings.catch_warnings():  # starlette asks for httpx2, which this project
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     from fastapi.testclient import TestClient
 
-from queue_server.api.app import create_app
+from queue_server.app import create_app
 from queue_server.runtime import HallRuntime
 from queue_server.settings import load_settings
-from queue_server.sim_evaluator import SimulatedEvaluator
 from tests.peers import ROOT, Broker
+from window_bridge.sim_evaluator import SimulatedEvaluator
 
 TZ = ZoneInfo("Asia/Shanghai")
 DAY = datetime(2026, 3, 2, tzinfo=TZ)

@@ -9,9 +9,9 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import expect
 
-from queue_server.sim_evaluator import SimulatedEvaluator
 from tests.peers import Broker
 from tests.web.conftest import WebHall, shot
+from window_bridge.sim_evaluator import SimulatedEvaluator
 
 
 @pytest.mark.timeout(120)

@@ -6,10 +6,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field, StrictBool
 
+from hall_contract.protocol import Advice
 from queue_server import payloads
 from queue_server.api.deps import RuntimeDep, ServiceDep, require
 from queue_server.auth import Principal
-from queue_server.protocol import Advice
 from queue_server.service import HallService
 
 router = APIRouter(prefix="/api", tags=["hall"])

@@ -6,10 +6,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Response
 from pydantic import BaseModel, Field
 
+from hall_contract.protocol import IssueTicketArgs, TicketPublic
 from queue_server import payloads
 from queue_server.api.deps import ServiceDep, require
 from queue_server.auth import Principal
-from queue_server.protocol import IssueTicketArgs, TicketPublic
 from queue_server.service import HallService
 
 router = APIRouter(prefix="/api/tickets", tags=["tickets"])
@@ -18,7 +18,7 @@ Number = Annotated[str, Path(min_length=2, max_length=8, pattern=r"^[A-Za-z][0-9
 
 def public(svc: HallService, ticket: Any, with_holder: bool) -> TicketPublic:
     with svc.lock:
-        out = payloads.ticket_public(svc.hall, ticket, svc.settings.hall.status_url)
+        out = payloads.ticket_public(svc.hall, ticket, svc.settings.status_url())
     if not with_holder:
         out.holder = None
     return out

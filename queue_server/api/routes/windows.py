@@ -6,12 +6,12 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response
 from pydantic import BaseModel, Field
 
+from hall_contract.protocol import TicketPublic, WindowState
 from queue_server import payloads
 from queue_server.api.deps import CurrentStaff, ServiceDep, at_window
 from queue_server.api.errors import ApiError
 from queue_server.api.routes.tickets import TransferBody, public
 from queue_server.engine import Change
-from queue_server.protocol import TicketPublic, WindowState
 from queue_server.service import HallService
 
 router = APIRouter(prefix="/api/windows", tags=["windows"])
@@ -49,7 +49,7 @@ async def current(n: WindowNo, svc: ServiceDep, p: CurrentStaff) -> WindowNow:
     with svc.lock:
         w = svc.hall.window(n)
         t = w.current
-        ticket = payloads.ticket_public(svc.hall, t, svc.settings.hall.status_url) if t is not None else None
+        ticket = payloads.ticket_public(svc.hall, t, svc.settings.status_url()) if t is not None else None
         waited = round(t.waited_s(t.called_at)) if t is not None and t.called_at is not None else None
         return WindowNow(window=payloads.window_state(w, svc.tz), ticket=ticket, waited_s=waited,
                          at=payloads.iso(svc.now(), svc.tz) or "")

@@ -10,6 +10,7 @@ import os
 import socket
 import threading
 from collections.abc import Callable
+from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
 
@@ -63,23 +64,29 @@ def supervise(ready: Callable[[], bool], healthy: Callable[[], bool], stop: thre
     return t
 
 
-def kivy_watchdog(stall_s: float = 10.0) -> Callable[[], None]:
-    """READY once the Kivy clock ticks, WATCHDOG while it keeps ticking (a frozen UI stops the pings).
+class UiClock(Protocol):
+    """What a UI toolkit's clock offers (Kivy's ``Clock``): run a callback every so often."""
 
-    Call before ``App.run()``; call the returned function after it."""
+    def schedule_interval(self, callback: Callable[[float], None], timeout: float) -> Any: ...
+
+    def schedule_once(self, callback: Callable[[float], None], timeout: float = 0) -> Any: ...
+
+
+def ui_watchdog(clock: UiClock, stall_s: float = 10.0) -> Callable[[], None]:
+    """READY once the UI clock ticks, WATCHDOG while it keeps ticking (a frozen UI stops the pings).
+
+    Call before the UI's main loop (``App.run()``) with its clock; call the returned function after it."""
     import time
-
-    from kivy.clock import Clock
 
     beat = [0.0]
 
     def tick(_dt: float) -> None:
         beat[0] = time.monotonic()
 
-    event = Clock.schedule_interval(tick, 1.0)
-    Clock.schedule_once(tick, 0)
+    event = clock.schedule_interval(tick, 1.0)
+    clock.schedule_once(tick, 0)
     stop = threading.Event()
-    supervise(lambda: beat[0] > 0, lambda: time.monotonic() - beat[0] < stall_s, stop, name="kivy-watchdog")
+    supervise(lambda: beat[0] > 0, lambda: time.monotonic() - beat[0] < stall_s, stop, name="ui-watchdog")
 
     def done() -> None:
         stop.set()

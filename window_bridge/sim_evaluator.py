@@ -6,7 +6,7 @@ RS-485 evaluator's bridge or a tablet would. ``rating`` may be a number, or a fu
 request returning a number, or None to stay silent (a citizen who walks away). It keeps a
 retained ``devices/{id}/status`` (kind ``evaluator``) with a last will, like every device.
 
-    python -m queue_server.sim_evaluator --window 3 --rating 5 [--delay 2]
+    python -m window_bridge.sim_evaluator --window 3 --rating 5 [--delay 2]
 """
 from __future__ import annotations
 
@@ -16,10 +16,8 @@ import threading
 import time
 from collections.abc import Callable
 
-from pydantic import ValidationError
-
-from queue_server.mqtt.link import MqttLink
-from queue_server.protocol import DeviceStatus, EvaluationRequest, EvaluationResult, Topics, parse_json_object
+from hall_contract.link import DeviceLink
+from hall_contract.protocol import EvaluationRequest, EvaluationResult, Topics, parse_json_object
 
 log = logging.getLogger(__name__)
 Rater = Callable[[EvaluationRequest], int | None]
@@ -37,13 +35,8 @@ class SimulatedEvaluator:
         self.requests: list[EvaluationRequest] = []
         self.answered: list[EvaluationResult] = []
         self._lock = threading.Lock()
-        status = self.topics.device_status(self.device_id)
-        self.link = MqttLink(url, self.device_id, will=(status, self._status("offline")),
-                             subscriptions=(self.topics.evaluation_request(window),), on_message=self._on_message,
-                             on_connected=lambda: self.link.publish(status, self._status("online"), retain=True))
-
-    def _status(self, state: str) -> bytes:
-        return DeviceStatus(state="online" if state == "online" else "offline", kind="evaluator").to_json()
+        self.link = DeviceLink(url, self.topics, self.device_id, "evaluator")
+        self.link.route(self.topics.evaluation_request(window), self._on_message)
 
     def start(self, timeout_s: float = 5.0) -> SimulatedEvaluator:
         self.link.start()
@@ -52,14 +45,10 @@ class SimulatedEvaluator:
         return self
 
     def stop(self) -> None:
-        self.link.stop(final=(self.topics.device_status(self.device_id), self._status("offline")))
+        self.link.stop()
 
     def _on_message(self, topic: str, payload: bytes) -> None:
-        try:
-            req = EvaluationRequest.model_validate(parse_json_object(payload))
-        except (ValueError, ValidationError) as err:
-            log.warning("ignored a malformed request: %s", err)
-            return
+        req = EvaluationRequest.model_validate(parse_json_object(payload))
         with self._lock:
             self.requests.append(req)
         rating = self.rater(req)
@@ -86,7 +75,7 @@ class SimulatedEvaluator:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from queue_server.settings import load_settings
+    from hall_contract.config import HallSettings, load
 
     ap = argparse.ArgumentParser(description="a simulated window evaluator on MQTT")
     ap.add_argument("--window", type=int, required=True)
@@ -95,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--delay", type=float, default=2.0, help="seconds before answering")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO)
-    s = load_settings()
+    s = load(HallSettings)
     ev = SimulatedEvaluator(s.server.mqtt_url, s.hall.id, args.window, args.rating, args.reason, args.delay).start()
     print(f"evaluator for window {args.window} on {s.server.mqtt_url} (hall {s.hall.id}); Ctrl-C to stop", flush=True)
     try:

@@ -8,20 +8,22 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from display.bridge import WindowScreenBridge, screen_text, screen_units
+from hall_contract.protocol import Topics
 from hardware.rs485.sim_devices import ScreenModel
 from hardware.rs485.simulator import Rs485Simulator
-from queue_server.protocol import Topics
-from queue_server.settings import Settings, load_settings
 from tests.display._hall import call, window
 from tests.peers import ROOT, Broker, Collector
+from window_bridge.bridge import WindowScreenBridge, screen_text, screen_units
+from window_bridge.settings import BridgeAppSettings as Settings
+from window_bridge.settings import load_bridge_settings as load_settings
 
 pytestmark = pytest.mark.timeout(60)
 
 
-def settings(url: str, hall: str, **display: str) -> Settings:
+def settings(url: str, hall: str, **bridge: str) -> Settings:
     env = {"HALL_CONFIG": str(ROOT / "config" / "hall.toml"), "HALL_ID": hall, "HALL_MQTT_URL": url,
-           "HALL_DEVICES__RS485_TIMEOUT_S": "0.2", **{f"HALL_DISPLAY__{k.upper()}": v for k, v in display.items()}}
+           "HALL_DEVICES__RS485_TIMEOUT_S": "0.2",
+           **{f"HALL_WINDOW_BRIDGE__{k.upper()}": v for k, v in bridge.items()}}
     return load_settings(env=env)
 
 
@@ -70,8 +72,8 @@ def test_screens_follow_the_hall_and_a_silent_one_is_reported(broker: Broker, si
     hall = "t" + uuid.uuid4().hex[:8]
     topics = Topics(hall)
     s = settings(broker.url, hall, screen_units='{"1": 1, "2": 2, "3": 3}', screen_retry_s="0.5",
-                 bridge_device_id="bridge-" + hall[-6:], screen_brightness="60")
-    pub = Collector(broker.url, (topics.device_status(s.display.bridge_device_id),))
+                 device_id="bridge-" + hall[-6:], screen_brightness="60")
+    pub = Collector(broker.url, (topics.device_status(s.window_bridge.device_id),))
     for w in (window(1, "open", "A001", "called"), window(2, "open", "A002", "serving"), window(3, "paused")):
         pub.publish(topics.window_state(w.number), w.to_json(), retain=True)
     sim.set_silent(2)
@@ -82,11 +84,11 @@ def test_screens_follow_the_hall_and_a_silent_one_is_reported(broker: Broker, si
         assert sim.devices[1].brightness == 60  # type: ignore[attr-defined]
 
         def faults() -> list[str]:
-            got = pub.json(topics.device_status(s.display.bridge_device_id))
+            got = pub.json(topics.device_status(s.window_bridge.device_id))
             return list(got[-1]["faults"]) if got and got[-1]["state"] == "online" else ["?"]
 
         assert eventually(lambda: faults() == ["screen_2_no_answer"])
-        status = pub.json(topics.device_status(s.display.bridge_device_id))[-1]
+        status = pub.json(topics.device_status(s.window_bridge.device_id))[-1]
         assert status["kind"] == "window_screens"
 
         started = time.monotonic()
@@ -113,12 +115,12 @@ def test_screens_follow_the_hall_and_a_silent_one_is_reported(broker: Broker, si
 def test_a_missing_line_is_a_fault(broker: Broker, tmp_path: object) -> None:
     hall = "t" + uuid.uuid4().hex[:8]
     topics = Topics(hall)
-    s = settings(broker.url, hall, screen_units='{"1": 1}', bridge_device_id="bridge-" + hall[-6:])
-    pub = Collector(broker.url, (topics.device_status(s.display.bridge_device_id),))
+    s = settings(broker.url, hall, screen_units='{"1": 1}', device_id="bridge-" + hall[-6:])
+    pub = Collector(broker.url, (topics.device_status(s.window_bridge.device_id),))
     bridge = WindowScreenBridge(s, "/dev/does-not-exist")
     bridge.start()
     try:
-        topic = topics.device_status(s.display.bridge_device_id)
+        topic = topics.device_status(s.window_bridge.device_id)
         assert pub.wait_for(lambda ms: any(t == topic and b"rs485_line_unavailable" in p for t, p, *_ in ms), 8)
     finally:
         bridge.stop()
@@ -138,8 +140,8 @@ def test_hallctl_window_bridge(broker: Broker, sim: Rs485Simulator, tmp_path: ob
     hall = "t" + uuid.uuid4().hex[:8]
     topics = Topics(hall)
     env = {**os.environ, "HALL_CONFIG": str(ROOT / "config" / "hall.toml"), "HALL_ID": hall,
-           "HALL_MQTT_URL": broker.url, "HALL_DISPLAY__SCREEN_UNITS": '{"5": 3}',
-           "HALL_DISPLAY__BRIDGE_DEVICE_ID": "wb-" + hall[-6:]}
+           "HALL_MQTT_URL": broker.url, "HALL_WINDOW_BRIDGE__SCREEN_UNITS": '{"5": 3}',
+           "HALL_WINDOW_BRIDGE__DEVICE_ID": "wb-" + hall[-6:]}
     missing = subprocess.run([HALLCTL, "window-bridge"], env=env, capture_output=True, text=True, timeout=30)
     assert missing.returncode == 2 and "--line" in missing.stderr
     pub = Collector(broker.url, (topics.device_status("wb-" + hall[-6:]),))

@@ -1,4 +1,4 @@
-"""The FastAPI application: the contract's HTTP API under ``/api`` and ``/metrics``."""
+"""The FastAPI application: the contract's HTTP API under ``/api``, the staff and citizens' pages, ``/metrics``."""
 from __future__ import annotations
 
 import asyncio
@@ -54,7 +54,7 @@ def create_app(runtime: HallRuntime, manage_runtime: bool = True) -> FastAPI:
     @app.get("/healthz", tags=["monitoring"])
     async def healthz() -> dict[str, bool]:
         link = runtime.link
-        return {"ok": runtime.service is not None, "mqtt": bool(link and link.connected.is_set())}
+        return {"ok": runtime.service is not None, "mqtt": bool(link and link.connected)}
 
     app.openapi = lambda: hall_openapi(app, runtime)  # type: ignore[method-assign]
     return app

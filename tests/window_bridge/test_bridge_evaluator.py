@@ -7,10 +7,18 @@ from pathlib import Path
 
 import pytest
 
+from hall_contract.protocol import Topics
 from hardware.rs485.simulator import Rs485Simulator
-from queue_server.protocol import Topics
-from tests.display._devices import bridge_settings, devices, evaluator, eventually, faults, running, window_command
 from tests.peers import Broker, Collector, ServerProcess, hall_env
+from tests.window_bridge._devices import (
+    bridge_settings,
+    devices,
+    evaluator,
+    eventually,
+    faults,
+    running,
+    window_command,
+)
 
 
 @pytest.fixture
@@ -64,7 +72,7 @@ def test_a_silent_evaluator_is_a_fault_and_nothing_is_invented(server: ServerPro
     the server, while window 1's evaluator keeps working; a citizen who presses no key is no rating either."""
     topics = Topics(server.env["HALL_ID"])
     s = bridge_settings(server, evaluator_check_s="0.5")
-    status = topics.device_status(s.display.bridge_device_id)
+    status = topics.device_status(s.window_bridge.device_id)
     sub = Collector(server.env["HALL_MQTT_URL"], (topics.base + "evaluations/#", status))
     sim.set_silent(6)
     try:

@@ -8,11 +8,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from display.keypads import Keypad
+from hall_contract.protocol import Topics
 from hardware.rs485 import DeviceNoAnswer, Key, Rs485Bus
 from hardware.rs485.simulator import Rs485Simulator
-from queue_server.protocol import Topics
-from tests.display._devices import (
+from tests.peers import Collector, ServerProcess
+from tests.window_bridge._devices import (
     bridge_settings,
     devices,
     eventually,
@@ -23,7 +23,7 @@ from tests.display._devices import (
     screen,
     window_command,
 )
-from tests.peers import Collector, ServerProcess
+from window_bridge.keypads import Keypad
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def issue(server: ServerProcess, count: int, queue: str = "A") -> list[str]:
 def test_call_next_from_the_keypad_and_nobody_waiting(server: ServerProcess, sim: Rs485Simulator) -> None:
     topics = Topics(server.env["HALL_ID"])
     s = bridge_settings(server)
-    reply_topic = topics.reply(s.display.bridge_device_id)
+    reply_topic = topics.reply(s.window_bridge.device_id)
     sub = Collector(server.env["HALL_MQTT_URL"], (topics.calls, topics.rpc("window_command"), reply_topic))
     try:
         window_command(sub, topics, 1, "open", "open-1")
@@ -54,7 +54,7 @@ def test_call_next_from_the_keypad_and_nobody_waiting(server: ServerProcess, sim
             assert hall_window(server, 1)["current"] == "A001"
             req = next(r for r in sub.json(topics.rpc("window_command")) if r.get("reply_to") == reply_topic)
             assert req == {**req, "v": 1, "window": 1, "action": "call_next"}
-            assert re.fullmatch(rf"{s.display.bridge_device_id}-w1-\d{{8}}-[0-9a-f]{{4}}-1", req["request_id"])
+            assert re.fullmatch(rf"{s.window_bridge.device_id}-w1-\d{{8}}-[0-9a-f]{{4}}-1", req["request_id"])
 
             # nobody waits: the next press ends A001's visit and calls nobody; the screen says so, then the usual
             keypad(sim, 2).press(Key.CALL_NEXT)
@@ -110,7 +110,7 @@ def test_a_press_retried_after_a_lost_reply_acts_once(server: ServerProcess, sim
     with the same request_id; both reach the server when it runs again, and the ticket is called once."""
     topics = Topics(server.env["HALL_ID"])
     s = bridge_settings(server, command_retry_s="0.3")
-    reply_topic = topics.reply(s.display.bridge_device_id)
+    reply_topic = topics.reply(s.window_bridge.device_id)
     rpc = topics.rpc("window_command")
     sub = Collector(server.env["HALL_MQTT_URL"], (topics.calls, rpc, reply_topic))
     assert server.proc is not None
@@ -143,7 +143,7 @@ def test_a_press_retried_after_a_lost_reply_acts_once(server: ServerProcess, sim
 def test_a_silent_keypad_is_a_fault_while_the_others_work(server: ServerProcess, sim: Rs485Simulator) -> None:
     topics = Topics(server.env["HALL_ID"])
     s = bridge_settings(server)
-    status = topics.device_status(s.display.bridge_device_id)
+    status = topics.device_status(s.window_bridge.device_id)
     sub = Collector(server.env["HALL_MQTT_URL"], (topics.calls, status))
     try:
         window_command(sub, topics, 1, "open", "open-1")

@@ -16,13 +16,13 @@ def _line(name: str, ok: bool, detail: str) -> None:
 
 
 def run_doctor(config: Path | None) -> int:
-    from queue_server.config_errors import ConfigError
-    from queue_server.mqtt.link import BrokerAddress
-    from queue_server.settings import config_path, load_settings
+    from hall_contract.config import ConfigError, config_path
+    from hall_contract.link import BrokerAddress
+    from hallctl.settings import load_configuration
 
     results: list[Check] = []
     try:
-        s = load_settings(config)
+        s = load_configuration(config)
         results.append(("config", True, f"{config_path(config)}: hall {s.hall.id}"))
     except ConfigError as err:
         _line("config", False, str(err).splitlines()[0])

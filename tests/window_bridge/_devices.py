@@ -10,12 +10,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from display.bridge import WindowScreenBridge
+from hall_contract.protocol import Topics
 from hardware.rs485.sim_devices import DeviceModel, EvaluatorModel, KeypadModel, ScreenModel
 from hardware.rs485.simulator import Rs485Simulator
-from queue_server.protocol import Topics
-from queue_server.settings import Settings, load_settings
 from tests.peers import ROOT, Collector, ServerProcess
+from window_bridge.bridge import WindowScreenBridge
+from window_bridge.settings import BridgeAppSettings as Settings
+from window_bridge.settings import load_bridge_settings as load_settings
 
 UNITS = {"screen_units": '{"1": 1, "2": 4}', "keypad_units": '{"1": 2, "2": 5}',
          "evaluator_units": '{"1": 3, "2": 6}'}
@@ -25,13 +26,13 @@ def devices() -> list[DeviceModel]:
     return [ScreenModel(1), KeypadModel(2), EvaluatorModel(3), ScreenModel(4), KeypadModel(5), EvaluatorModel(6)]
 
 
-def bridge_settings(server: ServerProcess, **display: str) -> Settings:
+def bridge_settings(server: ServerProcess, **bridge: str) -> Settings:
     """The bridge's settings for the server's hall: short timeouts so faults show within a second."""
-    values = {**UNITS, "bridge_device_id": "wb-" + server.env["HALL_ID"][-6:], "screen_retry_s": "0.5",
-              "keypad_poll_s": "0.1", "evaluator_poll_s": "0.2", "message_show_s": "1.0", **display}
+    values = {**UNITS, "device_id": "wb-" + server.env["HALL_ID"][-6:], "screen_retry_s": "0.5",
+              "keypad_poll_s": "0.1", "evaluator_poll_s": "0.2", "message_show_s": "1.0", **bridge}
     env = {"HALL_CONFIG": str(ROOT / "config" / "hall.toml"), "HALL_ID": server.env["HALL_ID"],
            "HALL_MQTT_URL": server.env["HALL_MQTT_URL"], "HALL_DEVICES__RS485_TIMEOUT_S": "0.2",
-           **{f"HALL_DISPLAY__{k.upper()}": v for k, v in values.items()}}
+           **{f"HALL_WINDOW_BRIDGE__{k.upper()}": v for k, v in values.items()}}
     return load_settings(env=env)
 
 

@@ -1,4 +1,4 @@
-"""What the card readers share: code tables, masking, age and the error base class.
+"""Citizens' data as every app shows it: code tables, masking and age.
 
 Both the social security card (``hardware.card``) and the resident ID card (``hardware.idcard``)
 carry sex codes of GB/T 2261.1 and nation codes of GB 3304, and both must show their holder
@@ -78,28 +78,3 @@ def age_on(birth: date, on: date) -> int:
     if (on.month, on.day) < (birth.month, birth.day):
         years -= 1
     return years
-
-
-class ReaderError(Exception):
-    """A card or reader problem, told so that a citizen can read it.
-
-    ``message_zh`` is for the kiosk screen, ``message_en`` for logs and foreign visitors,
-    ``code`` is a stable identifier for programs (MQTT ``faults``, RPC error codes).
-    Subclasses set the three class attributes; ``detail`` adds technical context (a status
-    word, a reader name) and never personal data or a PIN.
-    """
-
-    code: str = "reader_error"
-    message_zh: str = "读卡出错，请联系工作人员"
-    message_en: str = "Card reader error, please ask the staff"
-
-    def __init__(self, detail: str = "") -> None:
-        self.detail = detail
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        text = f"{self.message_zh} / {self.message_en} [{self.code}]"
-        return f"{text} ({self.detail})" if self.detail else text
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(code={self.code!r}, detail={self.detail!r})"

@@ -1,41 +1,44 @@
-"""The ``hallctl`` command tree."""
+"""The queue server's commands: ``hallctl server``, ``staff``, ``db``, ``backup``/``restore``, ``simulate``."""
 from __future__ import annotations
 
-import importlib
 import logging
 import sys
 import threading
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from queue_server.cli.common import ConfigOpt, fail, settings_or_exit, setup_logging
-
-app = typer.Typer(help="服务大厅排队叫号设备 — the hall appliance: queue server, kiosk, display, devices.",
-                  no_args_is_help=True, add_completion=False)
-config_app = typer.Typer(help="hall configuration", no_args_is_help=True)
-staff_app = typer.Typer(help="staff accounts", no_args_is_help=True)
-db_app = typer.Typer(help="the database", no_args_is_help=True)
-app.add_typer(config_app, name="config")
-app.add_typer(staff_app, name="staff")
-app.add_typer(db_app, name="db")
+from hall_contract.cli import ConfigOpt, fail, settings_or_exit, setup_logging
+from queue_server.settings import Settings
 
 log = logging.getLogger("hallctl")
+staff_app = typer.Typer(help="staff accounts", no_args_is_help=True)
+db_app = typer.Typer(help="the database", no_args_is_help=True)
 
 
-@app.command()
+def register(app: typer.Typer) -> None:
+    """Add the server's commands to ``hallctl``."""
+    from queue_server.cli.data import register as register_data
+    from queue_server.simulate.cli import register as register_simulate
+
+    app.command()(server)
+    app.add_typer(staff_app, name="staff")
+    app.add_typer(db_app, name="db")
+    register_data(app)
+    register_simulate(app)
+
+
 def server(config: ConfigOpt = None,
            host: Annotated[str | None, typer.Option(help="listen address (HALL_HTTP_HOST)")] = None,
            port: Annotated[int | None, typer.Option(help="listen port (HALL_HTTP_PORT)")] = None) -> None:
     """Run the queue server: HTTP API, MQTT state and RPC (as the systemd unit starts it)."""
     import uvicorn
 
-    from queue_server.api.app import create_app
-    from queue_server.cli.sdnotify import notify, supervise
+    from hall_contract.sdnotify import notify, supervise
+    from queue_server.app import create_app
     from queue_server.runtime import HallRuntime
 
-    s = settings_or_exit(config)
+    s = settings_or_exit(Settings, config)
     setup_logging()
     bind_host, bind_port = host or s.server.http_host, port or s.server.http_port
     app_ = create_app(HallRuntime(s))
@@ -66,36 +69,6 @@ def _healthy(host: str, port: int) -> bool:
         return False
 
 
-@app.command()
-def demo(config: ConfigOpt = None,
-         duration: Annotated[float, typer.Option(help="stop after this many seconds (0 = until Ctrl-C)")] = 0,
-         rate: Annotated[float, typer.Option(help="simulated arrivals per minute")] = 30.0,
-         windows: Annotated[bool, typer.Option("--windows/--no-windows",
-                                               help="open the kiosk and wall display windows")] = True) -> None:
-    """The whole hall on one machine: server, broker (started when none answers), kiosk, wall display,
-    simulated citizens and windows."""
-    from queue_server.cli.demo import run_demo
-
-    setup_logging()
-    sys.exit(run_demo(settings_or_exit(config), duration, rate, config, windows))
-
-
-@config_app.command("check")
-def config_check(file: Annotated[Path, typer.Argument(help="the hall configuration (TOML)")]) -> None:
-    """Validate a hall configuration and say exactly which key is wrong, and where."""
-    from queue_server.config_errors import ConfigError
-    from queue_server.settings import load_settings
-
-    try:
-        s = load_settings(file, env={})
-    except ConfigError as err:
-        for p in err.problems:
-            typer.echo(p.render(err.file), err=True)
-        raise typer.Exit(1) from None
-    typer.echo(f"{file}: ok — hall {s.hall.id}, {len(s.queues)} queues, {len(s.windows)} windows, "
-               f"{len(s.items)} service items")
-
-
 @staff_app.command("add")
 def staff_add(name: Annotated[str, typer.Argument(help="login name")],
               role: Annotated[str, typer.Option(help="clerk, manager, admin or auditor")],
@@ -107,7 +80,7 @@ def staff_add(name: Annotated[str, typer.Argument(help="login name")],
     """Create a staff account (asks for the password, or reads it from --password-stdin)."""
     from queue_server.store import StaffStore, Store
 
-    s = settings_or_exit(config)
+    s = settings_or_exit(Settings, config)
     if window is not None and window not in {w.number for w in s.windows}:
         fail(f"window {window} is not in the hall configuration")
     if password_stdin:
@@ -131,7 +104,7 @@ def staff_list(config: ConfigOpt = None) -> None:
     """List staff accounts (no passwords)."""
     from queue_server.store import StaffStore, Store
 
-    s = settings_or_exit(config)
+    s = settings_or_exit(Settings, config)
     store = Store(s.server.database_url)
     store.upgrade()
     for a in StaffStore(store.engine).all():
@@ -144,7 +117,7 @@ def db_upgrade(config: ConfigOpt = None) -> None:
     """Apply the schema migrations (the server also does this at start-up)."""
     from queue_server.store import Store
 
-    s = settings_or_exit(config)
+    s = settings_or_exit(Settings, config)
     store = Store(s.server.database_url)
     before = store.revision()
     store.upgrade()
@@ -152,34 +125,3 @@ def db_upgrade(config: ConfigOpt = None) -> None:
     store.close()
 
 
-@app.command()
-def doctor(config: ConfigOpt = None) -> None:
-    """Check config, broker, database and devices: one line each, exit 1 on a fault."""
-    from queue_server.cli.doctor import run_doctor
-
-    sys.exit(run_doctor(config))
-
-
-def _optional(module: str, attr: str, name: str) -> None:
-    """Add an app's sub-command when that app is part of this install."""
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as err:
-        if err.name and module.startswith(err.name):
-            return
-        raise
-    obj = getattr(mod, attr)
-    if isinstance(obj, typer.Typer):
-        app.add_typer(obj, name=name)
-    else:
-        obj(app)
-
-
-_optional("hardware.card_cli", "card_app", "card")
-_optional("hardware.printer_cli", "printer_app", "printer")
-_optional("queue_server.simulate.cli", "register", "simulate")
-_optional("queue_server.cli.install", "register", "install")
-_optional("queue_server.cli.devices", "register", "devices")
-_optional("queue_server.cli.data", "register", "backup")
-_optional("kiosk.cli", "register", "kiosk")
-_optional("display.cli", "register", "display")

@@ -26,10 +26,11 @@ from typing import Any
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
-from queue_server.cli.demo_apps import DemoApps, demo_env
-from queue_server.mqtt.link import BrokerAddress
-from queue_server.protocol import Topics
-from queue_server.settings import Settings, config_path
+from hall_contract.config import config_path
+from hall_contract.link import BrokerAddress
+from hall_contract.protocol import Topics
+from hallctl.demo_apps import DemoApps, demo_env
+from hallctl.settings import HallConfiguration as Settings
 
 log = logging.getLogger("hallctl.demo")
 DEMO_PASSWORD = "demo-pass-123"
@@ -111,7 +112,7 @@ def run_demo(settings: Settings, duration: float, rate_per_min: float, config: P
              windows: bool = True) -> int:
     import uvicorn
 
-    from queue_server.api.app import create_app
+    from queue_server.app import create_app
     from queue_server.runtime import HallRuntime
     from queue_server.store import StaffStore
 
@@ -179,7 +180,7 @@ def run_demo(settings: Settings, duration: float, rate_per_min: float, config: P
 
 def _evaluators(url: str, s: Settings) -> list[Any]:
     """A simulated 好差评 evaluator at every window: mostly satisfied citizens, a few not."""
-    from queue_server.sim_evaluator import SimulatedEvaluator
+    from window_bridge.sim_evaluator import SimulatedEvaluator
 
     rng = random.Random(11)
 

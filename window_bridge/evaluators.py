@@ -16,12 +16,12 @@ import threading
 import time
 from dataclasses import dataclass
 
-from display._line import LineDevice
-from display.keypads import Publish
-from display.settings import DisplaySettings
+from hall_contract.protocol import EvaluationRequest, EvaluationResult, Topics, ValidationError, parse_json_object
 from hardware.rs485 import EvaluationResult as PadResult
 from hardware.rs485 import Evaluator, Rs485Bus
-from queue_server.protocol import EvaluationRequest, EvaluationResult, Topics, ValidationError, parse_json_object
+from window_bridge._line import LineDevice
+from window_bridge.keypads import Publish
+from window_bridge.settings import WindowBridgeSettings
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ class EvaluatorSlot(LineDevice):
 
 
 class EvaluatorDesk:
-    def __init__(self, cfg: DisplaySettings, units: dict[int, int], topics: Topics, publish: Publish) -> None:
+    def __init__(self, cfg: WindowBridgeSettings, units: dict[int, int], topics: Topics, publish: Publish) -> None:
         self.cfg = cfg
         self.topics = topics
         self.publish = publish

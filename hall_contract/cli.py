@@ -1,4 +1,4 @@
-"""Shared bits of the CLI: the --config option, loading settings, logging."""
+"""What every app's commands share: the ``--config`` option, settings or exit, logging, failing."""
 from __future__ import annotations
 
 import json
@@ -6,11 +6,14 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, NoReturn, TypeVar
 
 import typer
+from pydantic import BaseModel
 
-from queue_server.settings import Settings
+from hall_contract.config import ConfigError, load
+
+M = TypeVar("M", bound=BaseModel)
 
 ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="hall configuration (default "
                                                 "$HALL_CONFIG or config/hall.toml)")]
@@ -21,16 +24,14 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(1)
 
 
-def settings_or_exit(config: Path | None) -> Settings:
-    from queue_server.config_errors import ConfigError
-    from queue_server.settings import load_settings
-
+def settings_or_exit(model: type[M], config: Path | None, code: int = 2) -> M:
+    """The app's settings, or every problem on stderr and exit ``code``."""
     try:
-        return load_settings(config)
+        return load(model, config)
     except ConfigError as err:
         for p in err.problems:
             typer.echo(p.render(err.file), err=True)
-        raise typer.Exit(2) from None
+        raise typer.Exit(code) from None
 
 
 class JsonLines(logging.Formatter):
@@ -45,7 +46,7 @@ class JsonLines(logging.Formatter):
 
 def setup_logging() -> None:
     """Log lines on stderr: JSON under systemd (``INVOCATION_ID`` set) or with ``HALL_LOG_FORMAT=json``,
-    readable text otherwise. The journal adds the time and the unit."""
+    readable text otherwise. The journal adds the time and the unit. Level from ``HALL_LOG_LEVEL``."""
     level = os.environ.get("HALL_LOG_LEVEL", "INFO").upper()
     handler = logging.StreamHandler(sys.stderr)
     if os.environ.get("HALL_LOG_FORMAT", "json" if os.environ.get("INVOCATION_ID") else "text") == "json":

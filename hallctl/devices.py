@@ -26,7 +26,8 @@ from typing import Annotated
 
 import typer
 
-from queue_server.cli.common import ConfigOpt, fail, settings_or_exit
+from hall_contract.cli import ConfigOpt, fail, settings_or_exit
+from hallctl.settings import HallConfiguration
 
 devices_app = typer.Typer(help="devices: broker accounts and access", no_args_is_help=True)
 
@@ -88,11 +89,11 @@ def render_conf(out: Path, port: int, bind: str, tls_port: int | None, persisten
 
 def default_devices(config: Path | None, kiosks: list[str], displays: list[str], bridges: list[str],
                     windows: list[int] | None) -> tuple[str, list[Device]]:
-    s = settings_or_exit(config)
+    s = settings_or_exit(HallConfiguration, config)
     devs = [Device(s.server.device_id, "server")]
     devs += [Device(k, "kiosk") for k in (kiosks or [s.kiosk.device_id])]
     devs += [Device(d, "display") for d in (displays or [s.display.device_id])]
-    devs += [Device(b, "bridge") for b in (bridges or [s.display.bridge_device_id])]
+    devs += [Device(b, "bridge") for b in (bridges or [s.window_bridge.device_id])]
     for n in (windows if windows is not None else [w.number for w in s.windows]):
         devs.append(Device(f"window-{n}", "window", n))
     return s.hall.id, devs

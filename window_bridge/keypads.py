@@ -3,7 +3,7 @@
 The bridge's line thread reads every keypad (:meth:`KeypadDesk.poll`, each press once) and
 queues one :class:`Command` per press, per window in press order. Only a window's oldest
 command is in flight: it is sent, and sent again with the same ``request_id`` every
-``command_retry_s`` until the server answers on ``reply/{bridge_device_id}`` or
+``command_retry_s`` until the server answers on ``reply/{device_id}`` or
 ``command_deadline_s`` after the press. The ``request_id`` comes from the keypad itself (its
 boot id and the press's sequence number, with the window and the day), so a press read again
 after a restart of the bridge asks for the same thing, and the server answers a repeated id
@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
-from display._line import LineDevice
-from display.settings import DisplaySettings
+from hall_contract.protocol import RpcReply, Topics, ValidationError, WindowState, parse_json_object
 from hardware.rs485 import CallerKeypad, Key, KeyEvent, Rs485Bus
-from queue_server.protocol import RpcReply, Topics, ValidationError, WindowState, parse_json_object
+from window_bridge._line import LineDevice
+from window_bridge.settings import WindowBridgeSettings
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ class KeypadSlot(LineDevice):
 class KeypadDesk:
     """The line's keypads and the commands their presses became."""
 
-    def __init__(self, cfg: DisplaySettings, units: dict[int, int], topics: Topics, tz: tzinfo,
+    def __init__(self, cfg: WindowBridgeSettings, units: dict[int, int], topics: Topics, tz: tzinfo,
                  publish: Publish, flash: Flash, wake: Callable[[], None]) -> None:
         self.cfg = cfg
         self.topics = topics
@@ -81,8 +81,8 @@ class KeypadDesk:
         self.publish = publish
         self.flash = flash
         self.wake = wake
-        self.device_id = cfg.bridge_device_id
-        self.reply_to = topics.reply(cfg.bridge_device_id)
+        self.device_id = cfg.device_id
+        self.reply_to = topics.reply(cfg.device_id)
         self.keypads = {n: KeypadSlot("keypad", n, unit) for n, unit in sorted(units.items())}
         self.status: dict[int, str] = {}  # window -> open/paused/closed, as last heard
         self.queues: dict[int, deque[Command]] = {n: deque() for n in self.keypads}
@@ -95,7 +95,7 @@ class KeypadDesk:
         self.status[w.number] = w.status
 
     def on_reply(self, payload: bytes) -> None:
-        """The server's answer on ``reply/{bridge_device_id}``."""
+        """The server's answer on ``reply/{device_id}``."""
         try:
             reply = RpcReply.model_validate(parse_json_object(payload))
         except (ValueError, ValidationError) as err:

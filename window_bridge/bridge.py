@@ -4,8 +4,8 @@
 请A001号办理 while a ticket is called or served, 暂停服务 when the window is paused, the
 window's name when it is idle or closed; a keypad's error (无人等候, ...) shows for
 ``message_show_s`` in between. Each caller keypad's presses become ``rpc/window_command``
-requests (:mod:`display.keypads`); each evaluator asks the server's rating requests and
-publishes the citizen's rating (:mod:`display.evaluators`).
+requests (:mod:`window_bridge.keypads`); each evaluator asks the server's rating requests and
+publishes the citizen's rating (:mod:`window_bridge.evaluators`).
 
 One thread is the line's only master: it reads the keypads, serves the evaluators and writes
 the screens in turn. A device that does not answer is retried every ``screen_retry_s`` and
@@ -21,13 +21,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from display._line import LineDevice
-from display.device_link import DeviceLink
-from display.evaluators import EvaluatorDesk
-from display.keypads import KeypadDesk
+from hall_contract.link import DeviceLink
+from hall_contract.protocol import CallMessage, Topics, WindowState, parse_json_object
 from hardware.rs485 import LineUnavailable, Rs485Bus, WindowScreen
-from queue_server.protocol import CallMessage, Topics, ValidationError, WindowState, parse_json_object
-from queue_server.settings import Settings
+from window_bridge._line import LineDevice
+from window_bridge.evaluators import EvaluatorDesk
+from window_bridge.keypads import KeypadDesk
+from window_bridge.settings import BridgeAppSettings as Settings
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +45,8 @@ def screen_text(w: WindowState) -> str:
 
 def window_units(settings: Settings, kind: str) -> dict[int, int]:
     """Window number → Modbus unit of its ``kind`` (screen, keypad, evaluator) device:
-    ``[display] {kind}_units``, else the ``[devices] rs485_units`` named ``w<N>-{kind}``."""
-    configured: dict[int, int] = getattr(settings.display, f"{kind}_units")
+    ``[window_bridge] {kind}_units``, else the ``[devices] rs485_units`` named ``w<N>-{kind}``."""
+    configured: dict[int, int] = getattr(settings.window_bridge, f"{kind}_units")
     if configured:
         return dict(configured)
     units: dict[int, int] = {}
@@ -58,7 +58,7 @@ def window_units(settings: Settings, kind: str) -> dict[int, int]:
 
 
 def screen_units(settings: Settings) -> dict[int, int]:
-    """Window number → Modbus unit: ``[display] screen_units``, else ``[devices] rs485_units`` ``w<N>-screen``."""
+    """Window number → Modbus unit: ``[window_bridge] screen_units``, else ``[devices] rs485_units`` ``w<N>-screen``."""
     return window_units(settings, "screen")
 
 
@@ -80,7 +80,7 @@ class WindowScreenBridge:
     def __init__(self, settings: Settings, line_url: str, *, mqtt_url: str | None = None,
                  bus_factory: Callable[[str], Rs485Bus] | None = None) -> None:
         self.settings = settings
-        d = settings.display
+        d = settings.window_bridge
         self.line_url = line_url
         names = {w.number: w.display_name() for w in settings.windows}
         self.screens = {n: Screen("screen", n, unit, want=names.get(n, f"{n}号窗口"))
@@ -100,17 +100,18 @@ class WindowScreenBridge:
         self.keypads = KeypadDesk(d, window_units(settings, "keypad"), t, settings.hall.tz(), self._publish,
                                   self.show_message, self._wake.set)
         self.evaluators = EvaluatorDesk(d, window_units(settings, "evaluator"), t, self._publish)
-        subscriptions: tuple[str, ...] = (t.windows_all, t.calls)
+        self.link = DeviceLink(mqtt_url or settings.server.mqtt_url, t, d.device_id, "window_screens",
+                               tz=settings.hall.tz())
+        self.link.route(t.calls, self._on_call)
+        self.link.route(t.windows_all, self._on_window)
         if self.keypads.keypads:
-            subscriptions += (t.reply(d.bridge_device_id),)
+            self.link.route(t.reply(d.device_id), self._on_reply)
         if self.evaluators.evaluators:
-            subscriptions += (t.base + "evaluations/+/request",)
-        self.link = DeviceLink(mqtt_url or settings.server.mqtt_url, t, d.bridge_device_id, "window_screens",
-                               subscriptions, self.on_message, settings.hall.tz())
+            self.link.route(t.base + "evaluations/+/request", self._on_evaluation_request)
 
     def start(self) -> None:
         if not (self.screens or self.keypads.keypads or self.evaluators.evaluators):
-            log.warning("no window devices configured ([display] screen_units, keypad_units, evaluator_units "
+            log.warning("no window devices configured ([window_bridge] screen_units, keypad_units, evaluator_units "
                         "or [devices] rs485_units w<N>-screen, w<N>-keypad, w<N>-evaluator)")
         self.link.start()
         self._thread = threading.Thread(target=self._run, name="window-devices", daemon=True)
@@ -126,28 +127,29 @@ class WindowScreenBridge:
             self.bus.close()
 
     # -- paho's thread -----------------------------------------------------------------------
-    def on_message(self, topic: str, payload: bytes) -> None:
+    def _on_call(self, _topic: str, payload: bytes) -> None:
+        call = CallMessage.model_validate(parse_json_object(payload))
+        self.want(call.window, f"请{call.number}号办理")
+
+    def _on_window(self, _topic: str, payload: bytes) -> None:
+        if not payload:
+            return  # a retained state was cleared
+        w = WindowState.model_validate(parse_json_object(payload))
+        self.want(w.number, screen_text(w))
+        with self._lock:
+            self.keypads.on_window(w)
+
+    def _on_reply(self, _topic: str, payload: bytes) -> None:
+        with self._lock:
+            self.keypads.on_reply(payload)
+
+    def _on_evaluation_request(self, topic: str, payload: bytes) -> None:
         tail = self.topics.tail(topic)
-        try:
-            if tail == ["calls"]:
-                call = CallMessage.model_validate(parse_json_object(payload))
-                self.want(call.window, f"请{call.number}号办理")
-            elif len(tail) == 3 and tail[0] == "windows" and payload:
-                w = WindowState.model_validate(parse_json_object(payload))
-                self.want(w.number, screen_text(w))
-                with self._lock:
-                    self.keypads.on_window(w)
-            elif tail == ["reply", self.keypads.device_id]:
-                with self._lock:
-                    self.keypads.on_reply(payload)
-            elif len(tail) == 3 and tail[0] == "evaluations" and tail[2] == "request" and tail[1].isdigit() \
-                    and self.evaluators.on_request(int(tail[1]), payload):
-                self._wake.set()
-        except (ValueError, ValidationError) as err:
-            log.warning("ignored a malformed message on %s: %s", topic, str(err).splitlines()[0][:200])
+        if len(tail) == 3 and tail[1].isdigit() and self.evaluators.on_request(int(tail[1]), payload):
+            self._wake.set()
 
     def _publish(self, topic: str, payload: bytes) -> None:
-        self.link.link.publish(topic, payload)
+        self.link.publish(topic, payload)
 
     def want(self, window: int, text: str) -> None:
         with self._lock:
@@ -163,7 +165,7 @@ class WindowScreenBridge:
             s = self.screens.get(window)
             if s is None:
                 return
-            s.message, s.message_until = text, time.monotonic() + self.settings.display.message_show_s
+            s.message, s.message_until = text, time.monotonic() + self.settings.window_bridge.message_show_s
         self._wake.set()
 
     # -- the line's thread -------------------------------------------------------------------
@@ -177,9 +179,9 @@ class WindowScreenBridge:
         return ["rs485_line_unavailable", *out] if self.line_fault else out
 
     def _run(self) -> None:
-        self.link.link.wait_connected(2.0)
+        self.link.wait_connected(2.0)
         self._stop.wait(0.2)  # let the retained window states arrive before the first pass
-        brightness = self.settings.display.screen_brightness
+        brightness = self.settings.window_bridge.screen_brightness
         while not self._stop.is_set():
             self._wake.clear()
             self.looped_at = time.monotonic()
@@ -226,7 +228,7 @@ class WindowScreenBridge:
         if self.bus is not None:
             self.bus.close()
         self.bus, self.line_fault = None, True
-        self.line_next_try = time.monotonic() + self.settings.display.screen_retry_s
+        self.line_next_try = time.monotonic() + self.settings.window_bridge.screen_retry_s
 
     def _line_ready(self) -> bool:
         if self.bus is not None:
@@ -240,7 +242,7 @@ class WindowScreenBridge:
         except LineUnavailable as err:
             if not self.line_fault:
                 log.error("%s", err)
-            self.line_fault, self.line_next_try = True, now + self.settings.display.screen_retry_s
+            self.line_fault, self.line_next_try = True, now + self.settings.window_bridge.screen_retry_s
             return False
         self.bus, self.line_fault = bus, False
         log.info("RS-485 line %s open; %d screen(s), %d keypad(s), %d evaluator(s)", self.line_url, len(self.screens),
@@ -248,7 +250,7 @@ class WindowScreenBridge:
         return True
 
     def _pass(self, brightness: int | None) -> None:
-        refresh = self.settings.display.screen_refresh_s
+        refresh = self.settings.window_bridge.screen_refresh_s
         for s in list(self.screens.values()):
             if self._stop.is_set() or self.bus is None:  # stopping, or the line was lost
                 return
@@ -273,7 +275,7 @@ class WindowScreenBridge:
             screen.show(text)
 
         try:
-            if not s.attempt(self.settings.display.screen_retry_s, show):
+            if not s.attempt(self.settings.window_bridge.screen_retry_s, show):
                 return
         except LineUnavailable as err:
             self._line_lost(err)
@@ -291,7 +293,7 @@ def run_bridge(settings: Settings, line_url: str | None) -> int:
     if not url:
         log.error("no RS-485 line: give --line URL or set [devices] rs485_url")
         return 2
-    from queue_server.cli.sdnotify import notify, supervise
+    from hall_contract.sdnotify import notify, supervise
 
     bridge = WindowScreenBridge(settings, url)
     done = threading.Event()

@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-SOURCE = Path(__file__).resolve().parents[2]
+SOURCE = Path(__file__).resolve().parents[1]
 ROLES: dict[str, dict[str, list[str]]] = {
     "server": {"units": ["hall-server.service"], "users": ["hall"], "dirs": ["var/lib/hall", "var/backups/hall"]},
     "kiosk": {"units": ["hall-kiosk.service"], "users": ["hall-kiosk"], "dirs": ["var/lib/hall-kiosk"]},
