@@ -41,6 +41,10 @@ class HallDisplayApp(App):
     date_text = StringProperty("")
     time_text = StringProperty("")
     online = BooleanProperty(False)
+    live = BooleanProperty(True)
+    banner = StringProperty("")
+    banner_en = StringProperty("")
+    number_colour = StringProperty("#FFC940")
     latest_number = StringProperty("")
     latest_window = StringProperty("")
     latest_recall = StringProperty("")
@@ -128,7 +132,7 @@ class HallDisplayApp(App):
     def _tick(self, _dt: float) -> None:
         now = time.monotonic()
         try:
-            if self.runtime.drain(now) | self.runtime.tick() or self._flashing:  # drain: a missed wake-up
+            if self.runtime.drain(now) | self.runtime.tick(now) or self._flashing:  # drain: a missed wake-up
                 self._show(self.runtime.view(now))
         except Exception:
             log.exception("could not update the screen")
@@ -145,6 +149,10 @@ class HallDisplayApp(App):
         self._view = v
         self.hall_name = v.hall_name
         self.online = v.online
+        self.live = v.live
+        zh, _, en = v.banner.partition("\n")
+        self.banner, self.banner_en = zh, en
+        self.number_colour = "#FFC940" if v.live else "#9AA3AD"
         self.latest_number = v.latest.number if v.latest else ""
         self.latest_window = v.latest.window_name if v.latest else ""
         self.latest_recall = v.latest.recall if v.latest else ""
