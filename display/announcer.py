@@ -161,6 +161,7 @@ class Announcer:
             return False
         with self._lock:
             queued = self.queue.add(call, time.monotonic() if received is None else received, wall) is not None
+            self.most_behind = max(self.most_behind, self.backlog)
             self._feed()
         self.speech.prerender(ticket_texts(n, self.settings.letter_readings)[-1] for n in next_numbers(call.number))
         return queued
