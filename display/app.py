@@ -22,7 +22,7 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ColorProperty, ListProperty, NumericProperty, StringProperty
 
 import display.widgets  # noqa: F401  (registers Marquee for the .kv rules)
-from display.board import BoardView, clock_words
+from display.board import STALE, BoardView, clock_words
 from display.runtime import DisplayRuntime
 
 log = logging.getLogger(__name__)
@@ -42,9 +42,10 @@ class HallDisplayApp(App):
     time_text = StringProperty("")
     online = BooleanProperty(False)
     live = BooleanProperty(True)
-    banner = StringProperty("")
-    banner_en = StringProperty("")
-    number_colour = StringProperty("#FFC940")
+    banner_head = StringProperty("")  # not live: 暂停叫号
+    banner_rest = StringProperty("")  # 请留意窗口提示
+    banner_en = StringProperty("")  # the banner in English, when English is chosen
+    last_call = StringProperty("")  # not live: the last call, small, marked 信息未更新
     latest_number = StringProperty("")
     latest_window = StringProperty("")
     latest_recall = StringProperty("")
@@ -151,8 +152,11 @@ class HallDisplayApp(App):
         self.online = v.online
         self.live = v.live
         zh, _, en = v.banner.partition("\n")
-        self.banner, self.banner_en = zh, en
-        self.number_colour = "#FFC940" if v.live else "#9AA3AD"
+        head, _, rest = zh.partition("，")
+        self.banner_head = head
+        self.banner_rest, self.banner_en = rest, en
+        self.last_call = (f"上次叫号 {v.latest.number} → {v.latest.window_name}（{STALE}）" if v.latest
+                          else STALE)
         self.latest_number = v.latest.number if v.latest else ""
         self.latest_window = v.latest.window_name if v.latest else ""
         self.latest_recall = v.latest.recall if v.latest else ""
@@ -176,7 +180,7 @@ class HallDisplayApp(App):
             return None
         target = d.screenshot_dir / f"{stem}.png"
         Path(made).replace(target)
-        view = asdict(self.runtime.view())
+        view = asdict(self._view or self.runtime.view())  # what the saved frame shows
         view.update(layout=self.layout_name, size=list(Window.size), png=str(target), time=self.time_text)
         tmp = target.with_suffix(".json.part")
         tmp.write_text(json.dumps(view, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -51,6 +51,7 @@ class DisplayRuntime:
         self.link_changes: queue.SimpleQueue[tuple[bool, float]] = queue.SimpleQueue()
         self.notify: Callable[[], None] = lambda: None
         self.rejected = 0
+        self.was_live = True  # as the last tick saw it
         self.received = 0
         self.applied_calls: list[tuple[str, float]] = []  # (number, when shown) for benchmarks; capped
 
@@ -129,7 +130,7 @@ class DisplayRuntime:
     def tick(self, now: float | None = None) -> bool:
         """A few times a second: connection state, the banner, faults; True when the screen must change."""
         now = time.monotonic() if now is None else now
-        was_live = self.model.live(now)
+        was_live = self.was_live
         changed = False
         while True:
             try:
@@ -141,7 +142,7 @@ class DisplayRuntime:
         if changed:
             log.log(logging.INFO if self.model.online else logging.WARNING,
                     "broker %s", "connected" if self.model.online else "lost: showing the last state")
-        live = self.model.live(now)
+        live = self.was_live = self.model.live(now)
         if live != was_live:
             changed = True
             if live:
