@@ -131,7 +131,7 @@ def test_sixty_calls_in_thirty_seconds_across_twelve_windows(broker: Broker, tmp
         assert t is not None
         key = (sent, sp.call.window, sp.call.number, sp.call.attempt)
         assert true_at(*key, t) or true_at(*key, t - MARGIN_S), \
-            f"{sp.call.number} (call {sp.call.attempt}) at window {sp.call.window} was spoken after it stopped being true"
+            f"{sp.call.number} (call {sp.call.attempt}) at window {sp.call.window} spoken after it stopped being true"
         assert t - sp.received <= s.display.voice_max_delay_s
     dropped = a.queue.dropped
     assert dropped["superseded"] + dropped["moved_on"] > 0  # the hall moved faster than the voice

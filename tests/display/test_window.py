@@ -9,8 +9,8 @@ import shutil
 import time
 import uuid
 import wave
-from datetime import datetime
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
