@@ -45,6 +45,17 @@ def settings_for(url: str, hall: str, work: Path, **display: str) -> Any:
     return load_settings(env=env)
 
 
+def fresh_call(number: str, window: int) -> Any:
+    """A call made now (the voice drops calls older than voice_max_delay_s)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from hall_contract.protocol import CallMessage
+
+    return CallMessage(number=number, queue=number[0], window=window, window_name=f"{window}号窗口",
+                       at=datetime.now(ZoneInfo("Asia/Shanghai")).isoformat())
+
+
 def display_latency(url: str, work: Path, calls: int, gap_s: float) -> dict[str, list[float]]:
     """Publish ``calls`` calls ``gap_s`` apart to the real App; ms from publish to the next frame drawn."""
     os.environ.pop("DISPLAY", None)
@@ -58,7 +69,6 @@ def display_latency(url: str, work: Path, calls: int, gap_s: float) -> dict[str,
     from display.app import HallDisplayApp
     from display.runtime import DisplayRuntime
     from hall_contract.protocol import Topics
-    from tests.display._hall import call
 
     hall = "bench-display"
     topics = Topics(hall)
@@ -80,10 +90,10 @@ def display_latency(url: str, work: Path, calls: int, gap_s: float) -> dict[str,
 
     def feed() -> None:
         pub = Collector(url, ())
-        assert app.runtime.link.link.wait_connected(10)
+        assert app.runtime.link.wait_connected(10)
         time.sleep(0.5)
         for i in range(calls):
-            c = call(f"A{i % 1000:03d}", i % 12 + 1)
+            c = fresh_call(f"A{i % 1000:03d}", i % 12 + 1)
             published[c.number] = time.monotonic()
             pub.publish(topics.calls, c.to_json())
             time.sleep(gap_s)
@@ -104,7 +114,6 @@ def audio_latency(url: str, work: Path, samples: int) -> dict[str, list[float]]:
     from display.runtime import DisplayRuntime
     from hall_contract.protocol import Topics
     from hardware.speech import SpeechConfig, SpeechService, Utterance, WavFileOutput
-    from tests.display._hall import call
 
     hall = "bench-voice"
     topics = Topics(hall)
@@ -132,7 +141,7 @@ def audio_latency(url: str, work: Path, samples: int) -> dict[str, list[float]]:
         svc.wait_ready()
 
     rt.start()
-    assert rt.link.link.wait_connected(10)
+    assert rt.link.wait_connected(10)
     pub = Collector(url, ())
     time.sleep(0.3)
     out: dict[str, list[float]] = {"cold": [], "cached": [], "uncached": []}
@@ -140,7 +149,7 @@ def audio_latency(url: str, work: Path, samples: int) -> dict[str, list[float]]:
     def one(number: str, window: int, kind: str) -> None:
         done.clear()
         t0 = time.monotonic()
-        pub.publish(topics.calls, call(number, window).to_json())
+        pub.publish(topics.calls, fresh_call(number, window).to_json())
         if not done.wait(30) or number not in started:
             raise RuntimeError(f"{number} was not spoken")
         out[kind].append((started[number] - t0) * 1000)
