@@ -22,12 +22,19 @@ def _card() -> None:
     """社会保障卡 / social security card reader (PC/SC)."""
 
 
+RECORD_ACCESS_TEXT = {
+    "identifier": "按记录标识符 / by record identifier",
+    "number": "按记录号（此卡不支持按标识符读取）/ by record number (the card refused by identifier)",
+}
+
+
 def _holder_lines(card: SocialSecurityCardData) -> list[str]:
     expiry = card.expires.isoformat() + ("（已过期 expired）" if card.expired else "")
     lines = [
         f"卡号 Card number:      {card.masked_card_number()}",
         f"规范版本 Spec version: {card.spec_version}",
         f"有效期至 Valid until:  {expiry}",
+        f"读取方式 Read mode:    {RECORD_ACCESS_TEXT.get(card.record_access, card.record_access)}",
     ]
     if card.restricted:
         lines.append(

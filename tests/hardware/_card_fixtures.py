@@ -2,9 +2,15 @@
 
 Test modules import the fixture functions they use (pytest registers them under ``name=``);
 this module is not a conftest so that it does not clash with other helpers' fixtures.
+
+The machine has one pcscd and one vpcd port (35963) for everyone: every test that inserts a
+card or expects the reader empty holds an exclusive ``flock`` on :data:`PCSCD_LOCK` for its
+duration (``pcsc_lock``; ``virtual_card`` takes it), so two suites never share the reader.
 """
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
 import subprocess
 import time
@@ -20,7 +26,38 @@ from hardware.idcard.simulator import SimulatedSamReader
 VPCD_READER = "Virtual PCD 00 00"  # the reader whose card connects to 127.0.0.1:35963
 VPCD_DRIVER = Path("/usr/lib/pcsc/drivers/serial/libifdvpcd.so")
 WANG = "130102194103121098"  # 王建国, PIN 463260, normal card
+PCSCD_LOCK = Path("/tmp/hall-pcscd.lock")
 CardFactory = Callable[..., VirtualSocialSecurityCard]
+
+
+class PcscdLock:
+    """An exclusive ``flock`` on :data:`PCSCD_LOCK`: one user of the machine's reader at a time.
+
+    Re-entrant within this process (a test holding ``pcsc_lock`` may also insert a card):
+    only the outermost holder takes and releases the flock.
+    """
+
+    _depth = 0
+    _fd: int | None = None
+
+    def __enter__(self) -> PcscdLock:
+        if PcscdLock._depth == 0:
+            fd = os.open(PCSCD_LOCK, os.O_RDWR | os.O_CREAT, 0o666)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            except BaseException:
+                os.close(fd)
+                raise
+            PcscdLock._fd = fd
+        PcscdLock._depth += 1
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        PcscdLock._depth -= 1
+        if PcscdLock._depth == 0 and PcscdLock._fd is not None:
+            fd, PcscdLock._fd = PcscdLock._fd, None
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
 
 
 def _readers() -> list[str]:
@@ -71,10 +108,11 @@ def _pcscd_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     import smartcard  # noqa: F401  (pyscard missing is a failure, not a skip)
 
     started: subprocess.Popen[bytes] | None = None
-    if not _service_up():
-        log = tmp_path_factory.mktemp("pcscd") / "pcscd.log"
-        with log.open("wb") as out:
-            started = subprocess.Popen(["pcscd", "--foreground"], stdout=out, stderr=subprocess.STDOUT)
+    with PcscdLock():
+        if not _service_up():
+            log = tmp_path_factory.mktemp("pcscd") / "pcscd.log"
+            with log.open("wb") as out:
+                started = subprocess.Popen(["pcscd", "--foreground"], stdout=out, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 10.0
         while VPCD_READER not in _readers():
@@ -92,9 +130,24 @@ def _pcscd_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 started.wait()
 
 
+@pytest.fixture(name="pcsc_lock")
+def _pcsc_lock_fixture(pcscd: str) -> Iterator[str]:
+    """The machine's reader to this test alone (the flock on ``/tmp/hall-pcscd.lock``); answers its name."""
+    with PcscdLock():
+        yield pcscd
+
+
 @pytest.fixture(name="virtual_card")
 def _virtual_card_fixture(pcscd: str) -> Iterator[CardFactory]:
-    """Inserts a virtual card (``virtual_card(holder_key, **options)``); removes it afterwards."""
+    """Inserts a virtual card (``virtual_card(holder_key, **options)``); removes it afterwards.
+
+    Holds the reader's flock from set-up to tear-down.
+    """
+    with PcscdLock():
+        yield from _cards(pcscd)
+
+
+def _cards(pcscd: str) -> Iterator[CardFactory]:
     cards: list[VirtualSocialSecurityCard] = []
 
     def insert(key: str = WANG, **options: object) -> VirtualSocialSecurityCard:
