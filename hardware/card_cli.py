@@ -107,10 +107,26 @@ def _idcard_check(url: str, baudrate: int, timeout_s: float) -> tuple[str, bool,
     return ("ID card reader", True, f"{url}: SAM {sam_id}, " + ("card on it" if present else "no card"))
 
 
+def _scanner_check(devices: DeviceSettings) -> tuple[str, bool, str]:
+    from hardware.scanner.errors import ScannerError
+    from hardware.scanner.transport import ScannerLink
+
+    url = devices.scanner_url or ""
+    try:
+        with ScannerLink(url, devices.scanner_baudrate):
+            pass
+    except ScannerError as err:
+        return ("QR scanner", False, str(err))
+    return ("QR scanner", True, f"{url}: port opens ({devices.scanner_mode} mode, suffix {devices.scanner_suffix})")
+
+
 def card_checks(devices: DeviceSettings) -> list[tuple[str, bool, str]]:
-    """``hallctl doctor`` lines: (name, ok, detail) for the PC/SC reader, its card, the SAM reader."""
+    """``hallctl doctor`` lines: (name, ok, detail) for the PC/SC reader, its card, the SAM reader
+    and the QR scanner (the citizen's ways to log in)."""
     timeout_s = min(devices.card_timeout_s, 3.0)
     checks = _pcsc_checks(devices.card_reader, timeout_s)
     if devices.idcard_url:
         checks.append(_idcard_check(devices.idcard_url, devices.idcard_baudrate, timeout_s))
+    if devices.scanner_url:
+        checks.append(_scanner_check(devices))
     return checks
