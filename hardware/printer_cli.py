@@ -84,8 +84,20 @@ def _print_test(url: str, timeout_s: float) -> tuple[bool, str]:
 
 
 def printer_checks(devices: DeviceSettings) -> list[Check]:
-    """``hallctl doctor`` lines: the printer's status, then each RS-485 window device."""
-    return [_printer_check(devices), *_rs485_checks(devices)]
+    """``hallctl doctor`` lines: the ticket printer, the A4 printer (if fitted), each RS-485 window device."""
+    a4 = [_a4_check(devices)] if devices.a4_printer_url else []
+    return [_printer_check(devices), *a4, *_rs485_checks(devices)]
+
+
+def _a4_check(devices: DeviceSettings) -> Check:
+    from hardware.document.a4_printer import A4Printer
+
+    try:
+        printer = A4Printer.from_settings(devices)
+    except ValueError as err:
+        return ("A4 printer", False, str(err))
+    status = printer.status()
+    return ("A4 printer", status.ready, status.describe())
 
 
 def _printer_check(devices: DeviceSettings) -> Check:
