@@ -8,8 +8,8 @@ its QR code, the issue time and page numbers.
 The holder's name and 社会保障号码 are printed in full: the document is printed for the card
 holder after the PIN, and a bank, a 落户 office or a school must match it to the person's ID
 card, as they do with the certificates a 社保 agency stamps at its counter. The document is
-never logged, its CUPS job name carries only the verification code, and the
-``/verify/{code}`` page that anyone holding the paper can open shows the holder masked.
+never logged and its CUPS job name carries only the verification code; the hall server's
+``/verify/{code}`` page, which anyone holding the paper can open, is to show the holder masked.
 """
 from __future__ import annotations
 

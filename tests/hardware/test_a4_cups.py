@@ -18,6 +18,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -218,3 +219,19 @@ def test_doctor_lines(hall: Hall) -> None:
     name, ok, detail = printer_checks(DeviceSettings(a4_printer_url=hall.cups.url("Gone")))[1]
     assert (name, ok) == ("A4 printer", False) and "a4_queue_missing" in detail
     assert len(printer_checks(DeviceSettings())) == 1  # no A4 printer fitted: no line
+
+
+def test_cli_prints_a_test_certificate(hall: Hall, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from hardware.printer_cli import printer_app
+
+    before = len(hall.office.jobs)
+    preview = tmp_path / "a4.png"
+    result = CliRunner().invoke(printer_app, ["a4-test", "--printer", hall.office_url, "--preview", str(preview)])
+    assert result.exit_code == 0, result.output
+    assert "测试证明已打印" in result.output and "via pycups" in result.output
+    assert preview.read_bytes()[:4] == b"\x89PNG"
+    assert "测试大厅" in _text(hall.office.wait_for_jobs(before + 1)[before], 1)
+    result = CliRunner().invoke(printer_app, ["a4-test", "--printer", hall.cups.url("Gone")])
+    assert result.exit_code == 1 and "未找到文件打印机" in result.output
