@@ -32,6 +32,8 @@ HALL_TZ = ZoneInfo("Asia/Shanghai")
 PAGE_W, MARGIN = 210.0, 18.0
 CONTENT_W = PAGE_W - 2 * MARGIN
 QR_MM = 28.0
+ROW_MM = 5.2  # one line of the monthly table
+TABLE_PT = 8.5
 GREY = (235, 235, 235)
 
 
@@ -128,20 +130,53 @@ def _summary(p: Any, document: InsuranceDocument) -> None:
 def _details(p: Any, document: InsuranceDocument) -> None:
     p.set_font(FONT, size=11)
     p.cell(0, 7, "二、缴费明细", new_x="LMARGIN", new_y="NEXT")
-    p.set_font(FONT, size=8.5)
     if document.kind == "certificate":
         headings, widths, rows = _certificate_rows(document)
     else:
         headings, widths, rows = _record_rows(document)
     if not rows:
+        p.set_font(FONT, size=9)
         p.cell(0, 7, "该期间无缴费记录", new_x="LMARGIN", new_y="NEXT")
         return
-    with p.table(col_widths=widths, width=CONTENT_W, line_height=5.2, text_align="CENTER",
-                 headings_style=_face(fill=GREY), repeat_headings=1, **_wrap()) as table:
-        table.row(headings)
-        for values in rows:
-            table.row(values)
+    _grid(p, headings, widths, rows)
     p.ln(3)
+
+
+def _grid(p: Any, headings: list[str], widths: tuple[float, ...], rows: list[list[str]]) -> None:
+    """A ruled table of one-line cells, its headings repeated on every page it runs onto.
+
+    Drawn cell by cell (fpdf2's own tables wrap text and are about three times slower, which
+    a 276-month record would make the citizen feel). A text too wide for its cell is set
+    smaller, down to 6 pt.
+    """
+    scale = CONTENT_W / sum(widths)
+    columns = [w * scale for w in widths]
+
+    def row(values: list[str], fill: bool) -> None:
+        p.set_x(MARGIN)
+        for width, text in zip(columns, values, strict=True):
+            p.set_font_size(_fitting_size(p, text, width - 1.5))
+            p.cell(width, ROW_MM, text, border=1, align="C", fill=fill)
+        p.ln(ROW_MM)
+
+    p.set_fill_color(*GREY)
+    row(headings, True)
+    for values in rows:
+        if p.get_y() + ROW_MM > p.page_break_trigger:
+            p.add_page()
+            p.set_fill_color(*GREY)
+            row(headings, True)
+        row(values, False)
+    p.set_font_size(TABLE_PT)
+
+
+def _fitting_size(p: Any, text: str, width: float) -> float:
+    size = TABLE_PT
+    p.set_font_size(size)
+    while size > 6 and p.get_string_width(text) > width:
+        size -= 0.5
+        p.set_font_size(size)
+    return size
 
 
 def _certificate_rows(document: InsuranceDocument) -> tuple[list[str], tuple[float, ...], list[list[str]]]:
