@@ -32,6 +32,7 @@ from hardware.printer.emulator import PrinterEmulator
 from kiosk.runtime import KioskRuntime
 from kiosk.viewmodels import KioskModel
 from queue_server.settings import load_settings
+from tests.hardware._card_fixtures import PcscdLock
 from tests.kiosk.kivy_harness import WindowDriver  # sets up Kivy's environment first
 from tests.peers import Broker, ServerProcess, hall_env
 
@@ -169,4 +170,5 @@ def main() -> None:
 
 if __name__ == "__main__":
     os.chdir(ROOT)
-    main()
+    with PcscdLock():  # the machine's one virtual reader, to this run alone
+        main()
