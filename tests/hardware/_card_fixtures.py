@@ -42,7 +42,7 @@ class PcscdLock:
 
     def __enter__(self) -> PcscdLock:
         if PcscdLock._depth == 0:
-            fd = os.open(PCSCD_LOCK, os.O_RDWR | os.O_CREAT, 0o666)
+            fd = os.open(PCSCD_LOCK, os.O_RDONLY | os.O_CREAT, 0o666)  # flock needs no write access
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX)
             except BaseException:

@@ -36,6 +36,7 @@ from hardware.printer_cli import printer_checks
 
 pytestmark = pytest.mark.timeout(120)
 
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 PUBLIC_URL = "http://hall.example.cn:8080"
 ISSUED = datetime(2026, 3, 12, 10, 15, tzinfo=ZoneInfo("Asia/Shanghai"))
 
@@ -108,8 +109,12 @@ def test_certificate_prints_on_an_a4_pdf_printer(hall: Hall) -> None:
     for page in range(1, 8):  # every page: its number, and the code in the running header
         page_text = re.sub(r"\s+", "", _text(pdf, page))
         assert f"第{page}页共7页" in page_text and grouped(code) in page_text
-    qr = zxingcpp.read_barcodes(Image.open(io.BytesIO(_page_png(pdf, 7, 150))))
+    last_page = _page_png(pdf, 7, 150)
+    qr = zxingcpp.read_barcodes(Image.open(io.BytesIO(last_page)))
     assert [result.text for result in qr] == [f"{PUBLIC_URL}/verify/{code}"]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)  # what the printer got, for a person to look at
+    (SCREENSHOTS / "a4-certificate-page1.png").write_bytes(_page_png(pdf, 1, 100))
+    (SCREENSHOTS / "a4-certificate-page7.png").write_bytes(last_page)
 
 
 def test_no_personal_data_in_the_print_system(hall: Hall) -> None:
