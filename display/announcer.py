@@ -5,7 +5,8 @@ or window has moved on, or once it is ``voice_max_delay_s`` old) and are handed 
 :class:`SpeechService` one at a time, when the voice is free. How much is said depends on how
 many calls wait behind this one:
 
-* none: chime, then the call ``voice_repeat`` times (请 A 一零一 号到 十二号窗口办理);
+* none: chime, then the call (请 A 一零一 号到 十二号窗口办理), said again up to ``voice_repeat``
+  times in all, each repeat only while nothing else waits and the call is still true;
 * one or two: chime, the call once (the repeat is dropped first);
 * more: the short form, once, no chime (A 一零一，十二号窗口).
 
@@ -20,7 +21,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
@@ -93,7 +94,15 @@ class Spoken:
     call: CallMessage
     form: str
     received: float
-    utterance: Utterance
+    made: datetime | None
+    utterance: Utterance  # the first saying (its first sample is when the call was heard)
+    playing: Utterance  # the first saying or a repeat
+    repeats_left: int = 0
+    repeats: int = 0
+    stale: bool = False  # stopped being true while it was said: no repeat
+
+    def concerns(self, window: int, number: str | None = None) -> bool:
+        return self.call.window == window or self.call.number == number
 
 
 class Announcer:
@@ -133,16 +142,16 @@ class Announcer:
             return len(self.queue) + (1 if self._speaking is not None else 0)
 
     def parts(self, call: CallMessage, form: str = FULL) -> list[Part]:
+        """The first saying of a call in ``form`` (a repeat is :meth:`repeat_parts`)."""
         s = self.settings
         if form == SHORT:
             return short_pieces(call, s.letter_readings, self.calls_per_ticket)
         pieces: list[Part] = [*call_pieces(call, s.letter_readings, self.calls_per_ticket)]
-        out: list[Part] = [CHIME, Pause(0.3)] if s.chime else []
-        for i in range(s.voice_repeat if form == FULL else 1):
-            if i:
-                out.append(Pause(s.repeat_pause_s))
-            out.extend(pieces)
-        return out
+        return [CHIME, Pause(0.3), *pieces] if s.chime else pieces
+
+    def repeat_parts(self, call: CallMessage) -> list[Part]:
+        return [Pause(self.settings.repeat_pause_s), *call_pieces(call, self.settings.letter_readings,
+                                                                  self.calls_per_ticket)]
 
     # -- what the hall says (paho's thread) ---------------------------------------------------
     def announce(self, call: CallMessage, now: datetime | None = None, received: float | None = None) -> bool:
@@ -160,6 +169,7 @@ class Announcer:
             log.warning("cannot announce %r: %s", call.number, err)
             return False
         with self._lock:
+            self._spoil(lambda sp: sp.concerns(call.window, call.number))
             queued = self.queue.add(call, time.monotonic() if received is None else received, wall) is not None
             self.most_behind = max(self.most_behind, self.backlog)
             self._feed()
@@ -168,11 +178,20 @@ class Announcer:
 
     def window_state(self, w: WindowState) -> None:
         with self._lock:
+            self._spoil(lambda sp: sp.call.window == w.number and (
+                w.current != sp.call.number or w.current_state not in (None, "called")))
             self.queue.window_state(w)
 
     def window_cleared(self, number: int) -> None:
         with self._lock:
+            self._spoil(lambda sp: sp.call.window == number)
             self.queue.window_cleared(number)
+
+    def _spoil(self, stale: Callable[[Spoken], bool]) -> None:
+        """The call being said is no longer true: it is not said again."""
+        sp = self._speaking
+        if sp is not None and not sp.stale and stale(sp):
+            sp.stale = True
 
     def drop_all(self, reason: str) -> None:
         """Nothing waiting is said (the display has lost the hall: it cannot know what is still true)."""
@@ -180,6 +199,7 @@ class Announcer:
             if len(self.queue):
                 log.warning("%d call(s) not spoken: %s", len(self.queue), reason)
             self.queue.clear()
+            self._spoil(lambda _sp: True)
 
     # -- feeding the voice (any thread) -------------------------------------------------------
     def _feed(self) -> None:
@@ -198,14 +218,31 @@ class Announcer:
                          "once" if form == ONCE else "once, short")
             log.info("announcing %s at window %d: %s", p.call.number, p.call.window, words)
             utt = self.speech.speak(self.parts(p.call, form), label=f"{p.key}: {words}")
-            self._speaking = Spoken(p.call, form, p.received, utt)
+            repeats = self.settings.voice_repeat - 1 if form == FULL else 0
+            self._speaking = Spoken(p.call, form, p.received, p.made, utt, utt, repeats_left=repeats)
             self.spoken.append(self._speaking)
             del self.spoken[:-1000]
+
+    def _repeat(self, sp: Spoken) -> bool:
+        """Say ``sp`` again when it may be: a repeat left, still true, in time, and nobody waiting."""
+        now, wall = time.monotonic(), datetime.now(self.tz)
+        self.queue.prune(now, wall)
+        if sp.repeats_left <= 0 or sp.stale or len(self.queue):
+            return False
+        if max(now - sp.received, (wall - sp.made).total_seconds() if sp.made else 0.0) > self.queue.max_delay_s:
+            return False
+        sp.repeats_left -= 1
+        sp.repeats += 1
+        sp.playing = self.speech.speak(self.repeat_parts(sp.call), label=f"{sp.call.number}→{sp.call.window} again")
+        return True
 
     def _on_speech(self, event: str, utt: Utterance) -> None:
         if event != "finished":
             return
         with self._lock:
-            if self._speaking is not None and self._speaking.utterance is utt:
+            sp = self._speaking
+            if sp is None or sp.playing is not utt:
+                return
+            if not self._repeat(sp):
                 self._speaking = None
                 self._feed()

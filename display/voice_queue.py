@@ -90,9 +90,13 @@ class VoiceQueue:
     def clear(self, reason: str = OFFLINE) -> None:
         self._drop(lambda _p: True, reason)
 
+    def prune(self, now: float, wall: datetime) -> None:
+        """Drop the calls older than ``max_delay_s``."""
+        self._drop(lambda p: p.age_s(now, wall) > self.max_delay_s, LATE)
+
     def take(self, now: float, wall: datetime) -> tuple[PendingCall, int] | None:
         """The oldest call still in time, and how many wait behind it; too-old ones are dropped on the way."""
-        self._drop(lambda p: p.age_s(now, wall) > self.max_delay_s, LATE)
+        self.prune(now, wall)
         if not self.pending:
             return None
         return self.pending.pop(0), len(self.pending)

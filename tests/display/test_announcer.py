@@ -92,23 +92,25 @@ def said(a: Announcer, count: int, timeout: float = 30.0) -> list[str]:
 def test_the_three_forms(tmp_path: Path) -> None:
     a = Announcer(SpeechService(), DisplaySettings(), TZ)
     once = ["请", "ei1", "一零一", "号到", "十二号窗口办理"]
-    assert a.parts(call("A101", 12)) == [CHIME, Pause(0.3), *once, Pause(0.8), *once]
-    assert a.parts(call("A101", 12), ONCE) == [CHIME, Pause(0.3), *once]
+    assert a.parts(call("A101", 12)) == a.parts(call("A101", 12), ONCE) == [CHIME, Pause(0.3), *once]
+    assert a.repeat_parts(call("A101", 12)) == [Pause(0.8), *once]
     assert a.parts(call("A101", 12), SHORT) == ["ei1", "一零一", Pause(0.25), "十二号窗口"]
     quiet = Announcer(SpeechService(), DisplaySettings(chime=False, voice_repeat=3, repeat_pause_s=0.5), TZ)
-    assert quiet.parts(call("A101", 12)) == [*once, Pause(0.5), *once, Pause(0.5), *once]
+    assert quiet.parts(call("A101", 12)) == once and quiet.repeat_parts(call("A101", 12)) == [Pause(0.5), *once]
 
 
 def test_spoken_to_a_wav_of_plausible_length(tmp_path: Path) -> None:
     out = WavFileOutput(tmp_path / "played")
     a = announcer(tmp_path, out)
     assert a.announce(fresh("A101", 12))
-    assert said(a, 1) == ["A101→12"] and a.spoken[0].utterance.error is None
+    assert said(a, 1) == ["A101→12"] and a.spoken[0].utterance.error is None and a.spoken[0].repeats == 1
     a.stop()
-    with wave.open(str(out.written[0])) as w:
-        seconds = w.getnframes() / w.getframerate()
-    # chime 1.35 s + 0.3 s, twice a phrase of about 3-5 s, 0.8 s between
-    assert 1.65 + 0.8 + 2 * 2.5 < seconds < 1.65 + 0.8 + 2 * 6.5
+    seconds = []
+    for path in out.written:
+        with wave.open(str(path)) as w:
+            seconds.append(w.getnframes() / w.getframerate())
+    # chime 1.35 s + 0.3 s and a phrase of about 3-5 s; then, nobody waiting, 0.8 s and the phrase again
+    assert len(seconds) == 2 and 1.65 + 2.5 < seconds[0] < 1.65 + 6.5 and 0.8 + 2.5 < seconds[1] < 0.8 + 6.5
 
 
 def test_quiet_hours_and_other_areas_are_not_spoken(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
@@ -123,7 +125,7 @@ def test_quiet_hours_and_other_areas_are_not_spoken(tmp_path: Path, caplog: pyte
     assert said(a, 1) == ["A103→2"]
     a.stop()
     assert a.skipped_quiet == 2 and "quiet hours" in caplog.text
-    assert len(out.played) == 1
+    assert len(out.played) == 2  # the one call, and its repeat
 
 
 def test_calls_faster_than_speech_lose_the_repeat_then_the_long_form(tmp_path: Path) -> None:
@@ -137,7 +139,24 @@ def test_calls_faster_than_speech_lose_the_repeat_then_the_long_form(tmp_path: P
     assert keys == [f"A{100 + i:03d}→{i + 1}" for i in range(5)]  # in order, none lost: all still true
     # the first alone; then four waited: 3 behind → short, 2 → once, 1 → once, 0 → in full again
     assert [s.form for s in a.spoken] == [FULL, SHORT, ONCE, ONCE, FULL]
+    assert [s.repeats for s in a.spoken] == [0, 0, 0, 0, 1]  # the first one's repeat gave way to the others
     assert out.max_active == 1 and a.most_behind == 5
+
+
+def test_the_repeat_gives_way_to_a_new_call_and_to_a_change(tmp_path: Path) -> None:
+    out = RecordingOutput(speed=4.0)
+    a = announcer(tmp_path, out)
+    a.speech.wait_ready()
+    a.announce(fresh("A100", 1))
+    time.sleep(0.3)
+    a.window_state(window(1, "open", "A100", "serving"))  # came to the window during the first saying
+    said(a, 1)
+    a.announce(fresh("A101", 2))
+    time.sleep(0.3)
+    a.announce(fresh("A102", 3))  # waits: A101 is not said again
+    said(a, 2)
+    a.stop()
+    assert [(s.call.number, s.repeats) for s in a.spoken] == [("A100", 0), ("A101", 0), ("A102", 1)]
 
 
 def test_a_call_no_longer_true_is_not_spoken(tmp_path: Path) -> None:
