@@ -8,7 +8,8 @@ many calls wait behind this one:
 * none: chime, then the call (请 A 一零一 号到 十二号窗口办理), said again up to ``voice_repeat``
   times in all, each repeat only while nothing else waits and the call is still true;
 * one or two: chime, the call once (the repeat is dropped first);
-* more: the short form, once, no chime (A 一零一，十二号窗口).
+* more: the short form, once, no chime (A 一零一，十二号窗口), and so every call until none
+  waits (a burst is read out short to its end, so its last call waits no longer than it must).
 
 The phrase is built from pieces cached on their own (请 · letter · 一零一 · 号到 ·
 十二号窗口办理), so everything but the ticket digits is rendered before the first call, and the
@@ -118,6 +119,7 @@ class Announcer:
         self.spoken: list[Spoken] = []  # the last 1000
         self.most_behind = 0  # the largest backlog seen: waiting + the one being said
         self._speaking: Spoken | None = None
+        self._burst = False  # calls are read out short until none waits
         self._lock = threading.RLock()
         speech.listeners.append(self._on_speech)
 
@@ -210,7 +212,9 @@ class Announcer:
             if got is None:
                 return
             p, behind = got
-            form = FULL if behind < ONCE_FROM else ONCE if behind < SHORT_FROM else SHORT
+            self._burst = self._burst or behind >= SHORT_FROM
+            form = SHORT if self._burst else FULL if behind < ONCE_FROM else ONCE
+            self._burst = self._burst and behind > 0
             self.most_behind = max(self.most_behind, behind + 1)
             words = " ".join(x for x in self.parts(p.call, form) if isinstance(x, str))
             if behind:

@@ -135,12 +135,24 @@ def test_calls_faster_than_speech_lose_the_repeat_then_the_long_form(tmp_path: P
     for i in range(5):
         a.announce(fresh(f"A{100 + i:03d}", i + 1))
     keys = said(a, 5)
-    a.stop()
     assert keys == [f"A{100 + i:03d}→{i + 1}" for i in range(5)]  # in order, none lost: all still true
-    # the first alone; then four waited: 3 behind → short, 2 → once, 1 → once, 0 → in full again
-    assert [s.form for s in a.spoken] == [FULL, SHORT, ONCE, ONCE, FULL]
-    assert [s.repeats for s in a.spoken] == [0, 0, 0, 0, 1]  # the first one's repeat gave way to the others
+    # the first alone, its repeat given up; then four waited: read out short to the end of the burst
+    assert [s.form for s in a.spoken] == [FULL, SHORT, SHORT, SHORT, SHORT]
+    assert [s.repeats for s in a.spoken] == [0, 0, 0, 0, 0]
+    a.announce(fresh("A105", 6))  # the burst is over: in full again, repeated
+    assert said(a, 6)[-1] == "A105→6" and (a.spoken[-1].form, a.spoken[-1].repeats) == (FULL, 1)
+    a.stop()
     assert out.max_active == 1 and a.most_behind == 5
+
+
+def test_one_or_two_waiting_lose_the_repeat_and_keep_the_long_form(tmp_path: Path) -> None:
+    a = announcer(tmp_path, RecordingOutput(speed=20.0))
+    a.speech.wait_ready()
+    for i in range(3):
+        a.announce(fresh(f"A{100 + i:03d}", i + 1))
+    said(a, 3)
+    a.stop()
+    assert [(s.form, s.repeats) for s in a.spoken] == [(FULL, 0), (ONCE, 0), (FULL, 1)]
 
 
 def test_the_repeat_gives_way_to_a_new_call_and_to_a_change(tmp_path: Path) -> None:
