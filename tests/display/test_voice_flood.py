@@ -135,6 +135,6 @@ def test_sixty_calls_in_thirty_seconds_across_twelve_windows(broker: Broker, tmp
         assert t - sp.received <= s.display.voice_max_delay_s
     dropped = a.queue.dropped
     assert dropped["superseded"] + dropped["moved_on"] > 0  # the hall moved faster than the voice
-    assert {sp.form for sp in spoken} >= {"once", "short"}
+    assert "short" in {sp.form for sp in spoken}  # the phrase shortened under the load
     print(f"\n{len(calls)} calls, {len(spoken)} spoken ({', '.join(sorted({sp.form for sp in spoken}))}), "
           f"dropped {dict(dropped)}, most waiting {a.most_behind}")
