@@ -1,0 +1,168 @@
+"""Each queue's load as the advisor sees it: people, waits, service level, forecast, needs.
+
+The service time the advisor plans with is the queue's recent mean (as the queue table
+shows it) blended with the configured mean, the configured one weighing as ``PRIOR_VISITS``
+visits: the first services of a day to finish are the short ones, and a mean of them alone
+would close windows in the middle of the morning rush.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from queue_server.engine._advice_text import QueueFacts
+from queue_server.engine.erlang import erlang_mean_wait_s, windows_for_backlog, windows_needed
+from queue_server.engine.forecast import QueueForecast, Span
+from queue_server.engine.hall import Hall
+from queue_server.engine.model import TicketState, Window, WindowKind, WindowStatus
+from queue_server.engine.prediction import predict_wait_s
+from queue_server.engine.views import queue_servers
+
+PRIOR_VISITS = 20
+
+
+@dataclass(frozen=True)
+class QueueLoad:
+    queue: str
+    name: str
+    waiting: int
+    longest_wait_s: float
+    #: the recent mean service time (as the queue table shows it), and the one the advisor plans with
+    service_s: float
+    plan_service_s: float
+    target_wait_s: float
+    #: open windows serving the queue (an elastic window serving k queues counts 1/k), the idle
+    #: ones, and how many windows serve it at all
+    open_windows: float
+    idle_windows: float
+    windows: int
+    #: open windows of the queue's own kind (accept, query, bulk); configured ones while the hall is closed
+    dedicated: int
+    #: a newcomer's predicted wait as the queue table shows it
+    predicted_wait_s: float
+    #: share of today's tickets called within the target (people waiting beyond it count as missed)
+    service_level: float
+    forecast: QueueForecast
+    #: the busiest expected arrival rate in the opening horizon, per second
+    peak_open_per_s: float
+    #: windows the arrivals need (Erlang C) in the opening and the keeping horizon
+    flow_open: int
+    flow_keep: int
+    #: extra windows the people now waiting need, at the opening and at the keeping margin
+    backlog_open: int
+    backlog_keep: int
+
+    @property
+    def arrivals_per_h(self) -> float:
+        return self.forecast.recent_per_h
+
+    @property
+    def needed(self) -> int:
+        return max(self.flow_open, math.ceil(self.open_windows) + self.backlog_open)
+
+    @property
+    def pressure(self) -> float:
+        """Predicted or longest wait over target, whichever is worse (> 1: beyond target)."""
+        return max(self.predicted_wait_s, self.longest_wait_s) / max(1.0, self.target_wait_s)
+
+    @property
+    def over_target(self) -> bool:
+        return self.predicted_wait_s > self.target_wait_s or self.longest_wait_s > self.target_wait_s
+
+    def claim_open(self) -> int:
+        """Elastic windows this queue asks for by the opening rule."""
+        return max(self.flow_open - self.dedicated, self.backlog_open, 0)
+
+    def claim_keep(self) -> int:
+        return max(self.flow_keep - self.dedicated, self.backlog_keep, 0)
+
+    def by_forecast(self) -> bool:
+        """Is the need for more windows the arrivals ahead rather than the people waiting?"""
+        return self.flow_open - self.dedicated > self.backlog_open
+
+    def wait_with_s(self, extra: float) -> float:
+        """Predicted wait with ``extra`` more windows (negative: fewer) serving the queue."""
+        return predict_wait_s(self.waiting, self.service_s, self.open_windows + extra) if (
+            self.open_windows + extra > 1e-9 or not self.waiting) else math.inf
+
+    def peak_wait_s(self, windows: int) -> float:
+        """Mean wait at the busiest expected rate ahead with ``windows`` windows (Erlang C)."""
+        return erlang_mean_wait_s(windows, self.peak_open_per_s, self.plan_service_s)
+
+    def facts(self) -> QueueFacts:
+        f = self.forecast
+        return QueueFacts(self.queue, self.name, self.waiting, self.longest_wait_s, self.target_wait_s,
+                          self.service_s, f.recent_per_h, f.next_hour, f.history_days > 0, self.predicted_wait_s)
+
+
+def _visits(hall: Hall, now: datetime) -> tuple[dict[str, float], dict[str, int]]:
+    """Per queue: today's service level (see :class:`QueueLoad`) and visits finished."""
+    ok = dict.fromkeys(hall.queues, 0)
+    total = dict.fromkeys(hall.queues, 0)
+    done = dict.fromkeys(hall.queues, 0)
+    for t in hall.tickets.values():
+        if t.queue not in total:
+            continue
+        target = hall.queues[t.queue].target_wait_s
+        if t.called_at is not None:
+            total[t.queue] += 1
+            ok[t.queue] += t.waited_s(t.called_at) <= target
+            done[t.queue] += t.state is TicketState.DONE
+        elif t.state is TicketState.WAITING and t.waited_s(now) > target:
+            total[t.queue] += 1
+    return {q: ok[q] / total[q] if total[q] else 1.0 for q in hall.queues}, done
+
+
+def service_levels(hall: Hall, now: datetime) -> dict[str, float]:
+    """Per queue: tickets called within target ÷ (tickets called + those waiting beyond target)."""
+    return _visits(hall, now)[0]
+
+
+def _serving(hall: Hall, code: str, open_now: bool) -> tuple[float, float, int, int]:
+    """Windows serving ``code`` (elastic ones in part), the idle ones, how many, and its own
+    windows: those open, or while the hall is closed (before opening, at lunch) those configured."""
+    servers = idle = 0.0
+    count = dedicated = 0
+    for w in hall.windows.values():
+        if not open_now and w.spec.kind is not WindowKind.ELASTIC and code in w.queues:
+            dedicated += 1
+        if w.status is not WindowStatus.OPEN or code not in w.queues:
+            continue
+        share = 1.0 / len(w.queues)
+        servers += share
+        idle += share if w.current is None else 0.0
+        count += 1
+        dedicated += open_now and w.spec.kind is not WindowKind.ELASTIC
+    return servers, idle, count, dedicated
+
+
+def queue_loads(hall: Hall, now: datetime, forecasts: dict[str, QueueForecast], open_span: list[Span],
+                keep_span: list[Span], open_share: float, keep_share: float, open_now: bool = True) -> list[QueueLoad]:
+    levels, done = _visits(hall, now)
+    out = []
+    for code, spec in hall.queues.items():
+        line = hall.lines[code]
+        n = done[code]
+        shown = hall.service.mean_s(code)
+        service = (shown * n + spec.prior_service_s * PRIOR_VISITS) / (n + PRIOR_VISITS)
+        waiting, target = len(line), spec.target_wait_s
+        servers, idle, count, dedicated = _serving(hall, code, open_now)
+        oldest = line.oldest()
+        fc = forecasts[code]
+        peak = fc.peak_rate_per_s(open_span)
+        out.append(QueueLoad(
+            code, spec.name, waiting, oldest.waited_s(now) if oldest else 0.0, shown, service, target, servers, idle,
+            count, dedicated, predict_wait_s(waiting, shown, queue_servers(hall, code)), levels[code],
+            fc, peak, windows_needed(peak, service, open_share * target),
+            windows_needed(fc.peak_rate_per_s(keep_span), service, keep_share * target),
+            windows_for_backlog(waiting, idle, service, servers, open_share * target),
+            windows_for_backlog(waiting, idle, service, servers, keep_share * target)))
+    return out
+
+
+def window_share(w: Window, code: str) -> float:
+    return 1.0 / len(w.queues) if code in w.queues else 0.0
+
+
+__all__ = ["QueueLoad", "queue_loads", "service_levels", "window_share"]
