@@ -70,8 +70,8 @@ class Cell:
         return percentile(self.waits.get(q, []), 0.95)
 
 
-def run(s: Settings, seeds: int, weeks: int, loads: tuple[float, ...], only: list[str] | None
-        ) -> dict[tuple[str, float], dict[Scenario, Cell]]:
+def run(s: Settings, seeds: int, weeks: int, loads: tuple[float, ...], only: list[str] | None,
+        first_seed: int = 1) -> dict[tuple[str, float], dict[Scenario, Cell]]:
     profile = load_profile()
     targets = {q.code: float(q.target_wait_s) for q in s.queues}
     out: dict[tuple[str, float], dict[Scenario, Cell]] = {}
@@ -81,7 +81,7 @@ def run(s: Settings, seeds: int, weeks: int, loads: tuple[float, ...], only: lis
         for load in loads:
             volume = default_volume(s, profile, split, load)
             cells = {p: Cell(tickets=volume) for p in POLICIES}
-            for seed in range(1, seeds + 1):
+            for seed in range(first_seed, first_seed + seeds):
                 arrivals = generate(s, profile, volume, split, seed)
                 history = replay_history(s, profile, volume, split, seed, weeks) if weeks else None
                 for p in POLICIES:
@@ -133,6 +133,7 @@ def table(results: dict[tuple[str, float], dict[Scenario, Cell]], queues: list[s
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seeds", type=int, default=5)
+    ap.add_argument("--first-seed", type=int, default=1, help="seeds first-seed … first-seed + seeds − 1")
     ap.add_argument("--weeks", type=int, default=4, help="past weeks replayed for the forecast (0: none)")
     ap.add_argument("--loads", type=str, default=",".join(str(x) for x in LOADS))
     ap.add_argument("--split", action="append", help="only this split (repeatable)")
@@ -142,7 +143,8 @@ def main() -> None:
     queues = [q.code for q in s.queues]
     targets = {q.code: float(q.target_wait_s) for q in s.queues}
     started = time.perf_counter()
-    results = run(s, args.seeds, args.weeks, tuple(float(x) for x in args.loads.split(",")), args.split)
+    results = run(s, args.seeds, args.weeks, tuple(float(x) for x in args.loads.split(",")), args.split,
+                  args.first_seed)
     elapsed = time.perf_counter() - started
     print(table(results, queues, targets, args.markdown))
     days = len(results) * args.seeds

@@ -47,6 +47,7 @@ class QueueFacts:
     target_s: float
     service_s: float
     recent_per_h: float
+    recent_span_s: float
     next_hour: float
     from_history: bool
     predicted_s: float
@@ -64,6 +65,8 @@ class PeakPlan:
     wait_with_s: float
     elastic_need: int
     elastic_open: int
+    #: the service time planned with, when it differs from the recent mean shown (see ``_loads``)
+    plan_service_s: float | None = None
 
 
 GROWING_ZH = "排不过来，队伍会越排越长"
@@ -71,30 +74,37 @@ GROWING_EN = "more than the windows can serve, the line would keep growing"
 
 
 def _peak_zh(p: PeakPlan) -> str:
-    short = max(1, p.need - p.windows - 1)
-    after = f"开放后仍差{short}个窗口" if math.isinf(p.wait_with_s) else f"开放后约{minutes_zh(p.wait_with_s)}"
-    return (f"按预测，高峰时需要{p.need}个窗口才能在目标内叫到，现可用约{p.windows}个，平均等候"
-            f"{minutes_zh(p.wait_now_s, GROWING_ZH)}，{after}；各队列共需弹性窗口{p.elastic_need}个，"
-            f"现开{p.elastic_open}个。")
+    now = (f"现可用约{p.windows}个，{GROWING_ZH}" if math.isinf(p.wait_now_s)
+           else f"现可用约{p.windows}个，平均等候{minutes_zh(p.wait_now_s)}")
+    after = (f"开放后仍差{max(1, p.need - p.windows - 1)}个窗口" if math.isinf(p.wait_with_s)
+             else f"开放后平均等候约{minutes_zh(p.wait_with_s)}")
+    basis = f"（每人按{minutes_zh(p.plan_service_s)}计）" if p.plan_service_s is not None else ""
+    return (f"按预测{basis}，高峰时需要{p.need}个窗口才能在目标内叫到，{now}，{after}；"
+            f"各队列共需弹性窗口{p.elastic_need}个，现开{p.elastic_open}个。")
 
 
 def _peak_en(p: PeakPlan, number: int) -> str:
-    short = max(1, p.need - p.windows - 1)
-    after = (f"still {short} short with window {number}" if math.isinf(p.wait_with_s)
+    now = (f"about {p.windows} can serve it now, {GROWING_EN}" if math.isinf(p.wait_now_s)
+           else f"about {p.windows} can serve it now, mean wait {minutes_en(p.wait_now_s)}")
+    after = (f"still {max(1, p.need - p.windows - 1)} short with window {number}" if math.isinf(p.wait_with_s)
              else f"about {minutes_en(p.wait_with_s)} with window {number}")
-    return (f"the forecast peak needs {p.need} windows to call within target, about {p.windows} can serve it now: "
-            f"mean wait {minutes_en(p.wait_now_s, GROWING_EN)}, {after}; all queues need "
-            f"{p.elastic_need} elastic windows, {p.elastic_open} open. ")
+    basis = f" (at {minutes_en(p.plan_service_s)} per visit)" if p.plan_service_s is not None else ""
+    return (f"the forecast peak{basis} needs {p.need} windows to call within target, {now}, {after}; "
+            f"all queues need {p.elastic_need} elastic windows, {p.elastic_open} open. ")
 
 
 def _arrivals_zh(q: QueueFacts) -> str:
     ahead = f"，预计未来一小时到达约{per_hour(q.next_hour)}人" if q.from_history else ""
-    return f"近30分钟每小时到达约{per_hour(q.recent_per_h)}人{ahead}，平均每人办理{minutes_zh(q.service_s)}"
+    recent = (f"近{round(q.recent_span_s / 60)}分钟每小时到达约{per_hour(q.recent_per_h)}人" if q.recent_span_s > 0
+              else "今天尚无人取号")
+    return f"{recent}{ahead}，平均每人办理{minutes_zh(q.service_s)}"
 
 
 def _arrivals_en(q: QueueFacts) -> str:
     ahead = f", about {per_hour(q.next_hour)} expected in the next hour" if q.from_history else ""
-    return f"{per_hour(q.recent_per_h)} arrivals/h over the last 30 min{ahead}, {minutes_en(q.service_s)} per visit"
+    recent = (f"{per_hour(q.recent_per_h)} arrivals/h over the last {round(q.recent_span_s / 60)} min"
+              if q.recent_span_s > 0 else "no tickets yet today")
+    return f"{recent}{ahead}, {minutes_en(q.service_s)} per visit"
 
 
 def open_reason(q: QueueFacts, window: str, number: int, queues: tuple[str, ...], after_s: float,

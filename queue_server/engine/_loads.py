@@ -1,9 +1,9 @@
 """Each queue's load as the advisor sees it: people, waits, service level, forecast, needs.
 
-The service time the advisor plans with is the queue's recent mean (as the queue table
-shows it) blended with the configured mean, the configured one weighing as ``PRIOR_VISITS``
-visits: the first services of a day to finish are the short ones, and a mean of them alone
-would close windows in the middle of the morning rush.
+The service time the advisor plans with is the mean of all the queue's visits finished today
+blended with the configured mean, which weighs as ``PRIOR_VISITS`` visits: the first services
+of a day to finish are the short ones, and the queue table's mean of the last 20 swings with a
+few long visits; planning on either would close windows in the middle of a rush.
 """
 from __future__ import annotations
 
@@ -93,14 +93,16 @@ class QueueLoad:
     def facts(self) -> QueueFacts:
         f = self.forecast
         return QueueFacts(self.queue, self.name, self.waiting, self.longest_wait_s, self.target_wait_s,
-                          self.service_s, f.recent_per_h, f.next_hour, f.history_days > 0, self.predicted_wait_s)
+                          self.service_s, f.recent_per_h, f.recent_span_s, f.next_hour, f.history_days > 0,
+                          self.predicted_wait_s)
 
 
-def _visits(hall: Hall, now: datetime) -> tuple[dict[str, float], dict[str, int]]:
-    """Per queue: today's service level (see :class:`QueueLoad`) and visits finished."""
+def _visits(hall: Hall, now: datetime) -> tuple[dict[str, float], dict[str, tuple[int, float]]]:
+    """Per queue: today's service level (see :class:`QueueLoad`), and visits finished with their
+    total call-to-finish seconds."""
     ok = dict.fromkeys(hall.queues, 0)
     total = dict.fromkeys(hall.queues, 0)
-    done = dict.fromkeys(hall.queues, 0)
+    done = {q: (0, 0.0) for q in hall.queues}
     for t in hall.tickets.values():
         if t.queue not in total:
             continue
@@ -108,7 +110,9 @@ def _visits(hall: Hall, now: datetime) -> tuple[dict[str, float], dict[str, int]
         if t.called_at is not None:
             total[t.queue] += 1
             ok[t.queue] += t.waited_s(t.called_at) <= target
-            done[t.queue] += t.state is TicketState.DONE
+            if t.state is TicketState.DONE and t.ended_at is not None:
+                n, secs = done[t.queue]
+                done[t.queue] = (n + 1, secs + (t.ended_at - t.called_at).total_seconds())
         elif t.state is TicketState.WAITING and t.waited_s(now) > target:
             total[t.queue] += 1
     return {q: ok[q] / total[q] if total[q] else 1.0 for q in hall.queues}, done
@@ -143,9 +147,9 @@ def queue_loads(hall: Hall, now: datetime, forecasts: dict[str, QueueForecast], 
     out = []
     for code, spec in hall.queues.items():
         line = hall.lines[code]
-        n = done[code]
+        n, secs = done[code]
         shown = hall.service.mean_s(code)
-        service = (shown * n + spec.prior_service_s * PRIOR_VISITS) / (n + PRIOR_VISITS)
+        service = (secs + spec.prior_service_s * PRIOR_VISITS) / (n + PRIOR_VISITS)
         waiting, target = len(line), spec.target_wait_s
         servers, idle, count, dedicated = _serving(hall, code, open_now)
         oldest = line.oldest()

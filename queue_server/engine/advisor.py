@@ -110,14 +110,43 @@ class Advice:
     at: datetime
     recommendations: tuple[Recommendation, ...] = ()
     loads: tuple[QueueLoad, ...] = field(default_factory=tuple)
-    #: the hall in one sentence (what the console shows when nothing is advised); true to the queues
-    status: str = text.WITHIN_ZH + text.NO_CHANGE_ZH
-    status_en: str = text.WITHIN_EN + text.NO_CHANGE_EN
-    within_target: bool = True
+    #: the hall in one sentence, what the console shows when nothing is advised: "within target"
+    #: only when every queue's predicted and longest wait are (left empty, it is made from ``loads``)
+    status: str = ""
+    status_en: str = ""
     changes_today: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.status:
+            zh, en = _status_from(self.loads, self.recommendations)
+            object.__setattr__(self, "status", zh)
+            object.__setattr__(self, "status_en", en)
+
+    @property
+    def within_target(self) -> bool:
+        return not any(q.over_target for q in self.loads)
 
     def key(self) -> tuple[str, ...]:
         return tuple(r.id for r in self.recommendations)
+
+
+def _status_from(loads: Sequence[QueueLoad], recs: Sequence[Recommendation],
+                 why: tuple[str, str] | None = None) -> tuple[str, str]:
+    """The sentence for :attr:`Advice.status`; ``why``: why nothing (more) is advised."""
+    if not loads:
+        return "正在评估各队列", "assessing the queues"
+    over = [q for q in loads if q.over_target]
+    if not over:
+        return (text.WITHIN_ZH + ("" if recs else text.NO_CHANGE_ZH),
+                text.WITHIN_EN + ("" if recs else text.NO_CHANGE_EN))
+    zh, en = text.over_target(max(over, key=lambda q: q.pressure).facts())
+    if why is None and recs:
+        first, more = recs[0], len(recs) - 1
+        verb_zh, verb_en = ("开放", "open") if first.action == "open" else ("关闭", "close")
+        why = (f"建议{verb_zh}{first.window_name}" + (f"等{len(recs)}个窗口" if more else ""),
+               f"advice: {verb_en} window {first.window}" + (f" and {more} more" if more else ""))
+    why = why or ("正在重新评估", "re-assessing")
+    return f"{zh}；{why[0]}", f"{en}; {why[1]}"
 
 
 @dataclass
@@ -145,7 +174,7 @@ class ElasticAdvisor:
 
     def _start_day(self, day: date | None) -> None:
         self._day = day
-        self._seen: dict[int, tuple[bool, tuple[str, ...]]] = {}
+        self._seen: dict[int, tuple[bool, tuple[str, ...], datetime | None]] = {}
         self.changes = 0
         self._last_open: datetime | None = None
         self._last_close: datetime | None = None
@@ -175,12 +204,13 @@ class ElasticAdvisor:
         for w in hall.windows.values():
             if not _is_elastic(w):
                 continue
-            state = (_staffed(w), w.queues if _staffed(w) else ())
+            state = (_staffed(w), w.queues if _staffed(w) else (), w.since)
             prev = self._seen.get(w.number)
             self._seen[w.number] = state
             if prev is None or prev == state:
                 continue
-            self.changes += 1
+            # opened (or closed) and back between two advices: the window's own time tells
+            self.changes += 2 if prev[0] == state[0] and prev[2] != state[2] else 1
             at = w.since or now
             if state[0]:
                 self._pending.pop(w.number, None)
@@ -219,9 +249,10 @@ class ElasticAdvisor:
         if not recs:
             recs = self._close(hall, now, loads, by_code, elastic, pool)
         self._offered = {r.window: r for r in recs}
-        status, status_en, within = self._status(hall, now, loads, elastic, recs)
+        why = None if recs or not any(q.over_target for q in loads) else self._why_not(hall, now, elastic)
+        status, status_en = _status_from(loads, recs, why)
         return Advice(now, tuple(recs), tuple(sorted(loads, key=lambda q: q.pressure, reverse=True)),
-                      status, status_en, within, self.changes)
+                      status, status_en, self.changes)
 
     def _opens(self, hall: Hall, now: datetime, loads: list[QueueLoad], elastic: list[Window], pool: int,
                staff: Sequence[Person] | None) -> list[Recommendation]:
@@ -244,7 +275,7 @@ class ElasticAdvisor:
             q = next((x for x in needy if prev is not None and x.queue == prev.queue), needy[i % len(needy)])
             if self._moving.get(w.number) in hall.queues:
                 q = next((x for x in loads if x.queue == self._moving[w.number]), q)
-            rec = self._open(hall, now, w, q, needy, loads, pool + i, staff, taken)
+            rec = self._open(hall, now, w, q, needy, loads, pool, staff, taken)
             if rec.person is not None:
                 taken.add(rec.person.id)
             recs.append(rec)
@@ -283,8 +314,9 @@ class ElasticAdvisor:
         if q.by_forecast():
             claims = sum(x.claim_open() for x in loads)
             windows = q.dedicated + pool * q.claim_open() // max(1, claims)
+            differs = abs(q.plan_service_s - q.service_s) > 0.2 * q.service_s
             plan = text.PeakPlan(q.flow_open, windows, q.peak_wait_s(windows), q.peak_wait_s(windows + 1),
-                                 claims, pool)
+                                 claims, pool, q.plan_service_s if differs else None)
         zh, en = text.open_reason(q.facts(), w.spec.name, w.number, queues, after, staffing, person, ready, plan)
         return Recommendation("open", w.number, w.spec.name, q.queue, zh, en, queues, staffing, person, ready,
                               q.predicted_wait_s, after)
@@ -315,8 +347,8 @@ class ElasticAdvisor:
     def _close(self, hall: Hall, now: datetime, loads: list[QueueLoad], by_code: dict[str, QueueLoad],
                elastic: list[Window], pool: int) -> list[Recommendation]:
         p = self.policy
-        if self._pending or not self._close_budget_ok(elastic):
-            return []
+        if self._pending or not self._close_budget_ok(elastic) or not p.hours.is_open(now):
+            return []  # after hours the windows finish their queues and close with the day
         last_open = self._last(hall, staffed=True)
         if last_open is not None and (now - last_open).total_seconds() < p.min_open_s:
             return []
@@ -359,21 +391,8 @@ class ElasticAdvisor:
 
     # -- the hall in one sentence ----------------------------------------------------------
 
-    def _status(self, hall: Hall, now: datetime, loads: list[QueueLoad], elastic: list[Window],
-                recs: list[Recommendation]) -> tuple[str, str, bool]:
-        over = [q for q in loads if q.over_target]
-        if not over:
-            return (text.WITHIN_ZH + ("" if recs else text.NO_CHANGE_ZH),
-                    text.WITHIN_EN + ("" if recs else text.NO_CHANGE_EN), True)
-        worst = max(over, key=lambda q: q.pressure)
-        zh, en = text.over_target(worst.facts())
-        why_zh, why_en = self._why_not(hall, now, elastic, recs)
-        return zh + "；" + why_zh, en + "; " + why_en, False
-
-    def _why_not(self, hall: Hall, now: datetime, elastic: list[Window],
-                 recs: list[Recommendation]) -> tuple[str, str]:
-        if recs:
-            return "请见下列建议", "see the advice below"
+    def _why_not(self, hall: Hall, now: datetime, elastic: list[Window]) -> tuple[str, str]:
+        """Why a queue beyond its target gets no advice."""
         if self._pending:
             n, pend = min(self._pending.items(), key=lambda x: x[1].ready_at)
             return (f"{hall.windows[n].spec.name}人员正在前往，约{pend.ready_at:%H:%M}开始叫号",

@@ -38,10 +38,11 @@ def erlang_mean_wait_s(c: int, arrival_per_s: float, service_s: float) -> float:
 
 
 def windows_needed(arrival_per_s: float, service_s: float, target_s: float) -> int:
-    """The fewest windows whose M/M/c mean wait is within ``target_s`` (0 with no arrivals)."""
+    """The fewest windows whose M/M/c mean wait is within ``target_s`` (0 with no arrivals; at
+    most ``MAX_WINDOWS``)."""
     if arrival_per_s <= 0:
         return 0
-    c = max(1, math.floor(arrival_per_s * service_s))
+    c = min(MAX_WINDOWS, max(1, math.floor(arrival_per_s * service_s)))
     while c < MAX_WINDOWS and erlang_mean_wait_s(c, arrival_per_s, service_s) > target_s:
         c += 1
     return c

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from queue_server.engine.model import Ticket
@@ -141,9 +141,11 @@ class QueueForecast:
     """One queue's arrivals: measured lately and expected ahead."""
 
     queue: str
-    #: first issues over the last 30 minutes, and that as a rate per hour
+    #: first issues over the last ``recent_span_s`` (30 minutes, or since the day's first ticket but at
+    #: least 10 minutes; 0 before the day's first ticket), and that as a rate per hour
     recent_count: int
     recent_per_h: float
+    recent_span_s: float
     #: expected first issues in the next hour of business
     next_hour: float
     #: today so far against the usual (1.0 without history)
@@ -206,6 +208,7 @@ def forecast(queues: Sequence[str], tickets: Iterable[Ticket], now: datetime, ho
     since = (now - first).total_seconds() if first is not None else 0.0
     span = min(RECENT_S, max(MIN_SPAN_S, since))
     span_short = min(SHORT_S, max(MIN_SPAN_S, since))
+    shown = span if first is not None else 0.0  # no tickets today: no rate to speak of
     days, usual = history.usual(today, weeks) if history is not None else (0, {})
     ahead = hours.ahead(now, 3600.0)
     out = {}
@@ -213,21 +216,20 @@ def forecast(queues: Sequence[str], tickets: Iterable[Ticket], now: datetime, ho
         recent_per_s = recent[q] / span
         if not days:
             flat = max(recent_per_s, short[q] / span_short)
-            fc = QueueForecast(q, recent[q], recent_per_s * 3600, 0.0, 1.0, 0, flat_rate_per_s=flat)
+            fc = QueueForecast(q, recent[q], recent_per_s * 3600, shown, 0.0, 1.0, 0, flat_rate_per_s=flat)
         else:
             slots = usual.get(q, {})
             done = _usual_so_far(slots, now)
             level = (so_far[q] + LEVEL_PRIOR) / (done + LEVEL_PRIOR)
             factor = (1.0 - today_weight) + today_weight * level
             rates = {s: n * factor / SLOT_S for s, n in slots.items()}
-            fc = QueueForecast(q, recent[q], recent_per_s * 3600, 0.0, level, days, rates)
+            fc = QueueForecast(q, recent[q], recent_per_s * 3600, shown, 0.0, level, days, rates)
         out[q] = _with_next_hour(fc, ahead)
     return out
 
 
 def _with_next_hour(fc: QueueForecast, ahead: list[Span]) -> QueueForecast:
-    return QueueForecast(fc.queue, fc.recent_count, fc.recent_per_h, fc.expected(ahead), fc.level,
-                         fc.history_days, fc.slot_rate_per_s, fc.flat_rate_per_s)
+    return replace(fc, next_hour=fc.expected(ahead))
 
 
 def _usual_so_far(slots: dict[int, float], now: datetime) -> float:
