@@ -42,111 +42,25 @@ the queue in need (the reopen is not held back by the minimum closed time).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from queue_server.engine import _advice_text as text
 from queue_server.engine._loads import QueueLoad, queue_loads, window_share
+from queue_server.engine.advice import (
+    MIN_OPEN_S,
+    PLAN_SHARE,
+    Advice,
+    AdvisorPolicy,
+    Recommendation,
+    status_sentence,
+)
 from queue_server.engine.erlang import backlog_wait_s, erlang_c, erlang_mean_wait_s, windows_needed
-from queue_server.engine.forecast import ArrivalHistory, BusinessHours, forecast
+from queue_server.engine.forecast import ArrivalHistory, forecast
 from queue_server.engine.hall import Hall
 from queue_server.engine.model import Window, WindowKind, WindowStatus
 from queue_server.engine.staffing import Person, pick_person
 from queue_server.engine.views import queue_servers
-
-
-@dataclass(frozen=True)
-class AdvisorPolicy:
-    """The advisor's settings (``[advisor]`` in the hall configuration)."""
-
-    min_open_s: float = 1800.0
-    min_closed_s: float = 1800.0
-    open_wait_share: float = 0.5
-    close_wait_share: float = 0.25
-    walk_time_s: float = 180.0
-    open_lead_s: float = 900.0
-    forecast_today_weight: float = 0.5
-    history_weeks: int = 8
-    max_changes_per_day: int = 8
-    pending_grace_s: float = 600.0
-    share_windows: bool = True
-    hours: BusinessHours = field(default_factory=BusinessHours)
-
-
-#: defaults, kept as names for callers of the first advisor
-MIN_OPEN_S = AdvisorPolicy.min_open_s
-PLAN_SHARE = AdvisorPolicy.open_wait_share
-
-
-@dataclass(frozen=True)
-class Recommendation:
-    action: str  # "open" | "close"
-    window: int
-    window_name: str
-    #: the queue the change is for (open: furthest below its service level; close: the window's first)
-    queue: str
-    reason: str
-    reason_en: str
-    #: the queues the window serves once open, ``queue`` first
-    queues: tuple[str, ...] = ()
-    #: "named": ``person`` should go; "nobody": nobody is available; "unknown": no staff list given
-    staffing: str = "unknown"
-    person: Person | None = None
-    #: when the window can start calling (now + the person's walk)
-    ready_at: datetime | None = None
-    #: the queue's predicted wait now and after the change
-    wait_now_s: float = 0.0
-    wait_after_s: float = 0.0
-    #: a close that frees the window to reopen for this queue
-    reopen_for: str | None = None
-
-    @property
-    def id(self) -> str:
-        return f"{self.action}-{self.window}-{self.queue}"
-
-
-@dataclass(frozen=True)
-class Advice:
-    at: datetime
-    recommendations: tuple[Recommendation, ...] = ()
-    loads: tuple[QueueLoad, ...] = field(default_factory=tuple)
-    #: the hall in one sentence, what the console shows when nothing is advised: "within target"
-    #: only when every queue's predicted and longest wait are (left empty, it is made from ``loads``)
-    status: str = ""
-    status_en: str = ""
-    changes_today: int = 0
-
-    def __post_init__(self) -> None:
-        if not self.status:
-            zh, en = _status_from(self.loads, self.recommendations)
-            object.__setattr__(self, "status", zh)
-            object.__setattr__(self, "status_en", en)
-
-    @property
-    def within_target(self) -> bool:
-        return not any(q.over_target for q in self.loads)
-
-    def key(self) -> tuple[str, ...]:
-        return tuple(r.id for r in self.recommendations)
-
-
-def _status_from(loads: Sequence[QueueLoad], recs: Sequence[Recommendation],
-                 why: tuple[str, str] | None = None) -> tuple[str, str]:
-    """The sentence for :attr:`Advice.status`; ``why``: why nothing (more) is advised."""
-    if not loads:
-        return "正在评估各队列", "assessing the queues"
-    over = [q for q in loads if q.over_target]
-    if not over:
-        return (text.WITHIN_ZH + ("" if recs else text.NO_CHANGE_ZH),
-                text.WITHIN_EN + ("" if recs else text.NO_CHANGE_EN))
-    zh, en = text.over_target(max(over, key=lambda q: q.pressure).facts())
-    if why is None and recs:
-        first, more = recs[0], len(recs) - 1
-        verb_zh, verb_en = ("开放", "open") if first.action == "open" else ("关闭", "close")
-        why = (f"建议{verb_zh}{first.window_name}" + (f"等{len(recs)}个窗口" if more else ""),
-               f"advice: {verb_en} window {first.window}" + (f" and {more} more" if more else ""))
-    why = why or ("正在重新评估", "re-assessing")
-    return f"{zh}；{why[0]}", f"{en}; {why[1]}"
 
 
 @dataclass
@@ -250,7 +164,7 @@ class ElasticAdvisor:
             recs = self._close(hall, now, loads, by_code, elastic, pool)
         self._offered = {r.window: r for r in recs}
         why = None if recs or not any(q.over_target for q in loads) else self._why_not(hall, now, elastic)
-        status, status_en = _status_from(loads, recs, why)
+        status, status_en = status_sentence(loads, recs, why)
         return Advice(now, tuple(recs), tuple(sorted(loads, key=lambda q: q.pressure, reverse=True)),
                       status, status_en, self.changes)
 
