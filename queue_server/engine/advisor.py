@@ -12,7 +12,8 @@ the mean service time and the people waiting:
 A queue *claims* the elastic windows its flow needs beyond its own open windows, or its
 backlog, whichever is more. Elastic windows opened by advice serve every queue, the queue it
 is for first (``share_windows``), so the open elastic windows are one pool: the hall needs
-as many as the claims add up to.
+as many as the claims add up to, and keeps one more before closing any (a shared window also
+takes the other queues' overflow, so it is less often free for the queue that claimed it).
 
 **Calm.** Two margins: a window opens when the claims at ``open_wait_share`` of the target
 exceed the elastic windows open or on their way, and closes only when the claims at the
@@ -24,7 +25,8 @@ advised for ``min_open_s``, after any close no open for ``min_closed_s``. A day'
 (opens, closes, queue changes of elastic windows, whoever made them) are counted: a close
 is advised only while ``changes + closed elastic windows + 2 ≤ max_changes_per_day``,
 which keeps a reopen in hand for every closed window, so the advice alone never exceeds
-the budget and an open is never held back by it.
+the budget and an open is never held back by it. Outside business hours nothing is advised
+closed: the windows finish their queues and close with the day.
 
 **Fair.** The queue a window is for is the one furthest below its service level today (the
 share of its tickets called within target), then the most pressed (predicted or longest
@@ -327,11 +329,6 @@ def advise(hall: Hall, now: datetime, *, history: ArrivalHistory | None = None,
     """Advice with no memory of earlier advice (minimum times still hold, from the windows' own
     times); a server keeps one :class:`ElasticAdvisor` per hall instead."""
     return ElasticAdvisor(policy).advise(hall, now, history=history, staff=staff)
-
-
-def queue_load(hall: Hall, code: str, now: datetime) -> QueueLoad:
-    """One queue's load as :func:`advise` sees it (no history)."""
-    return next(q for q in advise(hall, now).loads if q.queue == code)
 
 
 __all__ = ["MIN_OPEN_S", "PLAN_SHARE", "Advice", "AdvisorPolicy", "ElasticAdvisor", "QueueLoad", "Recommendation",

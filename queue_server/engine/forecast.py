@@ -13,8 +13,9 @@ weekday in the last ``weeks`` weeks, scaled by how busy today has been so far::
     level    = (today so far + 5) / (usual so far + 5)     (near 1 early in the day)
     forecast = usual × ((1 − w) + w × level)               (w: ``today_weight``)
 
-With no history for this weekday the forecast is today's own rate held flat: arrivals over
-the last 30 minutes, or the last 10 if that is higher (a rush shows within minutes).
+With no history for this weekday (or none for the queue) the forecast is today's own rate held
+flat: arrivals over the last 30 minutes, or the last 10 if that is higher (a rush shows within
+minutes).
 Rates are measured over at least 10 minutes, so a day's first handful of tickets is never
 extrapolated to hundreds an hour.
 """
@@ -24,6 +25,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Protocol
 
 from queue_server.engine.model import Ticket
 
@@ -53,8 +55,19 @@ def slot_min(t: datetime) -> int:
     return (t.hour * 60 + t.minute) // SLOT_MIN * SLOT_MIN
 
 
-def history_rows(tickets: Iterable[Ticket], tz: tzinfo) -> list[HistoryRow]:
-    """Reduce tickets to history rows: first issues counted per day, queue and slot."""
+class Issued(Protocol):
+    """What a history row is counted from: a ticket, or a row of the store's ticket table."""
+
+    @property
+    def issued_at(self) -> datetime: ...
+    @property
+    def queue(self) -> str: ...
+    @property
+    def hop(self) -> int: ...
+
+
+def history_rows(tickets: Iterable[Issued], tz: tzinfo) -> list[HistoryRow]:
+    """Reduce tickets to history rows: first issues counted per local day, queue and slot."""
     counts: Counter[tuple[date, str, int]] = Counter()
     for t in tickets:
         if t.hop == 0:
@@ -214,7 +227,7 @@ def forecast(queues: Sequence[str], tickets: Iterable[Ticket], now: datetime, ho
     out = {}
     for q in queues:
         recent_per_s = recent[q] / span
-        if not days:
+        if not days or not usual.get(q):  # no history, or none for this queue (a new queue)
             flat = max(recent_per_s, short[q] / span_short)
             fc = QueueForecast(q, recent[q], recent_per_s * 3600, shown, 0.0, 1.0, 0, flat_rate_per_s=flat)
         else:

@@ -2,9 +2,10 @@
 replayed history that opens windows before the rush instead of after the queue grew."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -31,6 +32,17 @@ def test_history_rows_count_first_issues_per_day_queue_and_half_hour() -> None:
     assert history_rows(hall.tickets.values(), TZ) == [
         HistoryRow(DAY, "A", 540, 3), HistoryRow(DAY, "A", 570, 1), HistoryRow(DAY, "A", 600, 1),
         HistoryRow(DAY, "B", 540, 1)]
+
+
+def test_history_rows_from_store_rows_in_utc_count_in_the_halls_time() -> None:
+    class Row(NamedTuple):
+        issued_at: datetime
+        queue: str
+        hop: int
+
+    rows = [Row(datetime(2025, 3, 3, 1, 5, tzinfo=UTC), "A", 0), Row(datetime(2025, 3, 2, 23, 59, tzinfo=UTC), "A", 0),
+            Row(datetime(2025, 3, 3, 1, 6, tzinfo=UTC), "A", 1)]
+    assert history_rows(rows, TZ) == [HistoryRow(DAY, "A", 450, 1), HistoryRow(DAY, "A", 540, 1)]  # 07:59, 09:05
 
 
 def test_the_usual_day_is_the_same_weekday_within_the_weeks() -> None:
