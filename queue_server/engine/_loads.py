@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from queue_server.engine._advice_text import QueueFacts
 from queue_server.engine.erlang import erlang_mean_wait_s, windows_for_backlog, windows_needed
 from queue_server.engine.forecast import QueueForecast, Span
 from queue_server.engine.hall import Hall
-from queue_server.engine.model import TicketState, Window, WindowKind, WindowStatus
+from queue_server.engine.model import FINAL_STATES, Ticket, TicketState, Window, WindowKind, WindowStatus
 from queue_server.engine.prediction import predict_wait_s
 from queue_server.engine.views import queue_servers
 
@@ -97,30 +97,58 @@ class QueueLoad:
                           self.predicted_wait_s)
 
 
-def _visits(hall: Hall, now: datetime) -> tuple[dict[str, float], dict[str, tuple[int, float]]]:
-    """Per queue: today's service level (see :class:`QueueLoad`), and visits finished with their
-    total call-to-finish seconds."""
-    ok = dict.fromkeys(hall.queues, 0)
-    total = dict.fromkeys(hall.queues, 0)
-    done = {q: (0, 0.0) for q in hall.queues}
-    for t in hall.tickets.values():
-        if t.queue not in total:
-            continue
-        target = hall.queues[t.queue].target_wait_s
-        if t.called_at is not None:
-            total[t.queue] += 1
-            ok[t.queue] += t.waited_s(t.called_at) <= target
-            if t.state is TicketState.DONE and t.ended_at is not None:
-                n, secs = done[t.queue]
-                done[t.queue] = (n + 1, secs + (t.ended_at - t.called_at).total_seconds())
-        elif t.state is TicketState.WAITING and t.waited_s(now) > target:
-            total[t.queue] += 1
-    return {q: ok[q] / total[q] if total[q] else 1.0 for q in hall.queues}, done
+class VisitTally:
+    """Per queue: today's service level (see :class:`QueueLoad`) and the visits finished with
+    their total call-to-finish seconds. A ticket in a final state never changes again, so it is
+    counted once and kept; the others are counted afresh at each reading."""
+
+    def __init__(self) -> None:
+        self._hall: Hall | None = None
+        self._day: date | None = None
+        self._seen = 0
+        self._open: list[Ticket] = []
+        self._sums: dict[str, list[float]] = {}  # queue: [within, counted, finished, seconds]
+
+    def read(self, hall: Hall, now: datetime) -> tuple[dict[str, float], dict[str, tuple[int, float]]]:
+        if self._hall is not hall or self._day != hall.day:  # a new day, or the hall reloaded
+            self._hall, self._day, self._seen, self._open, self._sums = hall, hall.day, 0, [], {}
+        tickets = list(hall.tickets.values())
+        self._open += tickets[self._seen:]
+        self._seen = len(tickets)
+        sums = {q: list(self._sums.get(q, [0.0, 0.0, 0.0, 0.0])) for q in hall.queues}
+        for code, line in hall.lines.items():  # waiting beyond target: missed so far
+            sums[code][1] += line.queued_before(now - timedelta(seconds=hall.queues[code].target_wait_s))
+        still: list[Ticket] = []
+        for t in self._open:
+            if t.queue not in sums:
+                continue
+            final = t.state in FINAL_STATES
+            if not final:
+                still.append(t)
+                if t.state is TicketState.WAITING:
+                    continue
+            add = _contribution(t, hall.queues[t.queue].target_wait_s)
+            for target in ([sums[t.queue], self._sums.setdefault(t.queue, [0.0, 0.0, 0.0, 0.0])] if final
+                           else [sums[t.queue]]):
+                for i, v in enumerate(add):
+                    target[i] += v
+        self._open = still
+        levels = {q: v[0] / v[1] if v[1] else 1.0 for q, v in sums.items()}
+        return levels, {q: (int(v[2]), v[3]) for q, v in sums.items()}
+
+
+def _contribution(t: Ticket, target: float) -> tuple[float, float, float, float]:
+    """(within target, counted, finished, seconds at the window) for one ticket."""
+    if t.called_at is not None:
+        finished = t.state is TicketState.DONE and t.ended_at is not None
+        secs = (t.ended_at - t.called_at).total_seconds() if finished and t.ended_at else 0.0
+        return float(t.waited_s(t.called_at) <= target), 1.0, float(finished), secs
+    return 0.0, 0.0, 0.0, 0.0  # never called (a waiting ticket is counted from its line)
 
 
 def service_levels(hall: Hall, now: datetime) -> dict[str, float]:
     """Per queue: tickets called within target ÷ (tickets called + those waiting beyond target)."""
-    return _visits(hall, now)[0]
+    return VisitTally().read(hall, now)[0]
 
 
 def _serving(hall: Hall, code: str, open_now: bool) -> tuple[float, float, int, int]:
@@ -142,8 +170,9 @@ def _serving(hall: Hall, code: str, open_now: bool) -> tuple[float, float, int, 
 
 
 def queue_loads(hall: Hall, now: datetime, forecasts: dict[str, QueueForecast], open_span: list[Span],
-                keep_span: list[Span], open_share: float, keep_share: float, open_now: bool = True) -> list[QueueLoad]:
-    levels, done = _visits(hall, now)
+                keep_span: list[Span], open_share: float, keep_share: float, open_now: bool = True,
+                tally: VisitTally | None = None) -> list[QueueLoad]:
+    levels, done = (tally or VisitTally()).read(hall, now)
     out = []
     for code, spec in hall.queues.items():
         line = hall.lines[code]
@@ -169,4 +198,4 @@ def window_share(w: Window, code: str) -> float:
     return 1.0 / len(w.queues) if code in w.queues else 0.0
 
 
-__all__ = ["QueueLoad", "queue_loads", "service_levels", "window_share"]
+__all__ = ["QueueLoad", "VisitTally", "queue_loads", "service_levels", "window_share"]

@@ -48,7 +48,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from queue_server.engine import _advice_text as text
-from queue_server.engine._loads import QueueLoad, queue_loads, window_share
+from queue_server.engine._loads import QueueLoad, VisitTally, queue_loads, window_share
 from queue_server.engine.advice import (
     MIN_OPEN_S,
     PLAN_SHARE,
@@ -58,7 +58,7 @@ from queue_server.engine.advice import (
     status_sentence,
 )
 from queue_server.engine.erlang import backlog_wait_s, erlang_c, erlang_mean_wait_s, windows_needed
-from queue_server.engine.forecast import ArrivalHistory, forecast
+from queue_server.engine.forecast import ArrivalHistory, TodaySoFar, forecast
 from queue_server.engine.hall import Hall
 from queue_server.engine.model import Window, WindowKind, WindowStatus
 from queue_server.engine.staffing import Person, pick_person
@@ -97,6 +97,7 @@ class ElasticAdvisor:
         self._pending: dict[int, _Pending] = {}
         self._offered: dict[int, Recommendation] = {}
         self._moving: dict[int, str] = {}
+        self._tally = VisitTally()
 
     # -- memory ----------------------------------------------------------------------------
 
@@ -151,11 +152,11 @@ class ElasticAdvisor:
         """The advice at ``now``. ``staff``: who is available (None: not known, nobody is named)."""
         p = self.policy
         self._observe(hall, now)
-        fcs = forecast(list(hall.queues), hall.tickets.values(), now, p.hours, history, p.history_weeks,
-                       p.forecast_today_weight)
+        today = TodaySoFar.count(reversed(hall.tickets.values()), now, dict(hall.counters), hall.first_issue)
+        fcs = forecast(list(hall.queues), today, now, p.hours, history, p.history_weeks, p.forecast_today_weight)
         loads = queue_loads(hall, now, fcs, p.hours.within(now, p.walk_time_s + p.open_lead_s),
                             p.hours.ahead(now, 3600.0), p.open_wait_share, p.close_wait_share,
-                            p.hours.is_open(now))
+                            p.hours.is_open(now), self._tally)
         by_code = {q.queue: q for q in loads}
         elastic = sorted((w for w in hall.windows.values() if _is_elastic(w)), key=lambda w: w.number)
         for n in [n for n in self._pending if _staffed(hall.windows[n])]:

@@ -60,11 +60,16 @@ def backlog_wait_s(waiting: int, idle: float, service_s: float, windows: float) 
 
 
 def windows_for_backlog(waiting: int, idle: float, service_s: float, windows: float, within_s: float) -> int:
-    """Extra idle windows needed so that the last person waiting is called within ``within_s``."""
-    extra = 0
-    while extra < MAX_WINDOWS and backlog_wait_s(waiting, idle + extra, service_s, windows + extra) > within_s:
-        extra += 1
-    return extra
+    """Extra idle windows needed so that the last person waiting is called within ``within_s``:
+    the least x with ``(waiting − idle − x) × service ≤ within × (windows + x)`` (at most ``MAX_WINDOWS``)."""
+    if backlog_wait_s(waiting, idle, service_s, windows) <= within_s:
+        return 0
+    x = max(0, math.ceil(((waiting - idle) * service_s - within_s * windows) / (service_s + within_s) - 1e-9))
+    while x > 0 and backlog_wait_s(waiting, idle + x - 1, service_s, windows + x - 1) <= within_s:
+        x -= 1  # rounding: step back while one fewer still does
+    while x < MAX_WINDOWS and backlog_wait_s(waiting, idle + x, service_s, windows + x) > within_s:
+        x += 1
+    return min(x, MAX_WINDOWS)
 
 
 __all__ = ["MAX_WINDOWS", "backlog_wait_s", "erlang_c", "erlang_mean_wait_s", "windows_for_backlog",

@@ -201,23 +201,47 @@ def _next_slot(t: datetime) -> datetime:
     return start + timedelta(seconds=SLOT_S)
 
 
-def forecast(queues: Sequence[str], tickets: Iterable[Ticket], now: datetime, hours: BusinessHours,
+@dataclass(frozen=True)
+class TodaySoFar:
+    """Today's first issues per queue: all of them, the last 30 and the last 10 minutes."""
+
+    first: datetime | None
+    so_far: dict[str, int]
+    recent: dict[str, int]
+    short: dict[str, int]
+
+    @classmethod
+    def count(cls, newest_first: Iterable[Ticket], now: datetime,
+              so_far: dict[str, int] | None = None, first: datetime | None = None) -> TodaySoFar:
+        """Count from today's tickets, newest first. With ``so_far`` and ``first`` known (the
+        hall keeps both) only the last 30 minutes are read."""
+        today = now.date()
+        tz = _tz(now)
+        counts = Counter[str]()
+        recent, short = Counter[str](), Counter[str]()
+        for t in newest_first:
+            if t.hop or t.issued_at > now:
+                continue
+            age = (now - t.issued_at).total_seconds()
+            if so_far is not None and age > RECENT_S:
+                break
+            if t.issued_at.astimezone(tz).date() != today:
+                continue
+            first = t.issued_at if so_far is None and (first is None or t.issued_at < first) else first
+            counts[t.queue] += 1
+            recent[t.queue] += age <= RECENT_S
+            short[t.queue] += age <= SHORT_S
+        given = {q: n for q, n in (so_far if so_far is not None else counts).items() if n}
+        return cls(first, given, dict(recent), dict(short))
+
+
+def forecast(queues: Sequence[str], today_so_far: TodaySoFar, now: datetime, hours: BusinessHours,
              history: ArrivalHistory | None = None, weeks: int = 8,
              today_weight: float = 0.5) -> dict[str, QueueForecast]:
     """Each queue's forecast at ``now`` (see the module docstring for the rule)."""
     today = now.date()
-    first: datetime | None = None
-    recent = Counter[str]()
-    short = Counter[str]()
-    so_far = Counter[str]()
-    for t in tickets:
-        if t.hop or t.issued_at > now or t.issued_at.astimezone(now.tzinfo).date() != today:
-            continue
-        first = t.issued_at if first is None or t.issued_at < first else first
-        age = (now - t.issued_at).total_seconds()
-        so_far[t.queue] += 1
-        recent[t.queue] += age <= RECENT_S
-        short[t.queue] += age <= SHORT_S
+    first, so_far = today_so_far.first, today_so_far.so_far
+    recent, short = today_so_far.recent, today_so_far.short
     since = (now - first).total_seconds() if first is not None else 0.0
     span = min(RECENT_S, max(MIN_SPAN_S, since))
     span_short = min(SHORT_S, max(MIN_SPAN_S, since))
@@ -226,17 +250,17 @@ def forecast(queues: Sequence[str], tickets: Iterable[Ticket], now: datetime, ho
     ahead = hours.ahead(now, 3600.0)
     out = {}
     for q in queues:
-        recent_per_s = recent[q] / span
+        recent_per_s = recent.get(q, 0) / span
         if not days or not usual.get(q):  # no history, or none for this queue (a new queue)
-            flat = max(recent_per_s, short[q] / span_short)
-            fc = QueueForecast(q, recent[q], recent_per_s * 3600, shown, 0.0, 1.0, 0, flat_rate_per_s=flat)
+            flat = max(recent_per_s, short.get(q, 0) / span_short)
+            fc = QueueForecast(q, recent.get(q, 0), recent_per_s * 3600, shown, 0.0, 1.0, 0, flat_rate_per_s=flat)
         else:
             slots = usual.get(q, {})
             done = _usual_so_far(slots, now)
-            level = (so_far[q] + LEVEL_PRIOR) / (done + LEVEL_PRIOR)
+            level = (so_far.get(q, 0) + LEVEL_PRIOR) / (done + LEVEL_PRIOR)
             factor = (1.0 - today_weight) + today_weight * level
             rates = {s: n * factor / SLOT_S for s, n in slots.items()}
-            fc = QueueForecast(q, recent[q], recent_per_s * 3600, shown, 0.0, level, days, rates)
+            fc = QueueForecast(q, recent.get(q, 0), recent_per_s * 3600, shown, 0.0, level, days, rates)
         out[q] = _with_next_hour(fc, ahead)
     return out
 
@@ -257,5 +281,5 @@ def _usual_so_far(slots: dict[int, float], now: datetime) -> float:
     return total
 
 
-__all__ = ["SLOT_MIN", "ArrivalHistory", "BusinessHours", "HistoryRow", "QueueForecast", "forecast",
+__all__ = ["SLOT_MIN", "ArrivalHistory", "BusinessHours", "HistoryRow", "QueueForecast", "TodaySoFar", "forecast",
            "history_rows", "slot_min"]

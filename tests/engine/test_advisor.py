@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from queue_server.engine import WindowKind, advise
 from queue_server.engine.advisor import MIN_OPEN_S, erlang_c, erlang_mean_wait_s, windows_needed
+from queue_server.engine.erlang import MAX_WINDOWS, backlog_wait_s, windows_for_backlog
 from tests.engine._small_hall import T0, issue, small_hall
 
 
@@ -109,3 +110,15 @@ def test_never_names_a_window_twice(a: int, b: int, opened: list[str | None]) ->
         w = hall.windows[r.window]
         assert w.spec.kind is WindowKind.ELASTIC
         assert (r.action == "open") == (w.status.value == "closed")
+
+
+@settings(max_examples=200, deadline=None)
+@given(waiting=st.integers(0, 400), idle=st.integers(0, 5), service=st.floats(5.0, 3000.0),
+       windows=st.integers(0, 12), within=st.floats(30.0, 1800.0))
+def test_windows_for_backlog_is_the_least_that_calls_the_last_within(waiting: int, idle: int, service: float,
+                                                                     windows: int, within: float) -> None:
+    idle = min(idle, windows)
+    x = windows_for_backlog(waiting, idle, service, windows, within)
+    brute = next((k for k in range(MAX_WINDOWS + 1)
+                  if backlog_wait_s(waiting, idle + k, service, windows + k) <= within), MAX_WINDOWS)
+    assert x == brute

@@ -10,7 +10,7 @@ from typing import NamedTuple
 import pytest
 
 from queue_server.engine import ArrivalHistory, HistoryRow, history_rows
-from queue_server.engine.forecast import forecast
+from queue_server.engine.forecast import TodaySoFar, forecast
 from queue_server.settings import Settings, load_settings
 from queue_server.simulate import generate, load_profile
 from queue_server.simulate.history import read_rows, replay_history, write_rows
@@ -76,11 +76,13 @@ def test_today_busier_than_usual_scales_the_forecast_by_the_blend() -> None:
     history = ArrivalHistory(monday_rows(4, 6))
     level = 30 / 11
     for weight in (0.0, 0.5, 1.0):
-        fc = forecast(["A", "B"], hall.tickets.values(), now, HOURS, history, weeks=8, today_weight=weight)["A"]
+        today = TodaySoFar.count(reversed(hall.tickets.values()), now)
+        assert today == TodaySoFar.count(reversed(hall.tickets.values()), now, dict(hall.counters), hall.first_issue)
+        fc = forecast(["A", "B"], today, now, HOURS, history, weeks=8, today_weight=weight)["A"]
         assert fc.level == pytest.approx(level)
         assert fc.next_hour == pytest.approx(6 * ((1 - weight) + weight * level))  # 9:30-10:00 only
         assert fc.history_days == 4 and fc.recent_count == 25
-    no_history = forecast(["A"], hall.tickets.values(), now, HOURS)["A"]
+    no_history = forecast(["A"], TodaySoFar.count(hall.tickets.values(), now), now, HOURS)["A"]
     assert no_history.history_days == 0  # today's own rate, flat: 25 in the last 30 minutes
     assert no_history.rate_per_s(now) == no_history.rate_per_s(at("16:00")) == pytest.approx(25 / 1800)
 
