@@ -17,7 +17,7 @@ advisor ≥ elastic-all in every queue's service level with fewer window-hours, 
 day, and every queue's p95 within target up to 100 % load wherever pooled manages it.
 
 Run: ``.venv/bin/python benchmarks/advisor_matrix.py [--seeds 5] [--weeks 4] [--markdown]``
-(about 1½ minutes on one core of this machine).
+(about 40 s of CPU; one process).
 """
 from __future__ import annotations
 
