@@ -31,7 +31,7 @@ from kiosk.viewmodels.keypad import Keypad
 from kiosk.viewmodels.maintenance import Maintenance
 from kiosk.viewmodels.selfservice import SelfService
 from kiosk.viewmodels.session import Session, Timeouts
-from kiosk.viewmodels.shell import MESSAGE_S, Line, OnEntry, Outcome, PinPurpose
+from kiosk.viewmodels.shell import MESSAGE_S, Line, OnEntry, OutcomeT, PinPurpose
 from kiosk.viewmodels.ticketing import Ticketing
 from kiosk.viewmodels.tickets import TicketDesk, TicketShown
 
@@ -127,7 +127,7 @@ class KioskModel:
     def changed(self) -> None:
         self.version += 1
 
-    def job(self, kind: str, on_outcome: Callable[[Outcome, float], None]) -> str:
+    def job(self, kind: str, on_outcome: Callable[[OutcomeT, float], None]) -> str:
         return self.jobs.start(kind, on_outcome)
 
     # -- events -----------------------------------------------------------------------------

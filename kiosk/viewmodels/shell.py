@@ -22,7 +22,7 @@ PinPurpose = Literal["card", "loss", "receipt", "staff"]
 PrintOutcome = ev.PrintFinished | ev.PrintFailed
 GatewayOutcome = ev.GatewayAnswered | ev.GatewayFailed
 JobOutcome = PrintOutcome | GatewayOutcome
-Outcome = TypeVar("Outcome", bound=JobOutcome)  # what one kind of job answers
+OutcomeT = TypeVar("OutcomeT", bound=JobOutcome)  # what one kind of job answers
 OnEntry = Callable[[str, float], None]  # (the digits entered, now): a PIN goes on at once, never kept
 MESSAGE_S = 8.0
 
@@ -47,7 +47,7 @@ class Shell(Protocol):
     def changed(self) -> None:
         """Something shown changed: the screen must be redrawn."""
 
-    def job(self, kind: str, on_outcome: Callable[[Outcome, float], None]) -> str:
+    def job(self, kind: str, on_outcome: Callable[[OutcomeT, float], None]) -> str:
         """A new job id for a printer or platform call; its outcome event goes to ``on_outcome`` only."""
 
 
