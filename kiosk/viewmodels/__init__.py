@@ -11,10 +11,11 @@ from kiosk.viewmodels.config import ModelConfig, from_settings
 from kiosk.viewmodels.hall import HallStatus
 from kiosk.viewmodels.items import Item, ItemPicker
 from kiosk.viewmodels.keypad import Keypad
-from kiosk.viewmodels.kiosk import KioskModel, MessageShown, TicketShown
+from kiosk.viewmodels.kiosk import KioskModel, MessageShown
 from kiosk.viewmodels.session import Session, Timeouts
 from kiosk.viewmodels.shell import Shell
 from kiosk.viewmodels.ticketing import Ticketing
+from kiosk.viewmodels.tickets import TicketShown
 
 __all__ = [
     "HallStatus",

@@ -1,5 +1,7 @@
 """What the kiosk knows about the hall and itself: the board, the links, commands, device faults.
 
+:meth:`HallStatus.apply` takes in every event that tells of them (a print job's answer included).
+
 It decides whether tickets may be issued (:meth:`HallStatus.pause_reason`) and what the home
 screen lists per queue, and it keeps the fault list the kiosk publishes on
 ``devices/{id}/status``.
