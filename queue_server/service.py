@@ -23,6 +23,7 @@ from queue_server.protocol import IssueTicketArgs
 from queue_server.settings import Settings
 from queue_server.store import Store
 from queue_server.store.repo import expire_rows
+from queue_server.uplink import hall_outbox
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ class HallService:
         self.settings = settings
         self.store = store
         self.tz = settings.hall.tz()
+        store.outbox = store.outbox or hall_outbox(settings, store)
         self._clock = clock or (lambda: datetime.now(UTC))
         self.lock = threading.RLock()
         self.listeners: list[Listener] = []
