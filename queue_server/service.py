@@ -23,7 +23,7 @@ from queue_server.protocol import IssueTicketArgs
 from queue_server.settings import Settings
 from queue_server.store import Store
 from queue_server.store.repo import expire_rows
-from queue_server.uplink import hall_outbox
+from queue_server.uplink.outbox import hall_outbox
 
 log = logging.getLogger(__name__)
 

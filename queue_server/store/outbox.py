@@ -80,7 +80,7 @@ def _insert(dialect: str, table: sa.Table) -> Any:
 
 
 def _secs(a: datetime | None, b: datetime | None) -> float | None:
-    return None if a is None or b is None else round(max(0.0, (b - a).total_seconds()), 3)
+    return None if a is None or b is None else round(max(0.0, (b - a).total_seconds()), 6)
 
 
 def _ticket(t: Ticket) -> dict[str, Any]:

@@ -1,0 +1,55 @@
+"""``hallctl uplink``: the relay as its systemd unit runs it."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+# the same option as queue_server.cli.common's (that module imports the CLI tree being built)
+ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="hall configuration (default "
+                                                "$HALL_CONFIG or config/hall.toml)")]
+log = logging.getLogger("hallctl.uplink")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("uplink")
+    def uplink_cmd(
+        config: ConfigOpt = None,
+        stream: Annotated[str, typer.Option(help="stream to create when none captures this hall's subjects")]
+        = "HALL_EVENTS",
+        backoff_max: Annotated[float, typer.Option(help="longest wait between retries, seconds")] = 15.0,
+    ) -> None:
+        """Publish the hall's outbox to the province over NATS JetStream (HALL_NATS_URL)."""
+        from queue_server.cli.common import settings_or_exit, setup_logging
+        from queue_server.cli.sdnotify import notify
+        from queue_server.store import Store
+        from queue_server.uplink.relay import Relay
+
+        s = settings_or_exit(config)
+        setup_logging()
+        store = Store(s.server.database_url, s.server.sqlite_synchronous)
+        store.upgrade()
+        if not s.server.nats_url:
+            log.warning("HALL_NATS_URL is not set: events wait in the outbox")
+        notify("READY=1")
+        relay = Relay(store.engine, s.hall.id, s.server.nats_url or "", stream=stream, backoff_max_s=backoff_max)
+
+        async def main() -> None:
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(sig, stop.set)
+            if s.server.nats_url:
+                await relay.run(stop)
+            else:
+                await stop.wait()
+
+        try:
+            asyncio.run(main())
+        finally:
+            notify("STOPPING=1")
+            store.close()
