@@ -73,8 +73,10 @@ class Aggregator:
         async def quiet(_err: Exception) -> None:
             return None
 
-        nc = await nats.connect(servers=self.s.nats_servers(), connect_timeout=3, max_reconnect_attempts=-1,
-                                reconnect_time_wait=0.5, error_cb=quiet, name="province-aggregator")
+        # nats-py's first connect() can wait for ever on a refused port: bound it
+        nc = await asyncio.wait_for(nats.connect(servers=self.s.nats_servers(), connect_timeout=3,
+                                                 max_reconnect_attempts=-1, reconnect_time_wait=0.5, error_cb=quiet,
+                                                 name="province-aggregator"), 10)
         try:
             js = nc.jetstream(timeout=10)
             stream = await ensure_stream(js, self.s)

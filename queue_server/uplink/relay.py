@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 DUPLICATE_WINDOW_S = 3600.0
 #: acknowledged events are kept this long in the hall before they are pruned
 KEEP_SENT_DAYS = 30
+CONNECT_TIMEOUT_S = 5.0
 
 
 class PublishFailed(Exception):
@@ -86,8 +87,11 @@ class Relay:
         async def quiet(_err: Exception) -> None:
             return None
 
-        nc = await nats.connect(self.url, connect_timeout=3, allow_reconnect=False, max_reconnect_attempts=0,
-                                error_cb=quiet, name=f"hall-uplink-{self.hall_id}")
+        servers = [u.strip() for u in self.url.split(",") if u.strip()]  # a cluster: any of its servers
+        # nats-py's connect() can wait for ever on a refused port: bound it
+        nc = await asyncio.wait_for(nats.connect(servers=servers, connect_timeout=3, allow_reconnect=False,
+                                                 max_reconnect_attempts=0, error_cb=quiet,
+                                                 name=f"hall-uplink-{self.hall_id}"), CONNECT_TIMEOUT_S)
         try:
             js = nc.jetstream(timeout=self.ack_timeout_s)
             self.stats.stream = await self._ensure_stream(js)
