@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Literal[1] = 1
 #: a hall id as the hall's configuration allows it: no dot, space or wildcard can reach a subject
 HALL_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 _HALL_ID = re.compile(HALL_ID_PATTERN)
@@ -203,11 +203,18 @@ def parse_event(raw: bytes, subj: str | None = None) -> Envelope:
         raise BadEvent(f"bad hall id {str(hall)[:70]!r}: letters, digits, - and _ only")
     try:
         env = Envelope.model_validate(obj)
+    except ValidationError as err:
+        raise BadEvent(_first_error(err, "")) from err
+    try:
         env.typed()
     except ValidationError as err:
-        first = err.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise BadEvent(f"invalid {where or 'event'}: {first['msg']}"[:200]) from err
+        raise BadEvent(_first_error(err, "data.")) from err
     if subj is not None and subj != env.subject:
         raise BadEvent(f"subject {subj[:100]!r} does not match the event ({env.subject})")
     return env
+
+
+def _first_error(err: ValidationError, prefix: str) -> str:
+    first = err.errors()[0]
+    where = prefix + ".".join(str(p) for p in first["loc"])
+    return f"invalid {where or 'event'}: {first['msg']}"[:200]

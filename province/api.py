@@ -90,43 +90,43 @@ def create_app(settings: ProvinceSettings, engine: Engine, consumers: int = 1) -
             return fn(conn, *args)
 
     @app.get("/api/province/daily", dependencies=[Auth], tags=["province"])
-    def daily(date: date | None = None) -> dict[str, Any]:  # noqa: A002 (the contract's parameter name)
+    def daily(date: date | None = None) -> dict[str, Any]:
         """Per hall: issued, served, no-show, transferred, mean and p95 wait, ratings by level."""
-        return read(figures.daily, day_of(date))  # type: ignore[no-any-return]
+        return read(figures.daily, day_of(date))
 
     @app.get("/api/province/daily.csv", dependencies=[Auth], tags=["province"])
-    def daily_csv(date: date | None = None) -> Response:  # noqa: A002
+    def daily_csv(date: date | None = None) -> Response:
         d = day_of(date)
         body = read(figures.daily, d)
         rows = [{**h, "ratings": h["ratings"]} for h in body["halls"]]
         return _csv(figures.to_csv(rows, figures.DAILY_CSV_COLS, d.isoformat()), f"province-{d}.csv")
 
     @app.get("/api/province/overview", dependencies=[Auth], tags=["province"])
-    def overview(date: date | None = None) -> dict[str, Any]:  # noqa: A002
+    def overview(date: date | None = None) -> dict[str, Any]:
         """Every hall on one screen: live queue, windows open, service level, ratings, uplink lag."""
-        return read(figures.overview, day_of(date), datetime.now(tz))  # type: ignore[no-any-return]
+        return read(figures.overview, day_of(date), datetime.now(tz))
 
     @app.get("/api/province/halls/{hall}", dependencies=[Auth], tags=["province"])
-    def hall_day(hall: Annotated[str, Depends(_hall_path)], date: date | None = None) -> dict[str, Any]:  # noqa: A002
-        return read(figures.hall_day, hall, day_of(date))  # type: ignore[no-any-return]
+    def hall_day(hall: Annotated[str, Depends(_hall_path)], date: date | None = None) -> dict[str, Any]:
+        return read(figures.hall_day, hall, day_of(date))
 
     @app.get("/api/province/clerks", dependencies=[Auth], tags=["province"])
-    def clerks(date: date | None = None, hall: HallId | None = None) -> dict[str, Any]:  # noqa: A002
-        return read(figures.clerks, day_of(date), hall)  # type: ignore[no-any-return]
+    def clerks(date: date | None = None, hall: HallId | None = None) -> dict[str, Any]:
+        return read(figures.clerks, day_of(date), hall)
 
     @app.get("/api/province/clerks.csv", dependencies=[Auth], tags=["province"])
-    def clerks_csv(date: date | None = None, hall: HallId | None = None) -> Response:  # noqa: A002
+    def clerks_csv(date: date | None = None, hall: HallId | None = None) -> Response:
         d = day_of(date)
         rows = read(figures.clerks, d, hall)["clerks"]
         return _csv(figures.to_csv(rows, figures.CLERK_CSV_COLS, d.isoformat()), f"province-clerks-{d}.csv")
 
     @app.get("/api/province/ratings", dependencies=[Auth], tags=["province"])
-    def ratings(date: date | None = None, hall: HallId | None = None,  # noqa: A002
+    def ratings(date: date | None = None, hall: HallId | None = None,
                 negative: bool = False) -> dict[str, Any]:
-        return read(figures.ratings, day_of(date), hall, negative)  # type: ignore[no-any-return]
+        return read(figures.ratings, day_of(date), hall, negative)
 
     @app.get("/api/province/ratings.csv", dependencies=[Auth], tags=["province"])
-    def ratings_csv(date: date | None = None, hall: HallId | None = None,  # noqa: A002
+    def ratings_csv(date: date | None = None, hall: HallId | None = None,
                     negative: bool = False) -> Response:
         d = day_of(date)
         rows = read(figures.ratings, d, hall, negative, 100_000)["ratings"]

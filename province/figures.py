@@ -81,7 +81,7 @@ def overview(conn: Connection, day: date, now: datetime) -> dict[str, Any]:
     """Every hall on one screen: live queue, windows open, the day's service level and ratings, uplink lag."""
     figures = {r["hall_id"]: r for r in conn.execute(sa.text(
         f"SELECT hall_id, {_COUNTS} FROM visit WHERE day = :d GROUP BY hall_id"), {"d": day}).mappings()}
-    longest = dict(conn.execute(sa.text(
+    longest: dict[str, float] = dict(conn.execute(sa.text(
         "SELECT v.hall_id, max(extract(epoch FROM h.last_at - v.queued_at)) FROM visit v JOIN hall h USING (hall_id) "
         "WHERE v.day = :d AND v.outcome IS NULL AND v.called_at IS NULL AND v.queued_at IS NOT NULL "
         "GROUP BY v.hall_id"), {"d": day}).all())

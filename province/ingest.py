@@ -214,8 +214,9 @@ class Ingest:
             if e.seq > h["last_seq"]:
                 h.update(last_seq=e.seq, last_at=e.at.isoformat(), last_received_at=now.isoformat(),
                          last_lag_s=round((now - e.at).total_seconds(), 3))
-        for stmt, rows in ((VISIT_UPSERT, visits), (RATING_UPSERT, ratings), (WINDOW_UPSERT, windows),
-                           (HALL_UPSERT, halls)):
+        batches: list[tuple[Any, dict[Any, dict[str, Any]]]] = [
+            (VISIT_UPSERT, visits), (RATING_UPSERT, ratings), (WINDOW_UPSERT, windows), (HALL_UPSERT, halls)]
+        for stmt, rows in batches:
             if rows:  # in key order, so two aggregators lock rows in the same order
                 conn.execute(stmt, {"rows": _rows(rows[k] for k in sorted(rows))})
 
