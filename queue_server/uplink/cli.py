@@ -53,3 +53,34 @@ def register(app: typer.Typer) -> None:
         finally:
             notify("STOPPING=1")
             store.close()
+
+    province = next((g.typer_instance for g in app.registered_groups if g.name == "province"), None)
+    if province is not None:  # the province app is installed: its demo runs simulated halls of ours
+        _register_demo(province)
+
+
+def _register_demo(province: typer.Typer) -> None:
+    @province.command("demo")
+    def demo_cmd(
+        config: ConfigOpt = None,
+        halls: Annotated[int, typer.Option(min=1, max=50, help="simulated halls")] = 5,
+        speed: Annotated[float, typer.Option(min=0, help="simulated seconds per wall-clock second "
+                                             "(0: as fast as possible)")] = 60.0,
+        tickets: Annotated[int | None, typer.Option(min=1, help="tickets per hall and day "
+                                                    "(default: as hallctl simulate)")] = None,
+        duration: Annotated[float, typer.Option(help="stop after this many seconds, or once every day is "
+                                                "replayed and acknowledged (0: until Ctrl-C)")] = 0,
+        port: Annotated[int | None, typer.Option(help="the province page's port (default: a free one)")] = None,
+        pg: Annotated[str, typer.Option(help="PostgreSQL server; a fresh database is made on it")]
+        = "postgresql://postgres@127.0.0.1:5432/postgres",
+        keep: Annotated[bool, typer.Option(help="keep the database and files afterwards")] = False,
+    ) -> None:
+        """A province in a box: NATS JetStream, the aggregator and its pages on a fresh PostgreSQL database,
+        and N simulated halls replaying a business day through the real engine, outbox and relay."""
+        import sys
+
+        from queue_server.cli.common import setup_logging
+        from queue_server.uplink.demo import run_province_demo
+
+        setup_logging()
+        sys.exit(run_province_demo(config, halls, speed, tickets, duration, port, pg, keep))
