@@ -36,7 +36,7 @@ def serve(
 
     _setup_logging()
     s = ProvinceSettings.from_env()
-    engine = make_engine(s.database_url)
+    engine = make_engine(s.database_url, s.timezone)
     upgrade(engine)
     if http:
         import uvicorn

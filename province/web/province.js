@@ -12,9 +12,12 @@ const WORDS = {
     reason: "原因", rated_at: "评价时间", follow_up: "整改", received: "接收时间", subject: "主题",
     complete: "完整", gap: "缺{n}条", silent: "{s}未上报", summary: "{n}个大厅 · 等候{w}人 · 今日取号{i}",
     updated: "更新于 {t}", open: "开放", paused: "暂停", closed: "关闭", f_open: "待整改", f_done: "已整改",
-    min: "分", sec: "秒", lang: "English", drill: "{h} · {d}",
+    min: "分", sec: "秒", lang: "English", drill: "{h} · {d}", token: "访问令牌", login: "登录",
+    wrong_token: "令牌不正确",
     levels: ["", "非常不满意", "不满意", "基本满意", "满意", "非常满意"],
     kinds: { accept: "综合受理", query: "查询出件", bulk: "大宗业务", elastic: "弹性" },
+    reasons: { long_wait: "等候时间长", attitude: "服务态度不好", slow: "办理效率低", unclear: "政策解释不清",
+      come_again: "需要多次跑", other: "其他" },
   },
   en: {
     title: "Province hall monitor", date: "Date", tab_halls: "Halls", tab_ratings: "Ratings and follow-up",
@@ -28,9 +31,11 @@ const WORDS = {
     follow_up: "Follow-up", received: "Received", subject: "Subject", complete: "complete", gap: "{n} missing",
     silent: "silent {s}", summary: "{n} halls · {w} waiting · {i} issued today", updated: "updated {t}",
     open: "open", paused: "paused", closed: "closed", f_open: "open", f_done: "done", min: " min", sec: " s",
-    lang: "中文", drill: "{h} · {d}",
+    lang: "中文", drill: "{h} · {d}", token: "Access token", login: "Log in", wrong_token: "Wrong token",
     levels: ["", "very dissatisfied", "dissatisfied", "fair", "satisfied", "very satisfied"],
     kinds: { accept: "accept", query: "query", bulk: "bulk", elastic: "elastic" },
+    reasons: { long_wait: "Waited too long", attitude: "Unfriendly service", slow: "Slow handling",
+      unclear: "Unclear explanation", come_again: "Had to come back again", other: "Other" },
   },
 };
 let lang = localStorage.getItem("province-lang") || (new URLSearchParams(location.search).get("lang") === "en" ? "en" : "zh");
@@ -56,7 +61,12 @@ function translate() {
 
 async function get(path) {
   const r = await fetch(path, { credentials: "same-origin" });
+  if (r.status === 401) {
+    $("#login").hidden = false;
+    throw new Error(t("login"));
+  }
   if (!r.ok) throw new Error(`${r.status} ${path}`);
+  $("#login").hidden = true;
   return r.json();
 }
 
@@ -80,7 +90,7 @@ async function loadHalls() {
       `<td>${dur(h.longest_wait_s)}</td><td>${h.windows_open}/${h.windows}</td><td class="issued">${h.issued ?? 0}</td>` +
       `<td>${h.served ?? 0}</td><td>${h.no_show ?? 0}</td><td>${h.transferred ?? 0}</td><td>${dur(h.mean_wait_s)}</td>` +
       `<td>${dur(h.p95_wait_s)}</td><td>${pct(h.within_target)}</td><td>${pct(h.satisfied)}</td><td>${neg}</td>` +
-      `<td>${h.lag_s == null ? "–" : dur(h.lag_s)}</td><td>${dataState(h)}</td></tr>`;
+      `<td>${h.lag_s == null || h.lag_s < 0 ? "–" : dur(h.lag_s)}</td><td>${dataState(h)}</td></tr>`;
   });
   $("#summary").textContent = t("summary", { n: o.halls.length, w, i });
   document.querySelectorAll(".hall-row").forEach((tr) => tr.addEventListener("click", () => openDrill(tr.dataset.hall)));
@@ -114,7 +124,7 @@ async function loadRatings() {
   const r = await get(`/api/province/ratings?date=${day()}&negative=${neg}`);
   rows("#rating-table", r.ratings, (x) => `<tr><td>${esc(x.hall)}</td><td>${esc(x.number)}</td><td>${x.window}</td>` +
     `<td>${esc(x.clerk || "")}</td><td class="${x.level <= 2 ? "bad" : ""}">${x.level} ${esc(WORDS[lang].levels[x.level])}</td>` +
-    `<td>${esc(x.reason || "")}</td><td>${esc((x.rated_at || "").slice(11, 19))}</td>` +
+    `<td>${esc(WORDS[lang].reasons[x.reason] || x.reason || "")}</td><td>${esc((x.rated_at || "").slice(11, 19))}</td>` +
     `<td>${x.follow_up ? esc(t("f_" + x.follow_up)) : ""}</td></tr>`);
   $("#csv-ratings").href = `/api/province/ratings.csv?date=${day()}&negative=${neg}`;
 }
@@ -145,6 +155,16 @@ function today() {
   const parts = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date());
   return parts;
 }
+
+$("#login").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const r = await fetch("/api/province/login", {
+    method: "POST", headers: { "content-type": "application/json" }, credentials: "same-origin",
+    body: JSON.stringify({ token: $("#token").value }),
+  });
+  $("#login-error").textContent = r.ok ? "" : t("wrong_token");
+  if (r.ok) refresh();
+});
 
 $("#day").value = new URLSearchParams(location.search).get("date") || today();
 $("#day").addEventListener("change", refresh);
