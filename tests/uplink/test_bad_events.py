@@ -16,6 +16,7 @@ from province.db import make_engine, upgrade
 from province.ingest import Ingest
 from province.settings import ProvinceSettings
 from tests.uplink._nats import NatsServer
+from tests.uplink._procs import run_async
 
 pytestmark = pytest.mark.postgres
 
@@ -79,7 +80,7 @@ def test_bad_events_are_parked_with_a_reason_and_do_not_block_the_stream(tmp_pat
         return agg
 
     try:
-        agg = asyncio.run(main())
+        agg = run_async(main())
         assert agg.stats.events == len(BAD) and agg.stats.parked == len(BAD)
         with engine.connect() as conn:
             seqs = [s for (s,) in conn.execute(sa.text("SELECT seq FROM event WHERE hall_id = 'h-ok' ORDER BY seq"))]

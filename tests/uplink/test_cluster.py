@@ -19,7 +19,7 @@ from queue_server.store.outbox import backlog
 from tests.peers import hall_env
 from tests.uplink._hall import hall_service
 from tests.uplink._nats import cluster
-from tests.uplink._procs import Province, province_events, relay, wait_until
+from tests.uplink._procs import Province, province_events, relay, run_async, wait_until
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 HALLS = 3
@@ -72,7 +72,7 @@ def test_losing_a_node_and_an_aggregator_mid_load_loses_and_duplicates_nothing(t
     services: list[HallService] = []
     relays = []
     try:
-        leader = asyncio.run(_stream_leader(urls))
+        leader = run_async(_stream_leader(urls))
         stop = threading.Event()
         threads, counts = [], []
         for i in range(HALLS):
