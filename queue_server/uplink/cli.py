@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +15,13 @@ import typer
 ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="hall configuration (default "
                                                 "$HALL_CONFIG or config/hall.toml)")]
 log = logging.getLogger("hallctl.uplink")
+
+
+async def _watchdog(stop: asyncio.Event, interval: float, notify: Callable[[str], bool]) -> None:
+    while not stop.is_set():
+        notify("WATCHDOG=1")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), interval)
 
 
 def register(app: typer.Typer) -> None:
@@ -25,7 +34,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Publish the hall's outbox to the province over NATS JetStream (HALL_NATS_URL)."""
         from queue_server.cli.common import settings_or_exit, setup_logging
-        from queue_server.cli.sdnotify import notify
+        from queue_server.cli.sdnotify import notify, watchdog_interval_s
         from queue_server.store import Store
         from queue_server.uplink.relay import Relay
 
@@ -43,6 +52,9 @@ def register(app: typer.Typer) -> None:
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGTERM, signal.SIGINT):
                 loop.add_signal_handler(sig, stop.set)
+            interval = watchdog_interval_s()
+            if interval:  # the loop answers: the relay is not stuck (its peers may be down; it retries)
+                asyncio.create_task(_watchdog(stop, interval, notify))
             if s.server.nats_url:
                 await relay.run(stop)
             else:
