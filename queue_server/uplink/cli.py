@@ -53,12 +53,10 @@ def register(app: typer.Typer) -> None:
             for sig in (signal.SIGTERM, signal.SIGINT):
                 loop.add_signal_handler(sig, stop.set)
             interval = watchdog_interval_s()
+            jobs = [relay.run(stop) if s.server.nats_url else stop.wait()]
             if interval:  # the loop answers: the relay is not stuck (its peers may be down; it retries)
-                asyncio.create_task(_watchdog(stop, interval, notify))
-            if s.server.nats_url:
-                await relay.run(stop)
-            else:
-                await stop.wait()
+                jobs.append(_watchdog(stop, interval, notify))
+            await asyncio.gather(*jobs)
 
         try:
             asyncio.run(main())

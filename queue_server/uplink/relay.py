@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -59,6 +60,7 @@ class Relay:
         self.engine = engine
         self.hall_id = hall_id
         self.url = nats_url
+        self.where = redact(nats_url)
         self.stream = stream
         self.batch = batch
         self.window = window
@@ -80,7 +82,7 @@ class Relay:
                 self.stats.connected = False
                 self.stats.failures += 1
                 self.stats.last_error = f"{type(err).__name__}: {err}"[:300]
-                log.warning("uplink to %s failed (%s); retrying in %.1f s", self.url, self.stats.last_error, delay)
+                log.warning("uplink to %s failed (%s); retrying in %.1f s", self.where, self.stats.last_error, delay)
                 await _sleep(stop, delay)
                 delay = min(delay * 2, self.backoff_max_s)
 
@@ -92,12 +94,13 @@ class Relay:
         # nats-py's connect() can wait for ever on a refused port: bound it
         nc = await asyncio.wait_for(nats.connect(servers=servers, connect_timeout=3, allow_reconnect=False,
                                                  max_reconnect_attempts=0, error_cb=quiet,
+                                                 inbox_prefix=f"_INBOX.{self.hall_id}",  # the ACL's own inbox
                                                  name=f"hall-uplink-{self.hall_id}"), CONNECT_TIMEOUT_S)
         try:
             js = nc.jetstream(timeout=self.ack_timeout_s)
             self.stats.stream = await self._ensure_stream(js)
             self.stats.connected = True
-            log.info("uplink connected to %s, stream %s", self.url, self.stats.stream)
+            log.info("uplink connected to %s, stream %s", self.where, self.stats.stream)
             await self._pump(js, stop, lambda: nc.is_connected)
         finally:
             self.stats.connected = False
@@ -162,6 +165,11 @@ class Relay:
         n = await asyncio.to_thread(prune_sent, self.engine, self.hall_id, cut)
         if n:
             log.info("pruned %d acknowledged events before %s", n, cut)
+
+
+def redact(urls: str) -> str:
+    """The server list without user names and passwords, for logs."""
+    return ",".join(re.sub(r"//[^@/]*@", "//", u.strip()) for u in urls.split(","))
 
 
 async def _sleep(stop: asyncio.Event, seconds: float) -> None:
