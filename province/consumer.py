@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 import nats
 import nats.errors
 import nats.js.errors
+from nats.aio.msg import Msg
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StorageType
 
-from province.ingest import BatchResult, Ingest
+from province.ingest import BatchResult, Ingest, claim_slot
 from province.settings import ProvinceSettings
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,8 @@ class Aggregator:
         nc = await asyncio.wait_for(nats.connect(servers=self.s.nats_servers(), connect_timeout=3,
                                                  max_reconnect_attempts=-1, reconnect_time_wait=0.5, error_cb=quiet,
                                                  name="province-aggregator"), 10)
+        slot, lock = await asyncio.to_thread(claim_slot, self.ingest.engine)
+        self.ingest.slot = slot
         try:
             js = nc.jetstream(timeout=10)
             stream = await ensure_stream(js, self.s)
@@ -86,21 +89,35 @@ class Aggregator:
                                  max_ack_pending=50_000, filter_subject=self.s.subjects)
             sub = await js.pull_subscribe(self.s.subjects, durable=self.s.durable, stream=stream, config=cfg)
             self.stats.connected = True
-            while not stop.is_set():
-                await self._once(sub)
+            pending: tuple[asyncio.Future[BatchResult], list[Msg]] | None = None
+            try:
+                while not stop.is_set():
+                    msgs = await self._fetch(sub)  # the next batch arrives while the last one commits
+                    if pending is not None:
+                        await self._settle(*pending)
+                        pending = None
+                    if msgs:
+                        items = [(m.subject, m.data) for m in msgs]
+                        pending = (asyncio.ensure_future(asyncio.to_thread(self.ingest.apply, items)), msgs)
+            finally:
+                if pending is not None:
+                    await self._settle(*pending)
         finally:
             self.stats.connected = False
             await nc.close()
+            if lock is not None:
+                await asyncio.to_thread(lock.close)
 
-    async def _once(self, sub: nats.js.JetStreamContext.PullSubscription) -> None:
+    async def _fetch(self, sub: nats.js.JetStreamContext.PullSubscription) -> list[Msg]:
         try:
-            msgs = await sub.fetch(self.s.batch, timeout=1)
+            return await sub.fetch(self.s.batch, timeout=1) or []
         except (TimeoutError, nats.errors.TimeoutError):
-            return
-        if not msgs:
-            return
+            return []
+
+    async def _settle(self, work: asyncio.Future[BatchResult], msgs: list[Msg]) -> None:
+        """Acknowledge a batch once its transaction committed; a failed one comes back later."""
         try:
-            res = await asyncio.to_thread(self.ingest.apply, [(m.subject, m.data) for m in msgs])
+            res = await work
         except Exception as err:
             self.stats.failures += 1
             self.stats.last_error = f"{type(err).__name__}: {err}"[:300]

@@ -44,7 +44,7 @@ WINDOW_COLS: dict[str, str] = {
     "hall_id": "text", "window_no": "int", "name": "text", "kind": "text", "status": "text", "queues": "text[]",
     "clerk": "text", "seq": "bigint", "at": "timestamptz"}
 HALL_COLS: dict[str, str] = {
-    "hall_id": "text", "events": "bigint", "last_seq": "bigint", "last_at": "timestamptz",
+    "hall_id": "text", "slot": "int", "events": "bigint", "last_seq": "bigint", "last_at": "timestamptz",
     "last_received_at": "timestamptz", "last_lag_s": "double precision"}
 
 
@@ -70,16 +70,18 @@ RATING_UPSERT = _upsert("rating", RATING_COLS, _KEY_V, {
 WINDOW_UPSERT = _upsert("hall_window", WINDOW_COLS, ("hall_id", "window_no"),
                         {c: f"EXCLUDED.{c}" for c in WINDOW_COLS if c not in ("hall_id", "window_no")},
                         " WHERE hall_window.seq < EXCLUDED.seq")
-HALL_UPSERT = _upsert("hall", HALL_COLS, ("hall_id",), {
-    "events": "hall.events + EXCLUDED.events",
-    "last_seq": "GREATEST(hall.last_seq, EXCLUDED.last_seq)",
-    "last_at": "CASE WHEN EXCLUDED.last_seq > hall.last_seq THEN EXCLUDED.last_at ELSE hall.last_at END",
-    "last_lag_s": "CASE WHEN EXCLUDED.last_seq > hall.last_seq THEN EXCLUDED.last_lag_s ELSE hall.last_lag_s END",
-    "last_received_at": "GREATEST(hall.last_received_at, EXCLUDED.last_received_at)"})
+HALL_UPSERT = _upsert("hall_progress", HALL_COLS, ("hall_id", "slot"), {
+    "events": "hall_progress.events + EXCLUDED.events",
+    "last_seq": "GREATEST(hall_progress.last_seq, EXCLUDED.last_seq)",
+    "last_at": "CASE WHEN EXCLUDED.last_seq > hall_progress.last_seq THEN EXCLUDED.last_at "
+               "ELSE hall_progress.last_at END",
+    "last_lag_s": "CASE WHEN EXCLUDED.last_seq > hall_progress.last_seq THEN EXCLUDED.last_lag_s "
+                  "ELSE hall_progress.last_lag_s END",
+    "last_received_at": "GREATEST(hall_progress.last_received_at, EXCLUDED.last_received_at)"})
 EVENT_INSERT = sa.text(
     "INSERT INTO event (hall_id, seq, day, type, at, body) SELECT hall_id, seq, day, type, at, body FROM "
     + _recordset({"hall_id": "text", "seq": "bigint", "day": "date", "type": "text", "at": "timestamptz",
-                  "body": "jsonb"})
+                  "body": "json"})
     + " ON CONFLICT (hall_id, seq, day) DO NOTHING RETURNING hall_id, seq")
 PARK_INSERT = sa.text("INSERT INTO parked (subject, hall_id, seq, reason, raw) "
                       "VALUES (:subject, :hall_id, :seq, :reason, :raw)")
@@ -138,14 +140,18 @@ def rating_row(e: Envelope) -> dict[str, Any]:
 
 
 class Ingest:
-    def __init__(self, engine: Engine) -> None:
+    """``slot``: this aggregator's row of ``hall_progress`` (see :func:`claim_slot`); any slot is correct,
+    two aggregators on one slot only wait for each other."""
+
+    def __init__(self, engine: Engine, slot: int = 0) -> None:
         self.engine = engine
+        self.slot = slot
         self.partitions = Partitions()
 
     def apply(self, items: list[tuple[str, bytes]]) -> BatchResult:
         """``(subject, payload)`` of each message; commits once, then the caller acknowledges them all."""
         result = BatchResult()
-        goods: dict[tuple[str, int], Envelope] = {}
+        goods: dict[tuple[str, int], tuple[Envelope, bytes]] = {}
         parked: list[dict[str, Any]] = []
         for subj, raw in items:
             try:
@@ -157,28 +163,28 @@ class Ingest:
                 continue
             if (env.hall, env.seq) in goods:
                 result.duplicates += 1
-            goods.setdefault((env.hall, env.seq), env)
-        self.partitions.ensure(self.engine, {e.day for e in goods.values()})
+            goods.setdefault((env.hall, env.seq), (env, raw))
+        self.partitions.ensure(self.engine, {e.day for e, _ in goods.values()})
         with self.engine.begin() as conn:
             if parked:
                 conn.execute(PARK_INSERT, parked)
                 result.parked = len(parked)
             if goods:
-                fresh = self._events(conn, sorted(goods.values(), key=lambda e: (e.hall, e.seq)))
+                fresh = self._events(conn, [goods[k] for k in sorted(goods)])
                 result.new = len(fresh)
                 result.duplicates += len(goods) - len(fresh)
                 self._derive(conn, fresh)
         return result
 
     @staticmethod
-    def _events(conn: Connection, envs: list[Envelope]) -> list[Envelope]:
-        rows = [{"hall_id": e.hall, "seq": e.seq, "day": e.day.isoformat(), "type": e.type,
-                 "at": e.at.isoformat(), "body": e.model_dump(mode="json")} for e in envs]
-        new = {(h, int(s)) for h, s in conn.execute(EVENT_INSERT, {"rows": _rows(rows)})}
-        return [e for e in envs if (e.hall, e.seq) in new]
+    def _events(conn: Connection, envs: list[tuple[Envelope, bytes]]) -> list[Envelope]:
+        # the body goes in as it came (it parsed as the envelope above), spliced into the row set unchanged
+        rows = ",".join(f'{{"hall_id":"{e.hall}","seq":{e.seq},"day":"{e.day.isoformat()}","type":"{e.type}",'
+                        f'"at":"{e.at.isoformat()}","body":{raw.decode()}}}' for e, raw in envs)
+        new = {(h, int(s)) for h, s in conn.execute(EVENT_INSERT, {"rows": f"[{rows}]"})}
+        return [e for e, _ in envs if (e.hall, e.seq) in new]
 
-    @staticmethod
-    def _derive(conn: Connection, fresh: list[Envelope]) -> None:
+    def _derive(self, conn: Connection, fresh: list[Envelope]) -> None:
         if not fresh:
             return
         visits: dict[tuple[str, str, str], dict[str, Any]] = {}
@@ -209,7 +215,7 @@ class Ingest:
                         "hall_id": e.hall, "window_no": d["window"], "name": d.get("name"), "kind": d["kind"],
                         "status": d["status"], "queues": d.get("queues", []), "clerk": d.get("clerk"),
                         "seq": e.seq, "at": e.at.isoformat()}
-            h = halls.setdefault(e.hall, {"hall_id": e.hall, "events": 0, "last_seq": 0})
+            h = halls.setdefault(e.hall, {"hall_id": e.hall, "slot": self.slot, "events": 0, "last_seq": 0})
             h["events"] += 1
             if e.seq > h["last_seq"]:
                 h.update(last_seq=e.seq, last_at=e.at.isoformat(), last_received_at=now.isoformat(),
@@ -232,3 +238,18 @@ def _parked(subj: str, raw: bytes, reason: str) -> dict[str, Any]:
         pass
     return {"subject": subj[:300], "hall_id": hall, "seq": seq, "reason": reason[:300],
             "raw": raw[:MAX_PARKED_BYTES]}
+
+
+SLOTS = 64
+
+
+def claim_slot(engine: Engine) -> tuple[int, Connection | None]:
+    """A ``hall_progress`` slot no other running aggregator holds (a session advisory lock, kept by the
+    returned connection for as long as it stays open); slot 0 with no lock when all are taken."""
+    conn = engine.connect()
+    for slot in range(SLOTS):
+        if conn.execute(sa.text("SELECT pg_try_advisory_lock(48000 + :s)"), {"s": slot}).scalar():
+            conn.commit()
+            return slot, conn
+    conn.close()
+    return 0, None

@@ -1,5 +1,5 @@
-"""The province's tables: events (the record), visits and ratings derived from them, windows, halls,
-parked events. ``event``, ``visit`` and ``rating`` are partitioned by the hall's business day.
+"""The province's tables: events (the record), visits and ratings derived from them, windows, each
+hall's progress, parked events. ``event``, ``visit`` and ``rating`` are partitioned by the hall's business day.
 
 Revision ID: p0001
 Revises:
@@ -82,15 +82,25 @@ CREATE TABLE hall_window (
     PRIMARY KEY (hall_id, window_no)
 );
 
-CREATE TABLE hall (
-    hall_id text PRIMARY KEY,
+-- each aggregator adds to its own slot's row (no two commit on one row), readers add the slots up
+CREATE TABLE hall_progress (
+    hall_id text NOT NULL,
+    slot int NOT NULL,
     first_seen timestamptz NOT NULL DEFAULT clock_timestamp(),
     events bigint NOT NULL DEFAULT 0,
     last_seq bigint NOT NULL DEFAULT 0,
     last_at timestamptz,
     last_received_at timestamptz,
-    last_lag_s double precision
+    last_lag_s double precision,
+    PRIMARY KEY (hall_id, slot)
 );
+
+CREATE VIEW hall AS
+SELECT hall_id, min(first_seen) AS first_seen, sum(events)::bigint AS events, max(last_seq) AS last_seq,
+       (array_agg(last_at ORDER BY last_seq DESC))[1] AS last_at,
+       max(last_received_at) AS last_received_at,
+       (array_agg(last_lag_s ORDER BY last_seq DESC))[1] AS last_lag_s
+FROM hall_progress GROUP BY hall_id;
 
 CREATE TABLE parked (
     id bigserial PRIMARY KEY,
@@ -112,5 +122,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("parked", "hall", "hall_window", "rating", "visit", "event"):
+    op.execute("DROP VIEW hall")
+    for table in ("parked", "hall_progress", "hall_window", "rating", "visit", "event"):
         op.execute(f"DROP TABLE {table} CASCADE")
