@@ -55,7 +55,7 @@ class RelayStats:
 
 class Relay:
     def __init__(self, engine: Engine, hall_id: str, nats_url: str, *, stream: str = DEFAULT_STREAM,
-                 batch: int = 500, window: int = 128, ack_timeout_s: float = 5.0, poll_s: float = 0.1,
+                 batch: int = 500, window: int = 128, ack_timeout_s: float = 5.0, poll_s: float = 0.05,
                  backoff_s: float = 0.5, backoff_max_s: float = 15.0) -> None:
         self.engine = engine
         self.hall_id = hall_id
