@@ -46,7 +46,8 @@ def halls_process(ids: list[str], work: str, nats_url: str, rate: float, seconds
     loop = asyncio.new_event_loop()
 
     async def relays() -> None:
-        await asyncio.gather(*(Relay(svc.store.engine, hall, nats_url).run(stop) for hall, svc in zip(ids, services, strict=False)))
+        pairs = zip(ids, services, strict=True)
+        await asyncio.gather(*(Relay(svc.store.engine, hall, nats_url).run(stop) for hall, svc in pairs))
 
     relay_thread = threading.Thread(target=lambda: loop.run_until_complete(relays()), daemon=True)
     relay_thread.start()
@@ -67,11 +68,11 @@ def halls_process(ids: list[str], work: str, nats_url: str, rate: float, seconds
         w.start()
     for w in writers:
         w.join()
-    while any(backlog(svc.store.engine, hall).waiting for hall, svc in zip(ids, services, strict=False)):
+    while any(backlog(svc.store.engine, hall).waiting for hall, svc in zip(ids, services, strict=True)):
         time.sleep(0.2)
     loop.call_soon_threadsafe(stop.set)
     relay_thread.join(10)
-    done.put(sum(backlog(svc.store.engine, hall).last_seq for hall, svc in zip(ids, services, strict=False)))
+    done.put(sum(backlog(svc.store.engine, hall).last_seq for hall, svc in zip(ids, services, strict=True)))
 
 
 def main() -> None:
