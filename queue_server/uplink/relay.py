@@ -112,8 +112,17 @@ class Relay:
             return await js.find_stream_name_by_subject(hall_subjects(self.hall_id))
         except nats.js.errors.NotFoundError:
             pass
-        info = await js.add_stream(name=self.stream, subjects=[ALL_HALLS_SUBJECTS], storage=StorageType.FILE,
-                                   duplicate_window=DUPLICATE_WINDOW_S)
+        except (nats.js.errors.APIError, nats.errors.NoRespondersError, nats.errors.TimeoutError) as err:
+            # no JetStream API here (a leaf node in the hall forwards publishes, not the API) or no right to
+            # use it: publish all the same; without a stream the publishes fail and are retried
+            log.info("uplink cannot look up the stream (%s); publishing all the same", type(err).__name__)
+            return "?"
+        try:
+            info = await js.add_stream(name=self.stream, subjects=[ALL_HALLS_SUBJECTS], storage=StorageType.FILE,
+                                       duplicate_window=DUPLICATE_WINDOW_S)
+        except nats.js.errors.APIError as err:
+            log.warning("uplink could not create stream %s (%s); publishing all the same", self.stream, err)
+            return "?"
         log.info("uplink created stream %s for %s", info.config.name, ALL_HALLS_SUBJECTS)
         return str(info.config.name)
 
