@@ -81,3 +81,19 @@ def wait_count(db: Database, total: int, timeout: float, every: float = 1.0) -> 
             raise TimeoutError(f"{db.count()} of {total} events after {timeout:.0f} s")
         time.sleep(every)
     return time.monotonic() - start
+
+
+def cpu_s(pid: int) -> float:
+    """User + system CPU seconds a process has used (Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def backend_pids(db: Database) -> list[int]:
+    """The PostgreSQL server processes serving ``db`` (other than the asking one)."""
+    with db.engine.connect() as c:
+        return [int(p) for (p,) in c.execute(sa.text(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"))]

@@ -88,8 +88,12 @@ def main() -> None:
             db = _province.Database()
             procs = _province.aggregators(n, db, server.url, work, durable=f"bench{n}")
             try:
-                took = _province.wait_count(db, total, timeout=3600)
-                print(f"{n} aggregator(s): {total} events in {took:.1f} s = {total / took:.0f} events/s")
+                took = _province.wait_count(db, total, timeout=3600, every=2.0)
+                agg_cpu = sum(_province.cpu_s(p.pid) for p in procs)
+                pg_cpu = sum(_province.cpu_s(pid) for pid in _province.backend_pids(db))
+                print(f"{n} aggregator(s): {total} events in {took:.1f} s = {total / took:.0f} events/s; CPU "
+                      f"{agg_cpu:.0f} s aggregator(s) + {pg_cpu:.0f} s PostgreSQL = "
+                      f"{total / max(agg_cpu + pg_cpu, 1e-6):.0f} events per CPU-second")
             finally:
                 _province.stop(procs)
                 db.drop()
