@@ -26,7 +26,7 @@ from queue_server.settings import load_settings
 from queue_server.simulate.arrivals import default_split, generate, load_profile
 from queue_server.uplink.simhall import MemoryOutbox, ReplayDay
 
-DAY = date(2026, 12, 1)
+DAY = date.today()
 TEMPLATE = b'"hall":"TEMPLATE"'
 
 

@@ -12,7 +12,14 @@ from sqlalchemy.engine import Connection, Engine
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 #: the tables partitioned by the hall's business day
 PARTITIONED = ("event", "visit", "rating")
-FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+#: the business days an event may carry, around today: a day's partitions are made on demand, so a
+#: far-off day (a wrong clock, a forged event) is parked instead of making partitions for it
+DAYS_BACK, DAYS_AHEAD = 400, 2
+
+
+def accepted_days(today: date | None = None) -> tuple[date, date]:
+    today = today or date.today()
+    return today - timedelta(days=DAYS_BACK), today + timedelta(days=DAYS_AHEAD)
 
 
 def make_engine(url: str, timezone: str = "Asia/Shanghai") -> Engine:
@@ -52,7 +59,8 @@ class Partitions:
         self._lock = threading.Lock()
 
     def ensure(self, engine: Engine, days: Iterable[date]) -> None:
-        missing = sorted({d for d in days if FIRST_DAY <= d <= LAST_DAY} - self._known)
+        first, last = accepted_days()
+        missing = sorted({d for d in days if first <= d <= last} - self._known)
         if not missing:
             return
         with self._lock, engine.begin() as conn:

@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from hall_contract.uplink import BadEvent, Envelope, parse_event
-from province.db import FIRST_DAY, LAST_DAY, Partitions
+from province.db import Partitions, accepted_days
 
 TICKET_TYPES = frozenset({"ticket_issued", "ticket_called", "visit_ended"})
 MAX_PARKED_BYTES = 16 * 1024
@@ -153,11 +153,12 @@ class Ingest:
         result = BatchResult()
         goods: dict[tuple[str, int], tuple[Envelope, bytes]] = {}
         parked: list[dict[str, Any]] = []
+        first, last = accepted_days()
         for subj, raw in items:
             try:
                 env = parse_event(raw, subj)
-                if not FIRST_DAY <= env.day <= LAST_DAY:
-                    raise BadEvent(f"day {env.day} is out of range")
+                if not first <= env.day <= last:
+                    raise BadEvent(f"day {env.day} is out of range ({first} to {last})")
             except BadEvent as bad:
                 parked.append(_parked(subj, raw, bad.reason))
                 continue

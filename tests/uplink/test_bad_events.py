@@ -25,7 +25,7 @@ def _good(hall: str, seq: int) -> tuple[str, bytes, str]:
     now = datetime.now(UTC)
     data = TicketIssued(ticket_id=f"20261201-A{seq:03d}-0", number=f"A{seq:03d}", queue="A", priority="normal",
                         issued_at=now, queued_at=now)
-    env = make_event(hall, seq, date(2026, 12, 1), "ticket_issued", now, data)
+    env = make_event(hall, seq, date.today(), "ticket_issued", now, data)
     return env.subject, env.to_json(), env.msg_id
 
 
@@ -44,6 +44,7 @@ BAD = [
     ("hall.h-other.events.ticket_issued", _raw("h-ok", 93), "does not match"),
     ("hall.h-ok.events.rating", _raw("h-ok", 94), "does not match"),
     ("hall.h-ok.events.ticket_issued", _raw("h-ok", 95, data={"number": "A1", "holder": "张三"}), "invalid data"),
+    ("hall.h-ok.events.ticket_issued", _raw("h-ok", 96, day="1970-01-01"), "out of range"),
 ]
 
 
