@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import time
 from datetime import datetime
@@ -85,6 +86,7 @@ def main() -> None:
         _province.stop(aggs)
         db.drop()
         server.stop()
+        shutil.rmtree(work, ignore_errors=True)
         store.close()
 
 

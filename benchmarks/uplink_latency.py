@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing as mp
+import shutil
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -112,6 +113,7 @@ def main() -> None:
         _province.stop(aggs)
         db.drop()
         server.stop()
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
