@@ -11,6 +11,7 @@ from queue_server.devices import DeviceRegistry
 from queue_server.engine import TicketState
 from queue_server.mqtt.rpc import RpcServer
 from queue_server.service import Event, HallService
+from queue_server.uplink.status import UplinkGauges
 
 WAIT_BUCKETS = (60, 180, 300, 600, 900, 1200, 1800, 2700, 3600, 5400, 7200)
 
@@ -63,6 +64,7 @@ class HallMetrics:
                                       buckets=WAIT_BUCKETS, registry=self.registry)
         self.rpc_latency = Histogram("hall_rpc_seconds", "RPC handling time", ["method"], registry=self.registry)
         self.registry.register(_HallGauges(service))
+        self.registry.register(UplinkGauges(service))
         if devices is not None:
             self.registry.register(_DeviceGauges(devices))
         if rpc is not None:

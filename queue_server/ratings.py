@@ -248,6 +248,8 @@ class RatingDesk:
                     detail["why"] = why
                 self.store.audit(conn, actor, "rating" if outcome == RATED else "no_rating", rec.number, detail,
                                  now)
+                if outcome == RATED and self.store.outbox is not None:
+                    self.store.outbox.record_rating(conn, done, now)
         if self._pending.get(rec.window) is rec:
             del self._pending[rec.window]
         if done is not None:
@@ -272,6 +274,8 @@ class RatingDesk:
             done = self.ratings.follow_up(conn, rid, state=state, note=(note or "").strip() or None, by=by, at=now)
             self.store.audit(conn, by, "rating_follow_up", rec.number, {"rating_id": rid, "state": state,
                                                                        "note": note}, now)
+            if done is not None and self.store.outbox is not None:
+                self.store.outbox.record_follow_up(conn, done, now)
         assert done is not None
         self._emit([RatingEvent(done.window, done)])
         return done

@@ -109,8 +109,17 @@ class ServerConfig(ServerLink):
     token_ttl_s: int = Field(default=12 * 3600, gt=0)
     sqlite_synchronous: Literal["OFF", "NORMAL", "FULL"] = "NORMAL"
     publish_interval_s: float = Field(default=0.05, ge=0, description="board/queue state coalescing")
-    nats_url: str | None = Field(default=None, description="the province's NATS (HALL_NATS_URL) where "
-                                 "`hallctl uplink` publishes the hall's events; unset: they wait in the outbox")
+    nats_url: str | None = Field(default=None, description="the province's NATS (nats://host:4222) the uplink "
+                                 "relay publishes to; unset: events wait in the outbox")
+
+    @field_validator("nats_url")
+    @classmethod
+    def _nats_scheme(cls, v: str | None) -> str | None:
+        if v in (None, ""):
+            return None
+        if not re.match(r"^(nats|tls)://", v):
+            raise ValueError("use nats://user:pass@host:4222 (or tls:// for TLS)")
+        return v
 
     @field_validator("database_url")
     @classmethod

@@ -33,6 +33,7 @@ from queue_server.service.reads import HallReads
 from queue_server.service.views import Event, Issued, Listener, WindowOutcome
 from queue_server.settings import Settings
 from queue_server.store import Store
+from queue_server.store.outbox import hall_outbox
 from queue_server.store.repo import expire_rows
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ class HallService(HallReads):
     def __init__(self, settings: Settings, store: Store, clock: Callable[[], datetime] | None = None) -> None:
         self.settings = settings
         self.store = store
+        store.outbox = store.outbox or hall_outbox(settings, store)
         self.tz = settings.hall.tz()
         self._clock = clock or (lambda: datetime.now(UTC))
         self._lock = threading.RLock()

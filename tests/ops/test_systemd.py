@@ -12,7 +12,7 @@ import pytest
 
 from tests.peers import HALLCTL, Broker, ServerProcess, hall_env
 
-ROLES = {"server": ["hall-server.service"], "kiosk": ["hall-kiosk.service"],
+ROLES = {"server": ["hall-server.service", "hall-uplink.service"], "kiosk": ["hall-kiosk.service"],
          "display": ["hall-display.service", "hall-window-bridge.service"]}
 
 
