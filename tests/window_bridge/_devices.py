@@ -5,7 +5,6 @@ Window 1 has screen 1, keypad 2 and evaluator 3; window 2 has screen 4, keypad 5
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -14,6 +13,7 @@ from hall_contract.protocol import Topics
 from hardware.rs485.sim_devices import DeviceModel, EvaluatorModel, KeypadModel, ScreenModel
 from hardware.rs485.simulator import Rs485Simulator
 from tests.peers import ROOT, Collector, ServerProcess
+from tests.waiting import eventually as _eventually
 from window_bridge.bridge import WindowScreenBridge
 from window_bridge.settings import BridgeAppSettings as Settings
 from window_bridge.settings import load_bridge_settings as load_settings
@@ -37,12 +37,8 @@ def bridge_settings(server: ServerProcess, **bridge: str) -> Settings:
 
 
 def eventually(pred: Callable[[], Any], timeout: float = 8.0) -> Any:
-    end = time.monotonic() + timeout
-    while not (value := pred()):
-        if time.monotonic() > end:
-            return value
-        time.sleep(0.05)
-    return value
+    """:func:`tests.waiting.eventually`, with the bridge's longer default (it polls the line at its own pace)."""
+    return _eventually(pred, timeout)
 
 
 @contextmanager

@@ -166,6 +166,7 @@ def test_a_silent_keypad_is_a_fault_while_the_others_work(server: ServerProcess,
 
 
 @pytest.mark.timeout(60)
+@pytest.mark.peer  # simulated devices on a pty line
 def test_presses_read_survive_a_lost_acknowledgement(sim: Rs485Simulator) -> None:
     """The keypad's acknowledgement write gets no answer: the presses read are still returned, once."""
     with Rs485Bus(sim.port, timeout_s=0.2) as bus:
