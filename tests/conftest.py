@@ -21,6 +21,8 @@ from tests.tiers import (  # noqa: F401  (hooks: the tiers and the CI rule apply
 if TYPE_CHECKING:
     from tests.hall_app import HallApp
 
+pytest_plugins = ["pytester"]  # tests/test_tiers.py runs pytest on small suites of its own
+
 # PC/SC goes to this session's own pcscd (tests/hardware/_card_fixtures.py starts it on first use), never to
 # the machine's: libpcsclite reads the socket path once, so it is set before anything talks PC/SC.
 os.environ["PCSCLITE_CSOCK_NAME"] = f"/tmp/hall-test-pcscd-{os.getpid()}/pcscd.comm"

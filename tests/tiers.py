@@ -32,7 +32,6 @@ PEER_FIXTURES = frozenset({"broker", "new_broker", "pg_admin", "server", "hall_a
 #: programs that only a peer test may start
 PEER_PROGRAMS = frozenset({"mosquitto", "hallctl", "pcscd", "unshare", "chromium", "Xvfb", "node", "schemathesis",
                            "systemd-analyze", Path(sys.executable).name})
-KIVY_WINDOW = "kivy.core.window"
 
 
 class PeerNotMarked(RuntimeError):
@@ -48,10 +47,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.postgres)
 
 
-class _NoKivyWindow(importlib.abc.MetaPathFinder):
+class _NoKivy(importlib.abc.MetaPathFinder):
+    """Kivy, once imported, makes the process's window: a pure test has no reason to import it at all."""
+
+    def __init__(self, item: pytest.Item) -> None:
+        self.item = item
+
     def find_spec(self, name: str, path: Sequence[str] | None, target: object = None) -> None:
-        if name == KIVY_WINDOW:
-            raise PeerNotMarked("opens a Kivy window: use the kivy_window fixture or mark the test peer")
+        if name == "kivy" or name.startswith("kivy."):
+            raise PeerNotMarked(f"{self.item.nodeid} loads Kivy (a window): use the kivy_window fixture or mark "
+                                "the test peer")
         return None
 
 
@@ -63,8 +68,12 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
     """While a test without the ``peer`` mark runs (set-up and teardown included), peers cannot start."""
     global _current
     if item.get_closest_marker("peer") is not None:
-        return (yield)
-    _current = item
+        previous, _current = _current, None
+        try:
+            return (yield)
+        finally:
+            _current = previous
+    previous, _current = _current, item
     real_init = subprocess.Popen.__init__
 
     def guarded_init(self: subprocess.Popen[Any], args: Any, *rest: Any, **kw: Any) -> None:
@@ -79,7 +88,7 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
             raise PeerNotMarked(f"{item.nodeid} {what}: use a peer fixture or mark the test peer")
         return refused
 
-    blocker = _NoKivyWindow()
+    blocker = _NoKivy(item)
     patches = [(subprocess.Popen, "__init__", guarded_init), (os, "openpty", refuse("opens a pty (a device line)")),
                (socket.socket, "listen", refuse("listens on a port (a server or a device on TCP)"))]
     pyttsx3 = sys.modules.get("pyttsx3") or _import("pyttsx3")
@@ -95,7 +104,7 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
         sys.meta_path.remove(blocker)
         for owner, name, value in saved:
             setattr(owner, name, value)
-        _current = None
+        _current = previous
 
 
 def _import(name: str) -> Any:
