@@ -30,8 +30,8 @@ from hardware.card.holders import find_holder
 from hardware.card.simulator import VirtualSocialSecurityCard
 from hardware.printer.emulator import PrinterEmulator
 from kiosk.runtime import KioskRuntime
+from kiosk.settings import load_kiosk_settings as load_settings
 from kiosk.viewmodels import KioskModel
-from queue_server.settings import load_settings
 from tests.kiosk.kivy_harness import WindowDriver  # sets up Kivy's environment first
 from tests.peers import Broker, ServerProcess, hall_env
 

@@ -22,12 +22,19 @@ def _card() -> None:
     """社会保障卡 / social security card reader (PC/SC)."""
 
 
+RECORD_ACCESS_TEXT = {
+    "identifier": "按记录标识符 / by record identifier",
+    "number": "按记录号（此卡不支持按标识符读取）/ by record number (the card refused by identifier)",
+}
+
+
 def _holder_lines(card: SocialSecurityCardData) -> list[str]:
     expiry = card.expires.isoformat() + ("（已过期 expired）" if card.expired else "")
     lines = [
         f"卡号 Card number:      {card.masked_card_number()}",
         f"规范版本 Spec version: {card.spec_version}",
         f"有效期至 Valid until:  {expiry}",
+        f"读取方式 Read mode:    {RECORD_ACCESS_TEXT.get(card.record_access, card.record_access)}",
     ]
     if card.restricted:
         lines.append(
@@ -100,10 +107,26 @@ def _idcard_check(url: str, baudrate: int, timeout_s: float) -> tuple[str, bool,
     return ("ID card reader", True, f"{url}: SAM {sam_id}, " + ("card on it" if present else "no card"))
 
 
+def _scanner_check(devices: DeviceSettings) -> tuple[str, bool, str]:
+    from hardware.scanner.errors import ScannerError
+    from hardware.scanner.transport import ScannerLink
+
+    url = devices.scanner_url or ""
+    try:
+        with ScannerLink(url, devices.scanner_baudrate):
+            pass
+    except ScannerError as err:
+        return ("QR scanner", False, str(err))
+    return ("QR scanner", True, f"{url}: port opens ({devices.scanner_mode} mode, suffix {devices.scanner_suffix})")
+
+
 def card_checks(devices: DeviceSettings) -> list[tuple[str, bool, str]]:
-    """``hallctl doctor`` lines: (name, ok, detail) for the PC/SC reader, its card, the SAM reader."""
+    """``hallctl doctor`` lines: (name, ok, detail) for the PC/SC reader, its card, the SAM reader
+    and the QR scanner (the citizen's ways to log in)."""
     timeout_s = min(devices.card_timeout_s, 3.0)
     checks = _pcsc_checks(devices.card_reader, timeout_s)
     if devices.idcard_url:
         checks.append(_idcard_check(devices.idcard_url, devices.idcard_baudrate, timeout_s))
+    if devices.scanner_url:
+        checks.append(_scanner_check(devices))
     return checks

@@ -1,7 +1,7 @@
 """Device settings: the ``[devices]`` section of the hall configuration."""
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -36,4 +36,32 @@ class DeviceSettings(BaseModel):
     rs485_units: dict[str, Annotated[int, Field(ge=1, le=247)]] = Field(
         default_factory=dict,
         description='window devices on the RS-485 line, name -> Modbus unit id 1..247, e.g. {"w3-screen" = 1}',
+    )
+    scanner_url: str | None = Field(
+        default=None,
+        description="QR/barcode scanner for the 电子社保卡 login: serial URL or path, e.g. /dev/ttyACM0 "
+        "(USB-CDC), /dev/serial/by-id/..., socket://host:port",
+    )
+    scanner_baudrate: int = Field(
+        default=9600, gt=0, description="scanner line speed in bit/s (an RS-232 scanner; USB-CDC ignores it)"
+    )
+    scanner_suffix: Literal["CR", "LF", "CRLF"] = Field(
+        default="CR", description="what the scanner sends after each code, as set in the scanner"
+    )
+    scanner_mode: Literal["continuous", "trigger"] = Field(
+        default="continuous",
+        description="continuous: the scanner reads whatever is shown (sense mode); trigger: it reads when "
+        "the kiosk sends SYN T CR",
+    )
+    scanner_dedupe_s: float = Field(
+        default=1.0, ge=0, description="the same code seen again within this many seconds counts once"
+    )
+    a4_printer_url: str | None = Field(
+        default=None,
+        description="A4 document printer (参保证明, 权益记录): cups://QUEUE, or cups://QUEUE?server=HOST:PORT "
+        "or ?server=/run/cups/cups.sock for a CUPS server other than the default",
+    )
+    a4_job_timeout_s: float = Field(
+        default=120.0, gt=0,
+        description="a print job not completed within this many seconds counts as stuck (device fault)",
     )

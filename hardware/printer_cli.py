@@ -69,6 +69,52 @@ def test_command(
         raise typer.Exit(1)
 
 
+@printer_app.command("a4-test")
+def a4_test_command(
+    printer: str | None = typer.Option(
+        None, "--printer", help="cups://QUEUE or cups://QUEUE?server=HOST:PORT (default: $HALL_A4_PRINTER_URL)"),
+    preview: Path | None = typer.Option(None, "--preview", help="save page 1 of the test document as this PNG"),
+    pdf: Path | None = typer.Option(None, "--pdf", help="save the test document as this PDF"),
+    public_url: str = typer.Option("http://127.0.0.1:8080", "--public-url", help="base of the QR code's link"),
+    timeout_s: float = typer.Option(120.0, "--timeout", help="seconds to wait until the job has printed"),
+) -> None:
+    """打印 A4 测试证明（虚构人员）/ Print a test certificate (a made-up person) on the A4 printer.
+
+    Exit 1 when the queue is missing, stopped, rejecting jobs, out of paper or the job does not
+    complete in time.
+    """
+    from hardware.document import A4Printer, A4PrinterError, preview_png, render_pdf
+    from hardware.document.render import now_in_hall
+    from hardware.document.sample import sample_document
+    from hardware.document.verification import new_code
+
+    document = sample_document(new_code(), public_url, now_in_hall(), hall_name="测试大厅（打印机测试，请忽略）")
+    data = render_pdf(document)
+    for path, content in ((pdf, lambda: data), (preview, lambda: preview_png(data))):
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content())
+            typer.echo(f"已保存 / saved: {path}")
+    url = printer or os.environ.get("HALL_A4_PRINTER_URL")
+    if not url:
+        if pdf or preview:
+            return
+        typer.echo("未配置 A4 打印机 / no A4 printer: pass --printer cups://QUEUE or set HALL_A4_PRINTER_URL",
+                   err=True)
+        raise typer.Exit(2)
+    try:
+        a4 = A4Printer(url, job_timeout_s=timeout_s)
+        job = a4.print_pdf(data, f"test-{document.verification_code}")
+        a4.wait(job)
+    except A4PrinterError as err:
+        typer.echo(f"打印失败 / print failed: {err}", err=True)
+        raise typer.Exit(1) from None
+    except ValueError as err:
+        typer.echo(f"打印机地址错误 / bad printer URL: {err}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"测试证明已打印 / test certificate printed on {url} (job {a4.queue}-{job}, via {a4.backend_name})")
+
+
 def _print_test(url: str, timeout_s: float) -> tuple[bool, str]:
     from hardware.printer import PrinterError, TicketPrinter
 
@@ -84,8 +130,20 @@ def _print_test(url: str, timeout_s: float) -> tuple[bool, str]:
 
 
 def printer_checks(devices: DeviceSettings) -> list[Check]:
-    """``hallctl doctor`` lines: the printer's status, then each RS-485 window device."""
-    return [_printer_check(devices), *_rs485_checks(devices)]
+    """``hallctl doctor`` lines: the ticket printer, the A4 printer (if fitted), each RS-485 window device."""
+    a4 = [_a4_check(devices)] if devices.a4_printer_url else []
+    return [_printer_check(devices), *a4, *_rs485_checks(devices)]
+
+
+def _a4_check(devices: DeviceSettings) -> Check:
+    from hardware.document.a4_printer import A4Printer
+
+    try:
+        printer = A4Printer.from_settings(devices)
+    except ValueError as err:
+        return ("A4 printer", False, str(err))
+    status = printer.status()
+    return ("A4 printer", status.ready, status.describe())
 
 
 def _printer_check(devices: DeviceSettings) -> Check:

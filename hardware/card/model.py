@@ -11,6 +11,9 @@ from hall_contract.citizen import age_on, mask_card_number, mask_id, mask_name
 class SocialSecurityCardData:
     """EF05 (the card) and, unless ``restricted``, EF06 (the holder) of one card.
 
+    ``record_access`` says how the card answered: by record identifier (the standard way) or,
+    for a card that refused that, by record number in file order.
+
     ``restricted`` is True when the card refused EF06 (third-generation cards answer ``6982``
     to a terminal without PSAM authentication): the holder fields are then ``None`` and the
     kiosk can look the holder up by ``card_number``.
@@ -27,13 +30,15 @@ class SocialSecurityCardData:
     nation: str | None = None  # "汉", "回", ...
     birth: date | None = None
     restricted: bool = False
+    record_access: str = "identifier"  # how the card answered READ RECORD: "identifier" or "number"
 
     def __repr__(self) -> str:
         # Personal data stays out of logs and tracebacks: only masked values here.
         return (
             f"SocialSecurityCardData(card_number={self.masked_card_number()!r}, "
             f"spec_version={self.spec_version!r}, expires={self.expires.isoformat()!r}, "
-            f"name={self.masked_name()!r}, ssn={self.masked_id()!r}, restricted={self.restricted})"
+            f"name={self.masked_name()!r}, ssn={self.masked_id()!r}, restricted={self.restricted}, "
+            f"record_access={self.record_access!r})"
         )
 
     @property

@@ -6,6 +6,10 @@ removes it. Each message is a 2-byte big-endian length and a payload; a 1-byte p
 control code (0 power off, 1 power on, 2 reset, 4 get ATR), anything longer is an APDU
 answered with response data + SW1 SW2.
 
+The card answers as ISO 7816-4 has it (see ``_applet``): records in file order, READ RECORD
+by record number or by record identifier; ``record_access="number"`` makes an older card
+that refuses reads by identifier (with ``refuse_sw``, 6A86 by default).
+
 Fault switches, settable while the card is inserted: ``pull_after_apdus`` (the card is
 pulled instead of answering APDU number N+1), ``delay_s`` (slow answers), ``garble``
 ("random", "tlv" or "sw"), ``third_gen_restricted`` (EF06 answers 6982) and the PIN try
@@ -24,7 +28,7 @@ import threading
 import time
 from pathlib import Path
 
-from hardware.card._applet import SsseApplet
+from hardware.card._applet import RECORD_ACCESS, SsseApplet
 from hardware.card.holders import CARD_STATES, Holder, find_holder
 
 log = logging.getLogger(__name__)
@@ -46,13 +50,17 @@ class VirtualSocialSecurityCard:
         *,
         state: str | None = None,
         generation: int = 3,
+        record_access: str = "both",
+        refuse_sw: int = 0x6A86,
         host: str = VPCD_HOST,
         port: int = VPCD_PORT,
         atr: bytes = DEFAULT_ATR,
     ) -> None:
         if state is not None and state not in CARD_STATES:
             raise ValueError(f"card state must be one of {CARD_STATES}")
-        self.applet = SsseApplet(holder, state=state, generation=generation)
+        self.applet = SsseApplet(
+            holder, state=state, generation=generation, record_access=record_access, refuse_sw=refuse_sw
+        )
         self.host, self.port, self.atr = host, port, atr
         self.pull_after_apdus: int | None = None
         self.delay_s = 0.0
@@ -187,6 +195,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--holders", type=Path, default=None, help="persons CSV (default: shipped)")
     parser.add_argument("--state", choices=CARD_STATES, default=None, help="default: from the CSV")
     parser.add_argument("--generation", type=int, choices=(2, 3), default=3)
+    parser.add_argument(
+        "--record-access", choices=RECORD_ACCESS, default="both",
+        help="both: READ RECORD by identifier and by number (standard); number: an older card, by number only",
+    )
     parser.add_argument("--host", default=VPCD_HOST)
     parser.add_argument("--port", type=int, default=VPCD_PORT)
     parser.add_argument("--restricted", action="store_true", help="EF06 answers 6982")
@@ -197,6 +209,7 @@ def main(argv: list[str] | None = None) -> None:
         find_holder(args.holder, args.holders),
         state=args.state,
         generation=args.generation,
+        record_access=args.record_access,
         host=args.host,
         port=args.port,
     )

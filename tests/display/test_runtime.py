@@ -60,7 +60,8 @@ def test_switched_on_mid_day_it_shows_the_retained_state(broker: Broker, hall: t
     rt = runtime(broker.url, hall_id)
     rt.start()
     try:
-        v = until(rt, lambda v: bool(v.latest and v.windows and v.online))
+        # retained messages arrive one by one: wait for all of them, then check what they say
+        v = until(rt, lambda v: bool(v.latest and len(v.windows) == 12 and v.online and v.queues))
         assert v.latest is not None and v.latest.number == "B031" and not v.flashing
         assert [r.number for r in v.recent] == ["A102", "A101"]
         assert len(v.windows) == 12 and [q.waiting for q in v.queues] == ["5", "1", "0"]

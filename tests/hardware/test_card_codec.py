@@ -31,13 +31,20 @@ def test_select_ssse_application_bytes() -> None:
     assert apdu.select_aid() == bytes.fromhex("00A404000F 7378312E73682EC9E7BBE1B1A3D5CF")
 
 
-def test_select_ef_read_by_tag_get_response_bytes() -> None:
+def test_select_ef_read_record_get_response_bytes() -> None:
     assert apdu.select_ef(apdu.EF_CARD) == bytes.fromhex("00A4020002EF05")
     assert apdu.select_ef(apdu.EF_HOLDER) == bytes.fromhex("00A4020002EF06")
-    assert apdu.read_record_by_tag(apdu.TAG_CARD_NUMBER) == bytes.fromhex("00B2070400")
-    assert apdu.read_record_by_tag(apdu.TAG_NAME_EXT) == bytes.fromhex("00B24E0400")
+    # by record identifier: P1 = the tag, P2 = SFI<<3 | 000 (first occurrence; SFI 0 = current EF)
+    assert apdu.read_record_by_id(apdu.TAG_SSN) == bytes.fromhex("00B2080000")
+    assert apdu.read_record_by_id(apdu.TAG_NAME_EXT) == bytes.fromhex("00B24E0000")
+    assert apdu.read_record_by_id(apdu.TAG_NAME, sfi=apdu.SFI_HOLDER) == bytes.fromhex("00B2093000")
+    # by record number: P1 = the position in the file, P2 = SFI<<3 | 100
+    assert apdu.read_record_by_number(1) == bytes.fromhex("00B2010400")
+    assert apdu.read_record_by_number(2, sfi=apdu.SFI_CARD, le=0x12) == bytes.fromhex("00B2022C12")
     assert apdu.get_response(0x13) == bytes.fromhex("00C0000013")
-    assert apdu.with_le(bytes.fromhex("00B2070400"), 0x0B) == bytes.fromhex("00B207040B")
+    assert apdu.with_le(bytes.fromhex("00B2070000"), 0x0B) == bytes.fromhex("00B207000B")
+    with pytest.raises(ValueError):
+        apdu.read_record_by_id(1, sfi=31)
 
 
 def test_verify_pin_is_three_bcd_bytes() -> None:
@@ -67,10 +74,14 @@ def test_bcd_and_dates() -> None:
 def test_tlv_parsing() -> None:
     record = bytes.fromhex("0709") + b"A26566860"
     assert apdu.parse_tlv(record, 0x07) == b"A26566860"
+    assert apdu.parse_record(record) == (0x07, b"A26566860")
     assert apdu.encode_tlv(0x07, b"A26566860") == record
     for bad in (record[:-1], b"\x08" + record[1:], b"\x07", b""):
         with pytest.raises(CardGarbled):
             apdu.parse_tlv(bad, 0x07)
+    for bad in (record[:-1], record + b"\x00", b"\x07", b""):
+        with pytest.raises(CardGarbled):
+            apdu.parse_record(bad)
 
 
 def test_text_fields() -> None:
@@ -126,7 +137,7 @@ class AppletTransport:
         return self.applet.process(command)
 
 
-def test_dialogue_reads_card_and_holder_by_tag() -> None:
+def test_dialogue_reads_card_and_holder_by_identifier() -> None:
     holder = find_holder("130102194103121098")
     link = AppletTransport(SsseApplet(holder))
     data = SocialSecurityCard(link).read()
@@ -135,8 +146,12 @@ def test_dialogue_reads_card_and_holder_by_tag() -> None:
     )
     assert data.birth == date(1941, 3, 12) and data.spec_version == "3.00"
     assert data.card_id.startswith("130100D156000005") and not data.restricted
+    assert data.record_access == "identifier"
     # T=0: the SELECT answered 61xx and the terminal fetched the FCI with GET RESPONSE
     assert link.sent[0] == apdu.select_aid() and link.sent[1][:4] == bytes.fromhex("00C00000")
+    reads = [c[:4] for c in link.sent if c[1] == 0xB2]
+    assert bytes.fromhex("00B20800") in reads and bytes.fromhex("00B24E00") in reads
+    assert all(r[3] & 0b111 == 0 for r in reads)  # every read by identifier, none by number
 
 
 def test_dialogue_follows_6cxx() -> None:
@@ -145,7 +160,7 @@ def test_dialogue_follows_6cxx() -> None:
     link = AppletTransport(applet)
     data = SocialSecurityCard(link).read()
     assert (data.name, data.nation, data.gender, data.spec_version) == ("杨立新", "回", "女", "2.00")
-    assert bytes.fromhex("00B207040B") in link.sent  # re-sent with Le = 11 after 6C0B
+    assert bytes.fromhex("00B207000B") in link.sent  # re-sent with Le = 11 after 6C0B
 
 
 def test_endless_chaining_is_garbled_not_a_hang() -> None:

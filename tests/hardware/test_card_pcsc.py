@@ -22,6 +22,7 @@ from hardware.card import (
     NoReader,
     PinBlocked,
     WrongPin,
+    apdu,
     read_card,
 )
 from hardware.card.holders import Holder
@@ -29,7 +30,7 @@ from hardware.card_cli import card_app, card_checks
 from hardware.config import DeviceSettings
 from tests.hardware._card_fixtures import CardFactory
 
-pytestmark = pytest.mark.timeout(30)
+pytestmark = pytest.mark.timeout(60)
 
 
 def test_reads_card_and_holder(virtual_card: CardFactory, pcscd: str, holder: Holder) -> None:
@@ -41,11 +42,47 @@ def test_reads_card_and_holder(virtual_card: CardFactory, pcscd: str, holder: Ho
     assert data.spec_version == "3.00" and not data.restricted and not data.expired
     assert data.masked_name() == "王*" and data.masked_id() == "1301**********1098"
     assert data.age(date(2026, 3, 12)) == 85
-    # T=0 on the wire: GET RESPONSE after every 61xx, EF05/EF06 selected by id, elements by tag
+    assert data.record_access == "identifier"
+    # T=0 on the wire: GET RESPONSE after every 61xx, EF05/EF06 selected by id, elements by identifier
     assert bytes.fromhex("00A404000F") in card.headers
     assert bytes.fromhex("00A4020002") in card.headers
-    assert bytes.fromhex("00B2070400") in card.headers and bytes.fromhex("00B2090400") in card.headers
+    assert bytes.fromhex("00B2070000") in card.headers and bytes.fromhex("00B2090000") in card.headers
+    assert not any(h[:2] == b"\x00\xb2" and h[3] & 0b111 for h in card.headers)  # none by number
     assert any(h[:4] == bytes.fromhex("00C00000") for h in card.headers)
+
+
+@pytest.mark.parametrize("record_access", ["both", "number"])
+def test_standard_card_holder_logs_in_both_modes(
+    virtual_card: CardFactory, pcscd: str, holder: Holder, record_access: str
+) -> None:
+    """EF06's first record is tag 08: the PIN login reads the holder from a standard card
+    (by identifier) and from an older one that reads by record number only."""
+    card = virtual_card(record_access=record_access)
+    data = read_card(pcscd, pin=holder.pin, timeout_s=5.0)
+    assert (data.ssn, data.name, data.birth) == (holder.id_number, holder.name, holder.birth)
+    reads = [h for h in card.headers if h[:2] == b"\x00\xb2"]
+    if record_access == "number":
+        assert data.record_access == "number"
+        # refused once by identifier, then EF05 and EF06 read in file order: 00 B2 01 04, 02 04, ...
+        assert sum(1 for h in reads if h[3] == 0x00) == 1
+        assert [h[2] for h in reads if h[3] == 0x04][:7] == [1, 2, 3, 4, 5, 6, 7]
+    else:
+        assert data.record_access == "identifier" and all(h[3] == 0x00 for h in reads)
+
+
+def test_old_read_by_tag_as_number_gets_6a83(virtual_card: CardFactory, pcscd: str) -> None:
+    """The command the reader used to send, ``00 B2 08 04``: a standard card has no 8th record in EF06."""
+    from hardware.card.pcsc import PcscConnection
+    from hardware.card.reader import SocialSecurityCard
+
+    virtual_card()
+    with PcscConnection(pcscd) as connection:
+        card = SocialSecurityCard(connection)
+        card.select_application()
+        assert card.exchange(apdu.select_ef(apdu.EF_HOLDER)) == (b"", 0x9000)
+        assert card.exchange(bytes.fromhex("00B2080400")) == (b"", 0x6A83)
+        data, sw = card.exchange(apdu.read_record_by_id(apdu.TAG_SSN))
+        assert sw == 0x9000 and apdu.parse_tlv(data, apdu.TAG_SSN) == b"130102194103121098"
 
 
 def test_second_generation_card_and_6c(virtual_card: CardFactory, pcscd: str) -> None:
@@ -53,7 +90,7 @@ def test_second_generation_card_and_6c(virtual_card: CardFactory, pcscd: str) ->
     card.applet.answer_6c = True
     data = read_card(pcscd)
     assert (data.name, data.nation, data.spec_version) == ("杨立新", "回", "2.00")
-    assert bytes.fromhex("00B207040B") in card.headers
+    assert bytes.fromhex("00B207000B") in card.headers
 
 
 def test_pin_counts_down_to_blocked(virtual_card: CardFactory, pcscd: str, holder: Holder) -> None:
@@ -172,8 +209,16 @@ def test_cli_prints_holder_masked(virtual_card: CardFactory, pcscd: str, holder:
     result = CliRunner().invoke(card_app, ["read", "--reader", pcscd, "--pin-stdin"], input=f"{holder.pin}\n")
     assert result.exit_code == 0, result.output
     assert "王*" in result.output and "1301**********1098" in result.output and "A2*****60" in result.output
+    assert "by record identifier" in result.output and "按记录标识符" in result.output
     for secret in (holder.name, holder.id_number, holder.card_number, holder.pin):
         assert secret not in result.output
+
+
+def test_cli_says_when_the_card_answered_by_record_number(virtual_card: CardFactory, pcscd: str) -> None:
+    virtual_card(record_access="number", refuse_sw=0x6B00)
+    result = CliRunner().invoke(card_app, ["read", "--reader", pcscd])
+    assert result.exit_code == 0, result.output
+    assert "按记录号" in result.output and "by record number" in result.output and "王*" in result.output
 
 
 def test_cli_exits_1_with_a_clear_message(pcscd: str) -> None:
