@@ -18,11 +18,6 @@ from tests.tiers import (  # noqa: F401  (hooks: the tiers and the CI rule apply
     pytest_sessionfinish,
 )
 
-if TYPE_CHECKING:
-    from tests.hall_app import HallApp
-
-pytest_plugins = ["pytester"]  # tests/test_tiers.py runs pytest on small suites of its own
-
 # PC/SC goes to this session's own pcscd (tests/hardware/_card_fixtures.py starts it on first use), never to
 # the machine's: libpcsclite reads the socket path once, so it is set before anything talks PC/SC.
 os.environ["PCSCLITE_CSOCK_NAME"] = f"/tmp/hall-test-pcscd-{os.getpid()}/pcscd.comm"
@@ -33,6 +28,11 @@ from tests.hardware._card_fixtures import (  # noqa: F401  (fixtures: defined on
     _sam_fixture,
     _virtual_card_fixture,
 )
+
+if TYPE_CHECKING:
+    from tests.hall_app import HallApp
+
+pytest_plugins = ["pytester"]  # tests/test_tiers.py runs pytest on small suites of its own
 
 
 @pytest.fixture(scope="session")

@@ -1,12 +1,12 @@
 """The two tiers of the suite: pure tests (``make unit``) and tests on real peers (marked ``peer``).
 
-A peer is anything a test talks to besides the code under test and files: a process (Mosquitto,
-PostgreSQL, ``hallctl``, pcscd, Chromium, Xvfb, any Python subprocess), a device simulator on a pty or a
-TCP port, an HTTP server, the speech engine (espeak-ng), a Kivy window. A test is a peer test when it uses
-a fixture that brings one (``PEER_FIXTURES``, directly or through another fixture), or when it says so
-with ``@pytest.mark.peer`` because it starts one itself. The rule is checked while the tests run: a test
-without the mark that starts a peer program, opens a pty or a listening socket, starts the speech engine,
-opens a Kivy window or reaches a peer fixture at run time fails and says which.
+A peer is anything a test talks to besides the code under test and files: a process of any kind
+(Mosquitto, PostgreSQL, ``hallctl``, pcscd, cupsd, Chromium, Xvfb, poppler's tools, a shell), a device
+simulator on a pty or a TCP port, an HTTP server, the speech engine (espeak-ng), a Kivy window. A test is a
+peer test when it uses a fixture that brings one (``PEER_FIXTURES``, directly or through another fixture),
+or when it says so with ``@pytest.mark.peer`` because it starts one itself. The rule is checked while the
+tests run: a test without the mark that starts a process, opens a pty or a listening socket, starts the
+speech engine, loads Kivy or reaches a peer fixture at run time fails and says which.
 
 On CI (``CI=true``) a skipped test fails the run: a peer that could not be had must not pass quietly.
 
@@ -29,9 +29,6 @@ import pytest
 #: fixtures that start or reach a peer (the device simulators' are in tests/hardware/_*_fixtures.py)
 PEER_FIXTURES = frozenset({"broker", "new_broker", "pg_admin", "server", "hall_app", "hallctl", "pcscd", "chromium",
                            "xvfb", "kivy_window", "sam", "printer_emulator", "rs485_sim"})
-#: programs that only a peer test may start
-PEER_PROGRAMS = frozenset({"mosquitto", "hallctl", "pcscd", "unshare", "chromium", "Xvfb", "node", "schemathesis",
-                           "systemd-analyze", Path(sys.executable).name})
 
 
 class PeerNotMarked(RuntimeError):
@@ -74,14 +71,11 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
         finally:
             _current = previous
     previous, _current = _current, item
-    real_init = subprocess.Popen.__init__
 
-    def guarded_init(self: subprocess.Popen[Any], args: Any, *rest: Any, **kw: Any) -> None:
+    def starts(self: subprocess.Popen[Any], args: Any, *_rest: Any, **_kw: Any) -> None:
         first = args if isinstance(args, str | bytes | os.PathLike) else args[0]
         program = Path(os.fsdecode(first).split()[0]).name
-        if program in PEER_PROGRAMS:
-            raise PeerNotMarked(f"{item.nodeid} starts {program}: use a peer fixture or mark the test peer")
-        real_init(self, args, *rest, **kw)
+        raise PeerNotMarked(f"{item.nodeid} starts {program}: use a peer fixture or mark the test peer")
 
     def refuse(what: str) -> Any:
         def refused(*_args: Any, **_kw: Any) -> Any:
@@ -89,7 +83,7 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
         return refused
 
     blocker = _NoKivy(item)
-    patches = [(subprocess.Popen, "__init__", guarded_init), (os, "openpty", refuse("opens a pty (a device line)")),
+    patches = [(subprocess.Popen, "__init__", starts), (os, "openpty", refuse("opens a pty (a device line)")),
                (socket.socket, "listen", refuse("listens on a port (a server or a device on TCP)"))]
     pyttsx3 = sys.modules.get("pyttsx3") or _import("pyttsx3")
     if pyttsx3 is not None:

@@ -206,6 +206,7 @@ def test_no_player_degrades_to_paced_silence(monkeypatch: pytest.MonkeyPatch, tm
     assert time.monotonic() - started >= 0.09
 
 
+@pytest.mark.peer  # asks the machine's audio players
 def test_the_machines_own_choice_is_logged(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.INFO, logger="hardware.speech.output"):
         out = pick_output("auto")
@@ -214,6 +215,7 @@ def test_the_machines_own_choice_is_logged(caplog: pytest.LogCaptureFixture) -> 
         pick_output("speakers")
 
 
+@pytest.mark.peer  # a player process
 def test_a_player_gets_the_pcm_on_its_stdin(tmp_path: Path) -> None:
     sink = tmp_path / "sink.raw"
     player = PipeOutput("cat", ["sh", "-c", f"cat > {sink}"])

@@ -147,6 +147,7 @@ def test_the_hall_works_with_the_acl_in_place(tmp_path: Path, secured: tuple[Bro
         srv.stop()
 
 
+@pytest.mark.peer  # mosquitto_passwd hashes the passwords
 def test_provision_keeps_passwords_unless_rotated(tmp_path: Path) -> None:
     devs = [Device("hall-server", "server"), Device("kiosk-1", "kiosk")]
     first = provision("h", devs, tmp_path, "127.0.0.1", 1883, "", 8883, rotate=False)
