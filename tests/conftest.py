@@ -63,10 +63,13 @@ def new_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..
 
 @pytest.fixture
 def hallctl() -> Callable[..., subprocess.CompletedProcess[str]]:
-    """``hallctl(*args, env=None, input=None)``: the command line as a process, as an operator runs it."""
+    """``hallctl(*args, env=None, input=None)``: the command line as a process, as an operator runs it
+    (with an ``env`` of its own too, PC/SC goes to this run's pcscd)."""
 
     def run(*args: str, env: dict[str, str] | None = None, input: str | None = None,
             timeout: float = 120.0) -> subprocess.CompletedProcess[str]:
+        if env is not None:
+            env = {**env, "PCSCLITE_CSOCK_NAME": os.environ["PCSCLITE_CSOCK_NAME"]}
         return subprocess.run([HALLCTL, *args], env=env, input=input, capture_output=True, text=True, cwd=ROOT,
                               timeout=timeout)
 

@@ -43,6 +43,10 @@ class HallApp:
         self.runtime: HallRuntime | None = None
         self.client: TestClient | None = None
 
+    @property
+    def mqtt_url(self) -> str:
+        return self.settings.server.mqtt_url
+
     @classmethod
     def on(cls, workdir: Path, db_url: str | None = None, mqtt_url: str | None = None, **extra: str) -> HallApp:
         """A hall on ``db_url`` (a SQLite file in ``workdir`` by default), with MQTT when ``mqtt_url`` is given."""

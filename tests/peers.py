@@ -182,6 +182,14 @@ class ServerProcess:
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
 
+    @property
+    def hall_id(self) -> str:
+        return self.env["HALL_ID"]
+
+    @property
+    def mqtt_url(self) -> str:
+        return self.env["HALL_MQTT_URL"]
+
     def start(self, timeout: float = 20.0) -> None:
         log = open(self.workdir / "server.log", "ab")  # noqa: SIM115 (lives with the process)
         self.proc = subprocess.Popen([HALLCTL, "server"], env=self.env, stdout=log, stderr=subprocess.STDOUT,

@@ -2,7 +2,12 @@
 and left out of ``make unit``; a test that starts a peer without the mark fails; on CI a skip fails the run."""
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
+
+from tests.peers import hall_env
 
 HOOKS = ("from tests.tiers import (pytest_collection_modifyitems, pytest_fixture_setup, pytest_runtest_protocol,\n"
          "                         pytest_sessionfinish)\n")
@@ -80,3 +85,11 @@ def test_passes():
     assert on_ci.ret == pytest.ExitCode.TESTS_FAILED
     on_ci.stdout.fnmatch_lines(["*CI=true: 1 test(s) skipped*",
                                 "*skipped: test_skips.py::test_needs_a_peer*PostgreSQL does not answer*"])
+
+
+def test_pc_sc_goes_to_this_runs_own_pcscd(tmp_path: Path) -> None:
+    """Not the machine's pcscd (``/run/pcscd``), which other test runs and the machine's own readers use:
+    this process and every process the tests start ask the pcscd of this run (tests/hardware/_card_fixtures.py)."""
+    socket = os.environ["PCSCLITE_CSOCK_NAME"]
+    assert socket == f"/tmp/hall-test-pcscd-{os.getpid()}/pcscd.comm"
+    assert hall_env(tmp_path, "mqtt://127.0.0.1:1")["PCSCLITE_CSOCK_NAME"] == socket
