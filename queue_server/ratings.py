@@ -150,10 +150,9 @@ class RatingDesk:
 
     def on_event(self, ev: Event) -> None:
         """A service listener: a visit that ended as served gets a rating request (off the lock)."""
-        change = ev.change
-        if change is None or not self.cfg.enabled or change.action not in SERVED_ACTIONS:
+        if not self.cfg.enabled or ev.action not in SERVED_ACTIONS:
             return
-        for t in change.tickets:
+        for t in ev.tickets:
             if t.state is TicketState.DONE and t.window is not None:
                 self._jobs.put(("ask", Visit(t.id, t.day, t.number, t.queue, t.window, t.clerk, t.item)))
 
