@@ -20,7 +20,8 @@ import os
 import socket
 import subprocess
 import sys
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -57,48 +58,52 @@ class _NoKivy(importlib.abc.MetaPathFinder):
         return None
 
 
-_current: pytest.Item | None = None
+_current: pytest.Item | None = None  # the unmarked test running now (None during a peer test)
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None, object, object]:
     """While a test without the ``peer`` mark runs (set-up and teardown included), peers cannot start."""
     global _current
-    if item.get_closest_marker("peer") is not None:
-        previous, _current = _current, None
-        try:
+    marked = item.get_closest_marker("peer") is not None
+    previous, _current = _current, (None if marked else item)
+    try:
+        if marked:
             return (yield)
-        finally:
-            _current = previous
-    previous, _current = _current, item
+        with _no_peers(item):
+            return (yield)
+    finally:
+        _current = previous
 
-    def starts(self: subprocess.Popen[Any], args: Any, *_rest: Any, **_kw: Any) -> None:
-        first = args if isinstance(args, str | bytes | os.PathLike) else args[0]
-        program = Path(os.fsdecode(first).split()[0]).name
-        raise PeerNotMarked(f"{item.nodeid} starts {program}: use a peer fixture or mark the test peer")
 
-    def refuse(what: str) -> Any:
+@contextmanager
+def _no_peers(item: pytest.Item) -> Iterator[None]:
+    def refuse(what: str) -> Callable[..., Any]:
         def refused(*_args: Any, **_kw: Any) -> Any:
             raise PeerNotMarked(f"{item.nodeid} {what}: use a peer fixture or mark the test peer")
         return refused
 
-    blocker = _NoKivy(item)
-    patches = [(subprocess.Popen, "__init__", starts), (os, "openpty", refuse("opens a pty (a device line)")),
-               (socket.socket, "listen", refuse("listens on a port (a server or a device on TCP)"))]
+    def starts(_popen: object, args: Any, *_rest: Any, **_kw: Any) -> None:
+        first = args if isinstance(args, str | bytes | os.PathLike) else args[0]
+        refuse(f"starts {Path(os.fsdecode(first).split()[0]).name}")()
+
+    patches: list[tuple[object, str, object]] = [
+        (subprocess.Popen, "__init__", starts), (os, "openpty", refuse("opens a pty (a device line)")),
+        (socket.socket, "listen", refuse("listens on a port (a server or a device on TCP)"))]
     pyttsx3 = sys.modules.get("pyttsx3") or _import("pyttsx3")
     if pyttsx3 is not None:
         patches.append((pyttsx3, "init", refuse("starts the speech engine (espeak-ng)")))
     saved = [(owner, name, getattr(owner, name)) for owner, name, _ in patches]
+    blocker = _NoKivy(item)
     for owner, name, value in patches:
         setattr(owner, name, value)
     sys.meta_path.insert(0, blocker)
     try:
-        return (yield)
+        yield
     finally:
         sys.meta_path.remove(blocker)
         for owner, name, value in saved:
             setattr(owner, name, value)
-        _current = previous
 
 
 def _import(name: str) -> Any:
@@ -122,7 +127,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     skipped = reporter.stats.get("skipped", []) if reporter is not None else []
-    if skipped and exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
+    if reporter is not None and skipped and exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
         reporter.write_line(f"CI=true: {len(skipped)} test(s) skipped; on CI every peer must be there", red=True)
         for report in skipped[:20]:
             reporter.write_line(f"  skipped: {report.nodeid}: {report.longrepr[-1] if report.longrepr else ''}")

@@ -69,17 +69,21 @@ class WindowDriver:
         for _ in range(count):
             EventLoop.idle()
 
-    def _step(self) -> None:
-        self.app.tick()
-        self.frames(1)
+    def _after_a_frame(self, check: Callable[[], bool]) -> Callable[[], bool]:
+        def step() -> bool:
+            self.app.tick()
+            self.frames(1)
+            return check()
+
+        return step
 
     def until(self, done: Callable[[], bool], timeout: float = 5.0) -> bool:
         """Run frames (the app pumps its model each tick) until ``done()``; whether it came within the timeout."""
-        return within(lambda: self._step() or done(), timeout)
+        return within(self._after_a_frame(done), timeout)
 
     def stays(self, holds: Callable[[], bool], seconds: float) -> None:
         """Run frames for ``seconds``; ``holds()`` is true after every one (AssertionError when it is not)."""
-        remains(lambda: self._step() or holds(), seconds)
+        remains(self._after_a_frame(holds), seconds)
 
     def widgets(self) -> Iterator[Widget]:
         assert self.app.root is not None
