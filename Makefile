@@ -1,6 +1,7 @@
 # Two commands do all set-up on a fresh Debian 12 machine, idempotently, then run:
 #   make demo   the whole hall on this machine (SQLite, a broker it starts, simulated devices)
 #   make test   lint, type-check and the test suite against real peers
+#   make unit   the pure tests alone, in seconds (no broker, database server, process, device, window)
 # They install Debian packages with apt (sudo when not root), make a venv at .venv and
 # pip-install the project into it. Re-running only installs what changed.
 
@@ -29,6 +30,11 @@ demo: deps
 
 test: deps lint typecheck
 	$(VENV)/bin/pytest
+
+# The tests without the peer mark (tests/tiers.py says what a peer is, and fails a test that starts one
+# unmarked). Compiled modules are kept between runs, also where the environment turns bytecode off.
+unit: $(STAMP)
+	PYTHONDONTWRITEBYTECODE= $(VENV)/bin/pytest -q -m "not peer"
 
 lint: deps
 	$(VENV)/bin/ruff check .

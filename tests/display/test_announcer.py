@@ -58,6 +58,7 @@ def test_chime_then_the_call_twice(tmp_path: Path) -> None:
     assert quiet.parts(call("A101", 12)) == [*once, Pause(0.5), *once, Pause(0.5), *once]
 
 
+@pytest.mark.peer  # the speech engine (espeak-ng) renders
 def test_spoken_to_a_wav_of_plausible_length(tmp_path: Path) -> None:
     out = WavFileOutput(tmp_path / "played")
     a = announcer(tmp_path, out)
@@ -70,6 +71,7 @@ def test_spoken_to_a_wav_of_plausible_length(tmp_path: Path) -> None:
     assert 1.65 + 0.8 + 2 * 3.0 < seconds < 1.65 + 0.8 + 2 * 6.5
 
 
+@pytest.mark.peer  # the speech engine (espeak-ng) renders
 def test_quiet_hours_and_other_areas_are_not_spoken(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     out = RecordingOutput()
     a = announcer(tmp_path, out, quiet_hours=[(time(12), time(13, 30)), (time(22), time(7))], windows=[1, 2])
@@ -84,6 +86,7 @@ def test_quiet_hours_and_other_areas_are_not_spoken(tmp_path: Path, caplog: pyte
     assert len(out.played) == 1
 
 
+@pytest.mark.peer  # the speech engine (espeak-ng) renders
 def test_calls_faster_than_speech_keep_their_order(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     out = RecordingOutput(speed=100.0)
     a = announcer(tmp_path, out)
@@ -97,6 +100,7 @@ def test_calls_faster_than_speech_keep_their_order(tmp_path: Path, caplog: pytes
     assert [u.label.split("→")[0] for u in utts if u] == [f"A{100 + i:03d}" for i in range(5)]
 
 
+@pytest.mark.peer  # the speech engine (espeak-ng) renders
 def test_a_cached_window_phrase_starts_within_300_ms(tmp_path: Path) -> None:
     out = RecordingOutput(speed=1000.0)
     a = announcer(tmp_path, out)

@@ -6,10 +6,9 @@ on what the screen showed (the view saved beside each screenshot).
 from __future__ import annotations
 
 import shutil
-import time
 import uuid
 import wave
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ import pytest
 from hall_contract.protocol import DeviceCommand, Topics
 from tests.display._hall import DisplayProcess, call, publish_hall, sample_windows, window
 from tests.peers import ROOT, Broker, Collector, hall_env
+from tests.waiting import within
 
 pytestmark = [pytest.mark.timeout(90), pytest.mark.slow]
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
@@ -78,11 +78,8 @@ def test_landscape_live_calls_garbage_and_voice(tmp_path: Path, hall: tuple[dict
         assert d.alive() and view["latest"]["number"] == "C002" and view["windows"]
         assert d.output().count("ignored a malformed message") == 6
 
-        first = played / "0001.wav"
-        end = time.monotonic() + 30  # the speech thread renders and plays in its own time, in order
-        while not first.exists() and time.monotonic() < end:
-            time.sleep(0.1)
-        assert first.exists(), d.output()[-2000:]
+        first = played / "0001.wav"  # the speech thread renders and plays in its own time, in order
+        assert within(first.exists, 30), d.output()[-2000:]
         with wave.open(str(first)) as w:
             assert 8.0 < w.getnframes() / w.getframerate() < 16.0  # chime + 请B零三一号到七号窗口办理 twice
         assert "请 B 零三一 号到 七号窗口办理" in d.output()
@@ -92,9 +89,8 @@ def test_landscape_live_calls_garbage_and_voice(tmp_path: Path, hall: tuple[dict
     wait_online(pub, topics, "wall", "offline")
 
 
-def test_portrait_started_after_the_calls_then_broker_lost(tmp_path: Path) -> None:
-    own = Broker(tmp_path)
-    own.start()
+def test_portrait_started_after_the_calls_then_broker_lost(tmp_path: Path, new_broker: Callable[..., Broker]) -> None:
+    own = new_broker()
     env = hall_env(tmp_path, own.url)
     topics = Topics(env["HALL_ID"])
     pub = Collector(own.url, (topics.base + "devices/#",))

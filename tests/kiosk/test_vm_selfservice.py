@@ -1,6 +1,7 @@
 """自助办 through the local platform backend, and the maintenance screen, without a window."""
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,12 @@ from tests.kiosk.fakes import WANG, ZHOU, Rig, make_rig
 STAFF = "246810"
 
 
+@cache
+def staff_hash() -> str:
+    """The maintenance password's hash, made once (scrypt is slow on purpose); every test verifies against it."""
+    return hash_password(STAFF)
+
+
 def svc(rig: Rig, action: str) -> None:
     rig.model.tap_service(action, rig.now)
     rig.at(0)
@@ -20,7 +27,7 @@ def svc(rig: Rig, action: str) -> None:
 
 @pytest.fixture
 def rig(tmp_path: Path) -> Rig:
-    r = make_rig(tmp_path, staff_password_hash=hash_password(STAFF))
+    r = make_rig(tmp_path, staff_password_hash=staff_hash())
     r.online()
     r.post(ev.IdCardRead(ZHOU))
     r.model.tap_self_service(r.now)
