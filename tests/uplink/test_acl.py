@@ -23,7 +23,7 @@ from tests.uplink._hall import hall_service
 from tests.uplink._nats import NATS_SERVER
 from tests.uplink._procs import run_async
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.peer]  # nats-server and PostgreSQL
 HALL, HALL_PW = "sjz-qiaoxi", "CHANGE-ME-sjz-qiaoxi"
 
 

@@ -18,7 +18,7 @@ from province.settings import ProvinceSettings
 from tests.uplink._nats import NatsServer
 from tests.uplink._procs import run_async
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.peer]  # nats-server and PostgreSQL
 
 
 def _good(hall: str, seq: int) -> tuple[str, bytes, str]:

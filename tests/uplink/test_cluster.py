@@ -22,7 +22,7 @@ from tests.uplink._hall import hall_service
 from tests.uplink._nats import cluster
 from tests.uplink._procs import Province, province_events, relay, run_async, wait_until
 
-pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.peer]  # nats-server and PostgreSQL
 HALLS = 3
 LOAD_S = 12.0
 

@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import nats
+import pytest
 from nats.js.api import StorageType
 
 from hall_contract.protocol import IssueTicketArgs
@@ -29,6 +30,7 @@ def _start(conf: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen([NATS_SERVER, "-c", str(conf)], stdout=log, stderr=log)
 
 
+@pytest.mark.peer  # nats-server processes
 def test_a_leaf_without_jetstream_forwards_to_the_province_stream(tmp_path: Path) -> None:
     hub_port, leaf_listen, hall_port = free_port(), free_port(), free_port()
     shutil.copy(ROOT / "config/nats/accounts.conf", tmp_path / "accounts.conf")

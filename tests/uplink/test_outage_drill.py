@@ -19,7 +19,7 @@ from tests.peers import Broker, ServerProcess, hall_env
 from tests.uplink._nats import NatsServer
 from tests.uplink._procs import Province, province_events, relay, wait_until
 
-pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.peer]  # nats-server and PostgreSQL
 OUTAGE_S = 20.0
 
 

@@ -18,7 +18,7 @@ from tests.uplink._hall import hall_service, outbox_events
 KIOSK = Actor.device("kiosk-1")
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=[pytest.mark.peer, pytest.mark.postgres])])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "postgres":
         yield request.getfixturevalue("pg_url")
@@ -107,6 +107,7 @@ def _issue_many(db_url: str, n: int, start: object) -> None:
     svc.store.close()
 
 
+@pytest.mark.peer  # two server processes
 def test_two_server_processes_on_one_database_never_repeat_or_skip_a_number(db_url: str) -> None:
     hall_service(db_url).store.close()  # migrate once
     ctx = multiprocessing.get_context("spawn")

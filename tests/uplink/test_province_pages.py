@@ -19,7 +19,7 @@ from tests.peers import ROOT, http
 from tests.uplink._procs import Province
 from tests.web.conftest import chromium, shot  # noqa: F401 (the session's browser)
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.peer]  # nats-server and PostgreSQL
 TOKEN = "province-test-token-1"
 
 

@@ -5,6 +5,8 @@ import os
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from hall_contract.protocol import IssueTicketArgs
 from queue_server.actor import Actor
 from queue_server.store.outbox import backlog
@@ -20,6 +22,7 @@ def _doctor(db: str, **env: str) -> str:
     return next(line for line in out.splitlines() if line.split()[1:2] == ["uplink"])
 
 
+@pytest.mark.peer  # hallctl doctor as a process, nats-server
 def test_doctor_says_how_many_events_wait_and_whether_the_province_answers(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path}/hall.db"
     svc = hall_service(db)
