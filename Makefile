@@ -1,6 +1,7 @@
 # Two commands do all set-up on a fresh Debian 12 machine, idempotently, then run:
 #   make demo   the whole hall on this machine (SQLite, a broker it starts, simulated devices)
 #   make test   lint, type-check and the test suite against real peers
+#   make unit   the pure tests alone, in seconds (no broker, database server, process, device, window)
 # They install Debian packages with apt (sudo when not root), make a venv at .venv and
 # pip-install the project into it. Re-running only installs what changed.
 
@@ -17,10 +18,10 @@ APT_PACKAGES := python3 python3-venv python3-dev build-essential pkg-config \
 	xvfb libgl1 libgl1-mesa-dri libegl1 libegl-mesa0 libgles2 libgbm1 libx11-6 libxext6 \
 	libxrandr2 libxcursor1 libxi6 libxss1 libmtdev1 \
 	espeak-ng libespeak-ng1 sox chromium \
-	systemd postgresql-client \
+	systemd postgresql-client nats-server \
 	cups cups-client cups-filters printer-driver-cups-pdf poppler-utils libcups2-dev
 
-EXTRAS := server,hardware,kiosk,display,dev
+EXTRAS := server,hardware,kiosk,display,province,dev
 
 .PHONY: demo test deps apt lint typecheck unit bench clean
 
@@ -29,6 +30,11 @@ demo: deps
 
 test: deps lint typecheck
 	$(VENV)/bin/pytest
+
+# The tests without the peer mark (tests/tiers.py says what a peer is, and fails a test that starts one
+# unmarked). Compiled modules are kept between runs, also where the environment turns bytecode off.
+unit: $(STAMP)
+	PYTHONDONTWRITEBYTECODE= $(VENV)/bin/pytest -q -m "not peer"
 
 lint: deps
 	$(VENV)/bin/ruff check .

@@ -43,6 +43,10 @@ def run_doctor(config: Path | None) -> int:
                         "run hallctl db upgrade"))
     except Exception as err:  # any driver error is a finding, not a crash
         results.append(("database", False, str(err).splitlines()[0]))
+    else:
+        from queue_server.uplink.status import uplink_check
+
+        results.append(uplink_check(s))
     for module, fn in (("hardware.card_cli", "card_checks"), ("hardware.printer_cli", "printer_checks")):
         try:
             checks: Callable[..., list[Check]] = getattr(importlib.import_module(module), fn)

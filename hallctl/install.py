@@ -17,7 +17,8 @@ import typer
 
 SOURCE = Path(__file__).resolve().parents[1]
 ROLES: dict[str, dict[str, list[str]]] = {
-    "server": {"units": ["hall-server.service"], "users": ["hall"], "dirs": ["var/lib/hall", "var/backups/hall"]},
+    "server": {"units": ["hall-server.service", "hall-uplink.service"], "users": ["hall"],
+               "dirs": ["var/lib/hall", "var/backups/hall"]},
     "kiosk": {"units": ["hall-kiosk.service"], "users": ["hall-kiosk"], "dirs": ["var/lib/hall-kiosk"]},
     "display": {"units": ["hall-display.service", "hall-window-bridge.service"],
                 "users": ["hall-display", "hall-bridge"], "dirs": ["var/lib/hall-display", "var/lib/hall-bridge"]},

@@ -79,6 +79,8 @@ _optional("hardware.card_cli", "card_app", "card")
 _optional("hardware.printer_cli", "printer_app", "printer")
 _optional("hallctl.install", "register", "install")
 _optional("hallctl.devices", "register", "devices")
+_optional("province.cli", "register", "province")  # before the uplink: it adds `demo` to the province group
+_optional("queue_server.uplink.cli", "register", "uplink")
 _optional("kiosk.cli", "register", "kiosk")
 _optional("display.cli", "register", "display")
 _optional("window_bridge.cli", "register", "window-bridge")

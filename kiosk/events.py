@@ -118,6 +118,7 @@ class GatewayFailed:
     error: Exception
 
 
+CardEvent = CardInserted | CardPulled | CardRead | CardFailed | IdCardRead | IdCardFailed
 Event = (LinkChanged | BoardReceived | ServerStatusChanged | CommandReceived | ReplyReceived | CardInserted
          | CardPulled | CardRead | CardFailed | IdCardRead | IdCardFailed | ReaderFault | PrinterChecked
          | PrintFinished | PrintFailed | GatewayAnswered | GatewayFailed)

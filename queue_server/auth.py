@@ -1,77 +1,104 @@
-"""Staff passwords and bearer tokens (standard library only).
+"""Staff bearer tokens: JSON Web Tokens (HS256) signed with a keyring, checked without the database.
 
-Passwords are stored as scrypt hashes. Tokens are ``payload.signature`` with an HMAC-SHA256
-signature over the base64 payload (staff id, username, role, window, expiry), so checking one
-needs no database round trip and a forged or altered token fails.
+A token carries ``sub`` (the username), ``uid`` (the staff id), ``role``, ``window``, ``iat`` and
+``exp``; its header names the key it was signed with (``kid``). The keyring signs with its
+current key and accepts a token signed with any of its keys, so a key can be rotated without
+logging everyone out: add the new key as current, keep the old one until its tokens expire.
+
+A configured secret of any length becomes a 32-byte HMAC key through SHA-256, and the key id is
+a fingerprint of the secret (it tells the keys apart and reveals nothing of them).
+Staff passwords use the one scheme of :mod:`hall_contract.passwords`.
 """
 from __future__ import annotations
 
-import base64
 import hashlib
-import hmac
-import json
-import secrets
 import time
 from dataclasses import dataclass
+from typing import Any
+
+import jwt
+
+from queue_server.actor import Actor
 
 ROLES = ("clerk", "manager", "admin", "auditor")
-_N, _R, _P = 2**14, 8, 1
+ALGORITHM = "HS256"
+_CLAIMS = ("sub", "uid", "role", "iat", "exp")
 
-
-def hash_password(password: str) -> str:
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32)
-    return f"scrypt${_N}${_R}${_P}${salt.hex()}${digest.hex()}"
-
-
-def verify_password(password: str, stored: str) -> bool:
-    try:
-        scheme, n, r, p, salt, digest = stored.split("$")
-        if scheme != "scrypt":
-            return False
-        got = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p),
-                             dklen=len(digest) // 2)
-    except (ValueError, TypeError):
-        return False
-    return hmac.compare_digest(got.hex(), digest)
+__all__ = ["ROLES", "Keyring", "Principal", "issue_token", "read_token"]
 
 
 @dataclass(frozen=True)
 class Principal:
+    """Who a valid token says the caller is."""
+
     staff_id: int
     username: str
     role: str
     window: int | None
     expires: float
 
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    def actor(self) -> Actor:
+        return Actor.staff(self.username, self.role, self.window)
 
 
-def issue_token(secret: str, p: Principal) -> str:
-    body = _b64(json.dumps({"i": p.staff_id, "u": p.username, "r": p.role, "w": p.window,
-                            "e": int(p.expires)}, separators=(",", ":")).encode())
-    sig = _b64(hmac.new(secret.encode(), body.encode(), hashlib.sha256).digest())
-    return f"{body}.{sig}"
+class Keyring:
+    """Signing keys by id: one current (signs), all accepted (verify)."""
 
+    def __init__(self, keys: dict[str, bytes], current: str) -> None:
+        if current not in keys:
+            raise ValueError(f"the current key {current!r} is not in the keyring")
+        self.keys = dict(keys)
+        self.current = current
 
-def read_token(secret: str, token: str, now: float | None = None) -> Principal | None:
-    """The principal of a valid, unexpired token; None for anything else."""
-    try:
-        body, sig = token.split(".")
-        want = _b64(hmac.new(secret.encode(), body.encode(), hashlib.sha256).digest())
-        if not hmac.compare_digest(sig, want):
+    @classmethod
+    def of(cls, secret: str, *older: str) -> Keyring:
+        """A keyring from configured secrets: ``secret`` signs, ``older`` ones are still accepted."""
+        keys = {kid_of(s): key_of(s) for s in (*older, secret) if s}
+        return cls(keys, kid_of(secret))
+
+    def sign(self, claims: dict[str, Any]) -> str:
+        return jwt.encode(claims, self.keys[self.current], algorithm=ALGORITHM, headers={"kid": self.current})
+
+    def verify(self, token: str, now: float | None = None) -> dict[str, Any] | None:
+        """The claims of a token signed by one of the keys and not expired; None for anything else."""
+        try:
+            kid = jwt.get_unverified_header(token).get("kid")
+            key = self.keys.get(kid) if isinstance(kid, str) else None
+            if key is None:
+                return None
+            claims: dict[str, Any] = jwt.decode(
+                token, key, algorithms=[ALGORITHM],
+                options={"require": list(_CLAIMS), "verify_exp": now is None, "verify_iat": now is None})
+        except jwt.PyJWTError:
             return None
-        d = json.loads(_unb64(body))
-        p = Principal(int(d["i"]), str(d["u"]), str(d["r"]), d["w"] if d["w"] is None else int(d["w"]),
-                      float(d["e"]))
-    except (ValueError, KeyError, TypeError):
+        if now is not None and not float(claims["exp"]) > now:
+            return None
+        return claims
+
+
+def key_of(secret: str) -> bytes:
+    return hashlib.sha256(b"hall-token-key\0" + secret.encode()).digest()
+
+
+def kid_of(secret: str) -> str:
+    return hashlib.sha256(b"hall-token-kid\0" + secret.encode()).hexdigest()[:12]
+
+
+def issue_token(keyring: Keyring, p: Principal, now: float | None = None) -> str:
+    issued = int(time.time() if now is None else now)
+    return keyring.sign({"sub": p.username, "uid": p.staff_id, "role": p.role, "window": p.window,
+                         "iat": issued, "exp": int(p.expires)})
+
+
+def read_token(keyring: Keyring, token: str, now: float | None = None) -> Principal | None:
+    """The principal of a valid, unexpired token of a known role; None for anything else."""
+    claims = keyring.verify(token, now)
+    if claims is None:
         return None
-    if p.role not in ROLES or p.expires < (time.time() if now is None else now):
+    try:
+        window = claims.get("window")
+        p = Principal(int(claims["uid"]), str(claims["sub"]), str(claims["role"]),
+                      None if window is None else int(window), float(claims["exp"]))
+    except (ValueError, TypeError):
         return None
-    return p
+    return p if p.role in ROLES and p.username else None

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from queue_server.engine import Hall, ItemSpec, Policy, QueueSpec, WindowSpec
+from queue_server.engine import AdvisorPolicy, BusinessHours, Hall, ItemSpec, Policy, QueueSpec, WindowSpec
 from queue_server.settings import Settings
 
 
@@ -33,3 +33,13 @@ def policy(s: Settings) -> Policy:
 
 def build_hall(s: Settings, day: date) -> Hall:
     return Hall(queue_specs(s), window_specs(s), item_specs(s), policy(s), s.hall.tz(), day)
+
+
+def advisor_policy(s: Settings) -> AdvisorPolicy:
+    a = s.advisor
+    return AdvisorPolicy(min_open_s=a.min_open_s, min_closed_s=a.min_closed_s,
+                         open_wait_share=a.open_wait_share_of_target, close_wait_share=a.close_wait_share_of_target,
+                         walk_time_s=a.walk_time_s, open_lead_s=a.open_lead_s,
+                         forecast_today_weight=a.forecast_today_weight, history_weeks=a.history_weeks,
+                         max_changes_per_day=a.max_changes_per_day, pending_grace_s=a.pending_grace_s,
+                         share_windows=a.share_windows, hours=BusinessHours(tuple(s.hours.sessions)))

@@ -11,6 +11,7 @@ from queue_server.devices import DeviceRegistry
 from queue_server.engine import TicketState
 from queue_server.mqtt.rpc import RpcServer
 from queue_server.service import Event, HallService
+from queue_server.uplink.status import UplinkGauges
 
 WAIT_BUCKETS = (60, 180, 300, 600, 900, 1200, 1800, 2700, 3600, 5400, 7200)
 
@@ -22,14 +23,10 @@ class _HallGauges(Collector):
     def collect(self) -> Iterator[GaugeMetricFamily]:
         waiting = GaugeMetricFamily("hall_waiting", "tickets waiting per queue", labels=["queue"])
         open_w = GaugeMetricFamily("hall_windows_open", "windows open", labels=["kind"])
-        with self.service.lock:
-            hall = self.service.hall
-            for code, line in hall.lines.items():
-                waiting.add_metric([code], len(line))
-            kinds: dict[str, int] = {}
-            for w in hall.windows.values():
-                kinds[w.spec.kind.value] = kinds.get(w.spec.kind.value, 0) + (w.status.value == "open")
-        for kind, n in kinds.items():
+        gauges = self.service.gauges()
+        for code, n in gauges.waiting.items():
+            waiting.add_metric([code], n)
+        for kind, n in gauges.open_windows.items():
             open_w.add_metric([kind], n)
         yield waiting
         yield open_w
@@ -67,6 +64,7 @@ class HallMetrics:
                                       buckets=WAIT_BUCKETS, registry=self.registry)
         self.rpc_latency = Histogram("hall_rpc_seconds", "RPC handling time", ["method"], registry=self.registry)
         self.registry.register(_HallGauges(service))
+        self.registry.register(UplinkGauges(service))
         if devices is not None:
             self.registry.register(_DeviceGauges(devices))
         if rpc is not None:
@@ -74,21 +72,21 @@ class HallMetrics:
         service.listeners.append(self.on_event)
 
     def on_event(self, ev: Event) -> None:
-        change = ev.change
-        if change is None:
+        if ev.action is None:
             return
-        if change.action == "issue":
-            for t in change.tickets:
+        if ev.action == "issue":
+            for t in ev.tickets:
                 if t.state is TicketState.WAITING and t.hop == 0:
                     self.issued.labels(t.queue).inc()
-        if change.call is not None:
-            self.calls.labels(change.call.queue).inc()
-            if change.call.attempt == 1:
-                first = next((t for t in change.tickets if t.id == change.call.ticket_id), None)
+        call = ev.call
+        if call is not None:
+            self.calls.labels(call.queue).inc()
+            if call.attempt == 1:
+                first = next((t for t in ev.tickets if t.id == call.ticket_id), None)
                 if first is not None and first.called_at is not None:
                     self.wait.labels(first.queue).observe(first.waited_s(first.called_at))
-        for t in change.tickets:
-            if not t.state.active and t.ended_at is not None and change.action != "issue":
+        for t in ev.tickets:
+            if not t.state.active and t.ended_at is not None and ev.action != "issue":
                 if t.state is TicketState.DONE and t.called_at is not None:
                     self.service_time.labels(t.queue).observe((t.ended_at - t.called_at).total_seconds())
                 self.outcomes.labels(t.queue, t.state.value).inc()

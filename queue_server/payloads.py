@@ -58,5 +58,5 @@ def advice_message(advice: Advice, tz: tzinfo, auto_apply: bool, dismissed: set[
         msg.action, msg.window, msg.queue = first.action, first.window, first.queue
         msg.reason, msg.reason_en = first.reason, first.reason_en
     else:
-        msg.reason, msg.reason_en = "各队列等候时间在目标之内，无需调整", "every queue within its target; no change"
+        msg.reason, msg.reason_en = advice.status, advice.status_en  # true to the queues (the advisor checks)
     return msg

@@ -150,10 +150,9 @@ class RatingDesk:
 
     def on_event(self, ev: Event) -> None:
         """A service listener: a visit that ended as served gets a rating request (off the lock)."""
-        change = ev.change
-        if change is None or not self.cfg.enabled or change.action not in SERVED_ACTIONS:
+        if not self.cfg.enabled or ev.action not in SERVED_ACTIONS:
             return
-        for t in change.tickets:
+        for t in ev.tickets:
             if t.state is TicketState.DONE and t.window is not None:
                 self._jobs.put(("ask", Visit(t.id, t.day, t.number, t.queue, t.window, t.clerk, t.item)))
 
@@ -249,6 +248,8 @@ class RatingDesk:
                     detail["why"] = why
                 self.store.audit(conn, actor, "rating" if outcome == RATED else "no_rating", rec.number, detail,
                                  now)
+                if outcome == RATED and self.store.outbox is not None:
+                    self.store.outbox.record_rating(conn, done, now)
         if self._pending.get(rec.window) is rec:
             del self._pending[rec.window]
         if done is not None:
@@ -273,6 +274,8 @@ class RatingDesk:
             done = self.ratings.follow_up(conn, rid, state=state, note=(note or "").strip() or None, by=by, at=now)
             self.store.audit(conn, by, "rating_follow_up", rec.number, {"rating_id": rid, "state": state,
                                                                        "note": note}, now)
+            if done is not None and self.store.outbox is not None:
+                self.store.outbox.record_follow_up(conn, done, now)
         assert done is not None
         self._emit([RatingEvent(done.window, done)])
         return done

@@ -8,11 +8,12 @@ from datetime import datetime
 
 from hall_contract.link import DeviceLink
 from hall_contract.protocol import DeviceCommand, Topics
+from queue_server.auth import Keyring
 from queue_server.devices import DeviceInfo, DeviceRegistry
 from queue_server.mqtt.publisher import StatePublisher
 from queue_server.mqtt.rpc import RpcServer
 from queue_server.ratings import RatingDesk
-from queue_server.service import HallService
+from queue_server.service import Actor, HallService
 from queue_server.settings import Settings
 from queue_server.store import StaffStore, Store
 
@@ -48,7 +49,8 @@ class HallRuntime:
         self.store.upgrade()
         self.service = HallService(s, self.store, clock=self.clock)
         self.staff = StaffStore(self.store.engine)
-        self.secret = s.server.secret_key or self.store.secret_key()
+        #: the token keys (today one key, from the configuration or generated once per database)
+        self.keyring = Keyring.of(s.server.secret_key or self.store.secret_key())
         configured = [(s.kiosk.device_id, "kiosk"), (s.display.device_id, "display")]
         self.devices = DeviceRegistry(self.service.now, self._publish, self.topics.device_cmd, configured)
         self.devices.greeting = self._greet
@@ -85,13 +87,13 @@ class HallRuntime:
 
     # -- hall-wide commands that also reach the devices ----------------------------------------
 
-    def set_notice(self, text: str | None, actor: str) -> list[str]:
+    def set_notice(self, text: str | None, actor: Actor) -> list[str]:
         """The notice on the board, and as a ``notice`` command to every known display."""
         assert self.service is not None and self.devices is not None
         self.service.set_notice(text, actor)
         return self.devices.broadcast(DISPLAY_KINDS, DeviceCommand(cmd="notice", text=text or ""))
 
-    def set_issuing(self, issuing: bool, actor: str) -> list[str]:
+    def set_issuing(self, issuing: bool, actor: Actor) -> list[str]:
         """Stop or resume ticket issuing; every known kiosk is told at once."""
         assert self.service is not None and self.devices is not None
         self.service.set_issuing(issuing, actor)
@@ -102,9 +104,10 @@ class HallRuntime:
         svc = self.service
         if svc is None:
             return []
-        if device.kind in DISPLAY_KINDS and svc.notice:
-            return [DeviceCommand(cmd="notice", text=svc.notice)]
-        if device.kind in KIOSK_KINDS and not svc.hall.issuing:
+        notice = svc.notice()
+        if device.kind in DISPLAY_KINDS and notice:
+            return [DeviceCommand(cmd="notice", text=notice)]
+        if device.kind in KIOSK_KINDS and not svc.issuing():
             return [DeviceCommand(cmd="stop_issuing")]
         return []
 

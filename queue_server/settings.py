@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from typing import Literal
 
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from hall_contract.config import (
     DEFAULT_DISPLAY_ID,
@@ -44,6 +44,35 @@ class AdvisorConfig(Section):
     enabled: bool = True
     interval_s: float = Field(default=15.0, gt=0)
     auto_apply: bool = Field(default=False, description="open/close elastic windows by itself")
+    min_open_s: float = Field(default=1800.0, ge=0, le=4 * 3600, description="an elastic window stays open at "
+                              "least this long, and no close is advised this long after any open")
+    min_closed_s: float = Field(default=1800.0, ge=0, le=4 * 3600, description="an elastic window stays closed "
+                                "at least this long, and no open is advised this long after any close")
+    open_wait_share_of_target: float = Field(default=0.5, gt=0, le=1, description="open when more windows are "
+                                             "needed to keep the mean wait within this share of the target")
+    close_wait_share_of_target: float = Field(default=0.25, gt=0, le=1, description="close only when the other "
+                                              "windows keep it within this (smaller) share for the next hour")
+    walk_time_s: float = Field(default=180.0, ge=0, le=3600, description="time a person takes to reach an "
+                               "elastic window and start calling")
+    open_lead_s: float = Field(default=900.0, ge=0, le=7200, description="the forecast is looked at this "
+                               "far beyond the walk when opening")
+    forecast_today_weight: float = Field(default=0.5, ge=0, le=1, description="how much today's arrivals so far "
+                                         "scale the history's forecast (0: history only, 1: fully)")
+    history_weeks: int = Field(default=8, ge=1, le=52, description="the same weekday over this many past weeks "
+                               "makes the forecast")
+    max_changes_per_day: int = Field(default=8, ge=1, le=100, description="closes are advised only while a "
+                                     "reopen of every closed elastic window stays within this many changes")
+    pending_grace_s: float = Field(default=600.0, ge=0, le=3600, description="an accepted open whose window has "
+                                   "not opened this long after the walk is advised again")
+    share_windows: bool = Field(default=True, description="an elastic window opened by advice serves every "
+                                "queue, the queue it is for first")
+
+    @model_validator(mode="after")
+    def _margins(self) -> AdvisorConfig:
+        if self.close_wait_share_of_target > self.open_wait_share_of_target:
+            raise ValueError("close_wait_share_of_target must not be above open_wait_share_of_target "
+                             "(the gap between them keeps the advice from flapping)")
+        return self
 
 
 #: reasons a citizen can pick after a 不满意/非常不满意 rating (codes; the pages show the words)
@@ -80,8 +109,17 @@ class ServerConfig(ServerLink):
     token_ttl_s: int = Field(default=12 * 3600, gt=0)
     sqlite_synchronous: Literal["OFF", "NORMAL", "FULL"] = "NORMAL"
     publish_interval_s: float = Field(default=0.05, ge=0, description="board/queue state coalescing")
-    nats_url: str | None = Field(default=None, description="the province's NATS (HALL_NATS_URL) where "
-                                 "`hallctl uplink` publishes the hall's events; unset: they wait in the outbox")
+    nats_url: str | None = Field(default=None, description="the province's NATS (nats://host:4222) the uplink "
+                                 "relay publishes to; unset: events wait in the outbox")
+
+    @field_validator("nats_url")
+    @classmethod
+    def _nats_scheme(cls, v: str | None) -> str | None:
+        if v in (None, ""):
+            return None
+        if not re.match(r"^(nats|tls)://", v):
+            raise ValueError("use nats://user:pass@host:4222 (or tls:// for TLS)")
+        return v
 
     @field_validator("database_url")
     @classmethod

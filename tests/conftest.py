@@ -1,15 +1,22 @@
-"""Session-wide real peers: one Mosquitto of our own, PostgreSQL when it can be had."""
+"""Real peers for the whole suite: Mosquitto brokers of our own, PostgreSQL when it can be had, ``hallctl``
+processes, a Kivy window; and the two tiers (``tests/tiers.py``: what ``make unit`` leaves out)."""
 from __future__ import annotations
 
 import os
 import subprocess
-import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.peers import Broker, ServerProcess, hall_env
+from tests.peers import HALLCTL, PG_ADMIN_URL, ROOT, Broker, ServerProcess, fresh_database, hall_env
+from tests.tiers import (  # noqa: F401  (hooks: the tiers and the CI rule apply to the whole suite)
+    pytest_collection_modifyitems,
+    pytest_fixture_setup,
+    pytest_runtest_protocol,
+    pytest_sessionfinish,
+)
 
 # PC/SC goes to this session's own pcscd (tests/hardware/_card_fixtures.py starts it on first use), never to
 # the machine's: libpcsclite reads the socket path once, so it is set before anything talks PC/SC.
@@ -22,15 +29,61 @@ from tests.hardware._card_fixtures import (  # noqa: F401  (fixtures: defined on
     _virtual_card_fixture,
 )
 
-PG_ADMIN_URL = os.environ.get("HALL_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+if TYPE_CHECKING:
+    from tests.hall_app import HallApp
+
+pytest_plugins = ["pytester"]  # tests/test_tiers.py runs pytest on small suites of its own
 
 
 @pytest.fixture(scope="session")
 def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
+    """The session's Mosquitto (open, no persistence); each test keeps to a hall id of its own."""
     b = Broker(tmp_path_factory.mktemp("broker"))
     b.start()
     yield b
     b.stop()
+
+
+@pytest.fixture
+def new_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., Broker]]:
+    """``new_broker(**options)``: a started Mosquitto of the test's own, to stop, restart or configure
+    (options as :class:`Broker` takes them); every one is stopped after the test."""
+    started: list[Broker] = []
+
+    def start(**options: Any) -> Broker:
+        b = Broker(tmp_path_factory.mktemp("own-broker"), **options)
+        b.start()
+        started.append(b)
+        return b
+
+    yield start
+    for b in started:
+        b.stop()
+
+
+@pytest.fixture
+def hallctl() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """``hallctl(*args, env=None, input=None)``: the command line as a process, as an operator runs it
+    (with an ``env`` of its own too, PC/SC goes to this run's pcscd)."""
+
+    def run(*args: str, env: dict[str, str] | None = None, input: str | None = None,
+            timeout: float = 120.0) -> subprocess.CompletedProcess[str]:
+        if env is not None:
+            env = {**env, "PCSCLITE_CSOCK_NAME": os.environ["PCSCLITE_CSOCK_NAME"]}
+        return subprocess.run([HALLCTL, *args], env=env, input=input, capture_output=True, text=True, cwd=ROOT,
+                              timeout=timeout)
+
+    return run
+
+
+@pytest.fixture
+def kivy_window() -> type[Any]:
+    """The process's one Kivy window (offscreen SDL): the :class:`WindowDriver` class that drives it.
+
+    Kivy is imported here, not when the tests are collected, so that the pure tier never loads it."""
+    from tests.kiosk.kivy_harness import WindowDriver
+
+    return WindowDriver
 
 
 def _pg_connect() -> object:
@@ -63,11 +116,19 @@ def pg_admin() -> Iterator[object]:
 @pytest.fixture
 def pg_url(pg_admin: object) -> Iterator[str]:
     """A fresh PostgreSQL database for one test, dropped afterwards."""
-    name = "hall_test_" + uuid.uuid4().hex[:10]
-    pg_admin.execute(f'CREATE DATABASE "{name}"')  # type: ignore[attr-defined]
-    base = PG_ADMIN_URL.rsplit("/", 1)[0]
-    yield f"{base}/{name}"
-    pg_admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[attr-defined]
+    with fresh_database(pg_admin) as url:
+        yield url
+
+
+@pytest.fixture
+def hall_app(tmp_path: Path, broker: Broker) -> Iterator[HallApp]:
+    """The queue server's app in this process on SQLite, its runtime on the session's broker (for the tests
+    of what it says and does; the process itself is :func:`server`)."""
+    from tests.hall_app import HallApp
+
+    app = HallApp.on(tmp_path, mqtt_url=broker.url).start()
+    yield app
+    app.stop()
 
 
 @pytest.fixture
@@ -77,16 +138,3 @@ def server(tmp_path: Path, broker: Broker) -> Iterator[ServerProcess]:
     srv.start()
     yield srv
     srv.stop()
-
-
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """On CI (``CI=true``) a skipped test is a failure: a peer that could not be had must not pass quietly."""
-    if os.environ.get("CI", "").lower() not in ("true", "1", "yes"):
-        return
-    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-    skipped = reporter.stats.get("skipped", []) if reporter is not None else []
-    if skipped and exitstatus == 0:
-        reporter.write_line(f"CI=true: {len(skipped)} test(s) skipped; on CI every peer must be there", red=True)
-        for report in skipped[:20]:
-            reporter.write_line(f"  skipped: {report.nodeid}: {report.longrepr[-1] if report.longrepr else ''}")
-        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -20,7 +20,8 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,8 +29,11 @@ from typing import Any
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
+from tests.waiting import within
+
 ROOT = Path(__file__).resolve().parent.parent
 HALLCTL = str(Path(sys.executable).parent / "hallctl")
+PG_ADMIN_URL = os.environ.get("HALL_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
 def free_port() -> int:
@@ -38,15 +42,16 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def port_open(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            return True
+    except OSError:
+        return False
+
+
 def wait_port(port: int, timeout: float = 10.0) -> bool:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return True
-        except OSError:
-            time.sleep(0.05)
-    return False
+    return within(lambda: port_open(port), timeout)
 
 
 class Broker:
@@ -87,7 +92,7 @@ class Broker:
 
 @dataclass
 class Collector:
-    """A subscriber that keeps every message it receives."""
+    """A subscriber that keeps every message it receives; ready (subscribed) when constructed."""
 
     url: str
     topics: tuple[str, ...]
@@ -96,12 +101,24 @@ class Collector:
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
         self._cond = threading.Condition(self._lock)
+        ready = threading.Event()
         self.client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"test-{uuid.uuid4().hex[:8]}")
         self.client.on_message = self._on_message
-        self.client.on_connect = lambda c, *_: [c.subscribe(t, qos=1) for t in self.topics]
+
+        def on_connect(c: mqtt.Client, *_: Any) -> None:  # again after a broker restart
+            if self.topics:
+                c.subscribe([(t, 1) for t in self.topics])
+            else:
+                ready.set()
+
+        self.client.on_connect = on_connect
+        self.client.on_subscribe = lambda *_: ready.set()
         port = int(self.url.rsplit(":", 1)[1])
         self.client.connect("127.0.0.1", port)
         self.client.loop_start()
+        if not ready.wait(10):
+            self.close()
+            raise RuntimeError(f"the broker at {self.url} did not take the subscription to {self.topics}")
 
     def _on_message(self, _c: Any, _u: Any, msg: mqtt.MQTTMessage) -> None:
         with self._cond:
@@ -165,21 +182,30 @@ class ServerProcess:
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
 
+    @property
+    def hall_id(self) -> str:
+        return self.env["HALL_ID"]
+
+    @property
+    def mqtt_url(self) -> str:
+        return self.env["HALL_MQTT_URL"]
+
     def start(self, timeout: float = 20.0) -> None:
         log = open(self.workdir / "server.log", "ab")  # noqa: SIM115 (lives with the process)
         self.proc = subprocess.Popen([HALLCTL, "server"], env=self.env, stdout=log, stderr=subprocess.STDOUT,
                                      cwd=ROOT, start_new_session=True)
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            if self.proc.poll() is not None:
+        proc = self.proc
+
+        def answers() -> bool:
+            if proc.poll() is not None:
                 raise RuntimeError("server exited:\n" + (self.workdir / "server.log").read_text()[-3000:])
             try:
-                if http("GET", self.base + "/api/hall", timeout=1)[0] == 200:
-                    return
+                return http("GET", self.base + "/api/hall", timeout=1)[0] == 200
             except OSError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError("server did not answer:\n" + (self.workdir / "server.log").read_text()[-3000:])
+                return False
+
+        if not within(answers, timeout):
+            raise RuntimeError("server did not answer:\n" + (self.workdir / "server.log").read_text()[-3000:])
 
     def kill(self) -> None:
         if self.proc is not None:
@@ -210,6 +236,17 @@ class ServerProcess:
     def api(self, method: str, path: str, body: Any = None, token: str | None = None,
             raw: bytes | None = None) -> tuple[int, Any]:
         return http(method, self.base + path, body, token, raw)
+
+
+@contextmanager
+def fresh_database(pg_admin: Any) -> Iterator[str]:
+    """A fresh PostgreSQL database (its URL), dropped afterwards; ``pg_admin`` is an autocommit connection."""
+    name = "hall_test_" + uuid.uuid4().hex[:10]
+    pg_admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
+    finally:
+        pg_admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def hall_env(workdir: Path, broker_url: str, db_url: str | None = None, **extra: str) -> dict[str, str]:

@@ -73,9 +73,9 @@ class KioskApp(App):
             "search": m.tap_search, "search_key": lambda k, now: m.search_key(k, now),
             "page": lambda step, now: m.tap_page(step, now), "item": lambda code, now: m.tap_item(code, now),
             "key": lambda k, now: m.key(k, now), "confirm": m.tap_confirm,
-            "service": lambda a, now: m.services.tap(a, now), "print": m.services.tap_print,
-            "message_action": m.tap_message_action, "done": m.tap_done, "title": m.maintenance.tap_title,
-            "maint_test": m.maintenance.print_test, "maint_check": m.maintenance.check_printer,
+            "service": lambda a, now: m.tap_service(a, now), "print": m.tap_print,
+            "message_action": m.tap_message_action, "done": m.tap_done, "title": m.tap_title,
+            "maint_test": m.tap_test_page, "maint_check": m.tap_check_printer,
         }
 
     def build(self) -> Any:

@@ -1,5 +1,7 @@
 """What the kiosk knows about the hall and itself: the board, the links, commands, device faults.
 
+:meth:`HallStatus.apply` takes in every event that tells of them (a print job's answer included).
+
 It decides whether tickets may be issued (:meth:`HallStatus.pause_reason`) and what the home
 screen lists per queue, and it keeps the fault list the kiosk publishes on
 ``devices/{id}/status``.
@@ -9,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hall_contract.protocol import Board
+from kiosk import events as ev
 
 PRINTER_FAULTS = ("paper_low", "paper_out", "printer_offline", "cover_open", "printer_no_answer", "no_printer")
 PRINT_BLOCKING = ("paper_out", "printer_offline", "cover_open", "printer_no_answer", "no_printer")
@@ -37,6 +40,35 @@ class HallStatus:
         self.reader_faults: dict[str, str] = {}
 
     # -- inputs ---------------------------------------------------------------------------
+    def apply(self, event: ev.Event) -> bool:
+        """Take in what ``event`` tells of the hall, the links or the devices (a print job's answer
+        tells how the printer is); answers whether the faults to publish may have changed."""
+        match event:
+            case ev.LinkChanged(connected=up):
+                self.link(up)
+            case ev.BoardReceived(board=board):
+                self.board_received(board)
+            case ev.ServerStatusChanged(online=online):
+                self.server_status(online)
+            case ev.CommandReceived(command=cmd):
+                self.command(cmd.cmd, cmd.text)
+            case ev.ReaderFault(device=device, fault=fault):
+                if fault is None:
+                    self.reader_faults.pop(device, None)
+                else:
+                    self.reader_faults[device] = fault
+                return True
+            case ev.PrinterChecked(faults=faults):
+                self.printer_faults = faults
+                return True
+            case ev.PrintFailed(fault=fault):
+                self.printer_faults = tuple(sorted(set(self.printer_faults) | {fault}))
+                return True
+            case ev.PrintFinished(faults=faults) if faults != self.printer_faults:
+                self.printer_faults = faults
+                return True
+        return False
+
     def link(self, connected: bool) -> None:
         self.connected = connected
 

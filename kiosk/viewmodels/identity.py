@@ -1,79 +1,101 @@
 """Who is at the kiosk: the social security card (read, then its PIN) and the resident ID card.
 
 A card read without its PIN shows the masked holder and asks for the PIN; a verified card or
-an ID card makes the holder known (elderly mode comes on by itself at 70+). A card pulled out
-ends the session, except while a ticket request is out: then only the holder is forgotten.
+an ID card makes the holder known (elderly mode comes on by itself at 70+), and the screen that
+asked for a holder (:meth:`Identity.sign_in`) follows. Which card event reaches this flow, and
+when a pulled card ends the session, the model decides (:mod:`kiosk.viewmodels.kiosk`).
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from datetime import date
 
 from hardware.card.errors import CardRemoved, NoCard, PinBlocked, WrongPin
 from kiosk import events as ev
-
-if TYPE_CHECKING:
-    from kiosk.viewmodels.kiosk import KioskModel
+from kiosk.citizen import Citizen
+from kiosk.ports import CardPort
+from kiosk.viewmodels.config import ModelConfig
+from kiosk.viewmodels.guide import VoiceGuide
+from kiosk.viewmodels.session import Session
+from kiosk.viewmodels.shell import Line, Shell, error_text, pin_blocked
 
 
 class Identity:
-    def __init__(self, model: KioskModel) -> None:
-        self.m = model
+    def __init__(self, shell: Shell, session: Session, card: CardPort, guide: VoiceGuide, cfg: ModelConfig,
+                 today: Callable[[], date]) -> None:
+        self.shell, self.session, self.card, self.guide, self.cfg, self.today = shell, session, card, guide, cfg, today
+        self.then: str | None = None  # the screen to show once the holder is known (home when None)
 
-    def inserted(self, now: float) -> None:
-        m = self.m
-        if m.screen in ("maintenance", "issuing") or (m.screen == "pin" and m.pin_purpose == "staff"):
-            m.maintenance.card_seen = True
-            return
-        if m.session.citizen is not None or m.session.pending is not None:
-            m.session.wipe()
-        if m.screen not in ("auth", "items"):
-            m.after_auth = None
-        elif m.screen == "items":
-            m.after_auth = "items"
-        m.session.touch(now)
-        m.card.read(pin=None)
-        m.go("reading", now)
+    def clear(self) -> None:
+        self.then = None
 
-    def pulled(self, now: float) -> None:
-        m = self.m
-        s = m.session
-        if m.screen == "issuing":  # the request is out: let the ticket come, but forget the holder now
-            s.wipe_personal()
-            return
-        card_session = s.pending is not None or (s.citizen is not None and s.citizen.source == "card")
-        if card_session or m.screen == "reading" or (m.screen == "pin" and m.pin_purpose == "card"):
-            m.end_session(now, "card_removed")
+    @property
+    def card_session(self) -> bool:
+        """Whether the holder (known or waiting for the PIN) came with the social security card."""
+        s = self.session
+        return s.pending is not None or (s.citizen is not None and s.citizen.source == "card")
+
+    def sign_in(self, then: str, now: float) -> None:
+        """Ask for a card; ``then`` shows once the holder is known."""
+        self.then = then
+        self.shell.go("auth", now)
+
+    # -- the social security card -----------------------------------------------------------
+    def inserted(self, screen: str, now: float) -> None:
+        """A card went in while ``screen`` showed: read it (a new card is a new holder)."""
+        s = self.session
+        if s.citizen is not None or s.pending is not None:
+            s.wipe()
+        if screen == "items":
+            self.then = "items"
+        elif screen != "auth":
+            self.then = None
+        s.touch(now)
+        self.card.read(pin=None)
+        self.shell.go("reading", now)
 
     def read(self, event: ev.CardRead, now: float) -> None:
-        m = self.m
         if event.citizen is None:
-            m.show_message("auth_title", [("card_restricted", {})], now)
+            self.shell.message("auth_title", [("card_restricted", {})], now)
             return
         if event.verified:
             self.authenticated(event.citizen, now)
             if event.expired:
-                m.show_toast("card_expired", now)
+                self.shell.toast("card_expired", now)
             return
-        m.session.hold(event.citizen, now)
-        m.ask_pin("card", now, ("card_expired", {}) if event.expired else None)
+        self.session.hold(event.citizen, now)
+        self._ask_pin(now, ("card_expired", {}) if event.expired else None)
 
     def failed(self, error: Exception, now: float) -> None:
-        m = self.m
+        text = error_text(error, self.session.language)
         if isinstance(error, WrongPin):
-            m.ask_pin("card", now, ("pin_wrong", {"text": m.tr_error(error)}))
+            self._ask_pin(now, ("pin_wrong", {"text": text}))
         elif isinstance(error, PinBlocked):
-            m.pin_blocked(now)
+            pin_blocked(self.shell, self.session, self.cfg, now)
         elif isinstance(error, CardRemoved | NoCard):
-            m.end_session(now, "card_removed")
+            self.shell.end_session(now, "card_removed")
         else:
-            m.show_message("auth_title", [("error_text", {"text": m.tr_error(error)})], now)
+            self.shell.message("auth_title", [("error_text", {"text": text})], now)
 
-    def authenticated(self, citizen: Any, now: float) -> None:
-        m = self.m
-        elderly = m.session.authenticate(citizen, m.today(), now)
-        m.picker.elderly = m.session.elderly
-        if elderly:
-            m.show_toast("elderly_on", now)
-            m.guide("elderly_on")
-        target, m.after_auth = m.after_auth or "home", None
-        m.go(target, now)
+    def _ask_pin(self, now: float, note: Line | None) -> None:
+        self.shell.ask_pin("card", now, self._pin_entered, note)
+
+    def _pin_entered(self, pin: str, now: float) -> None:
+        """The PIN goes to the card (and nowhere else); the answer is a ``CardRead`` or ``CardFailed``."""
+        self.card.read(pin=pin)
+        self.shell.go("reading", now)
+
+    # -- the resident ID card ---------------------------------------------------------------
+    def id_card_read(self, citizen: Citizen, now: float) -> None:
+        if self.session.citizen is not None and self.session.citizen.id_number != citizen.id_number:
+            self.session.wipe()
+        self.authenticated(citizen, now)
+
+    # -- known ------------------------------------------------------------------------------
+    def authenticated(self, citizen: Citizen, now: float) -> None:
+        """The holder is known: elderly mode by age, then the screen that asked for a holder."""
+        if self.session.authenticate(citizen, self.today(), now):
+            self.shell.toast("elderly_on", now)
+            self.guide.say("elderly_on")
+        target, self.then = self.then or "home", None
+        self.shell.go(target, now)

@@ -2,8 +2,13 @@
 
 No Kivy here. Threads hand events to :meth:`KioskModel.post`; the UI thread calls
 :meth:`KioskModel.pump` (events, then timeouts) with the monotonic time, and the tap methods
-(``tap_*``, ``key``, ...) with the same clock. Side effects go out through the ports of
-:mod:`kiosk.ports`, which never block. ``version`` grows whenever the screen must be redrawn.
+(``tap_*``, ``key``, ...) with the same clock. ``version`` grows whenever the screen must be redrawn.
+
+The model owns the screen and routes: each event and each tap goes to the one flow it concerns,
+card events by what the screen shows (:meth:`KioskModel._card`), printer and platform outcomes by
+the job that asked for them (:meth:`KioskModel.job`). The flows get their collaborators when they
+are made and answer through :class:`~kiosk.viewmodels.shell.Shell`, which this class implements.
+Side effects go out through the ports of :mod:`kiosk.ports`, which never block.
 """
 from __future__ import annotations
 
@@ -12,28 +17,27 @@ import queue
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Literal
 
 from hall_contract.protocol import Topics
 from kiosk import events as ev
-from kiosk.i18n import t
 from kiosk.ports import CardPort, GatewayPort, PrinterPort, QueueLink, Speaker
 from kiosk.viewmodels.config import ModelConfig
+from kiosk.viewmodels.guide import VoiceGuide
 from kiosk.viewmodels.hall import HallStatus
 from kiosk.viewmodels.identity import Identity
 from kiosk.viewmodels.items import ItemPicker
+from kiosk.viewmodels.jobs import Jobs
 from kiosk.viewmodels.keypad import Keypad
 from kiosk.viewmodels.maintenance import Maintenance
 from kiosk.viewmodels.selfservice import SelfService
 from kiosk.viewmodels.session import Session, Timeouts
+from kiosk.viewmodels.shell import MESSAGE_S, Line, OnEntry, OutcomeT, PinPurpose
 from kiosk.viewmodels.ticketing import Ticketing
 from kiosk.viewmodels.tickets import TicketDesk, TicketShown
 
 log = logging.getLogger(__name__)
-
-Line = tuple[str, dict[str, Any]]  # an i18n key and its values
-PinPurpose = Literal["card", "loss", "receipt", "staff"]
-MESSAGE_S = 8.0
+TOAST_S = 6.0
+PIN_KEYPAD = {"card": (6, True, 6), "loss": (6, True, 6), "receipt": (16, False, 6), "staff": (12, True, 4)}
 
 
 @dataclass
@@ -50,41 +54,83 @@ class KioskModel:
                  wall: Callable[[], datetime] = datetime.now,
                  inbox: queue.SimpleQueue[ev.Event] | None = None) -> None:
         k = cfg.kiosk
-        self.cfg, self.link, self.printer, self.card = cfg, link, printer, card
-        self.gateway, self.speaker = gateway, speaker
-        self.today, self.wall = today, wall
-        self.session = Session(Timeouts(k.idle_timeout_s, k.elderly_idle_timeout_s, k.countdown_s, k.elderly_age),
-                               cfg.language)
+        self.cfg, self.link, self.printer, self.wall = cfg, link, printer, wall
+        self.session = s = Session(Timeouts(k.idle_timeout_s, k.elderly_idle_timeout_s, k.countdown_s,
+                                            k.elderly_age), cfg.language)
         self.hall = HallStatus(cfg.queue_names, cfg.queue_names_en)
         self.picker = ItemPicker(cfg.items, k.items_per_page, k.elderly_items_per_page)
         self.keypad = Keypad()
         self.ticketing = Ticketing(cfg.device_id, Topics(cfg.hall_id).reply(cfg.device_id), k.rpc_timeout_s,
                                    k.rpc_give_up_s)
-        self.services = SelfService(self)
-        self.identity = Identity(self)
-        self.desk = TicketDesk(self)
-        self.maintenance = Maintenance(self)
+        self.guide = guide = VoiceGuide(speaker, s, k.voice_guidance)
+        self.identity = Identity(self, s, card, guide, cfg, today)
+        self.desk = TicketDesk(self, s, self.hall, self.ticketing, link, printer, guide, cfg, today=today, wall=wall)
+        self.services = SelfService(self, s, self.hall, gateway, printer, guide, cfg, wall)
+        self.maintenance = Maintenance(self, s, self.hall, self.ticketing, printer, cfg, wall)
         self.screen = "home"
-        self.after_auth: str | None = None
         self.pin_purpose: PinPurpose = "card"
         self.pin_note: Line | None = None
-        self.toast: Line | None = None
+        self._on_entry: OnEntry | None = None
+        self.toast_shown: Line | None = None
         self.toast_until = 0.0
-        self.ticket: TicketShown | None = None
-        self.message: MessageShown | None = None
+        self.message_shown: MessageShown | None = None
         self.version = 0
-        self._jobs = 0
+        self.jobs = Jobs()
         self._published: list[str] | None = None
         self._inbox: queue.SimpleQueue[ev.Event] = inbox if inbox is not None else queue.SimpleQueue()
 
-    # -- plumbing ---------------------------------------------------------------------------
     @property
     def language(self) -> str:
         return self.session.language
 
-    def tr(self, key: str, **values: object) -> str:
-        return t(key, self.language, **values)
+    @property
+    def ticket(self) -> TicketShown | None:
+        """The ticket on screen (or printing)."""
+        return self.desk.shown
 
+    # -- the shell the flows talk to (kiosk.viewmodels.shell.Shell) ---------------------------
+    def go(self, screen: str, now: float, voice: str | None = None, **values: object) -> None:
+        self.screen = screen
+        self.picker.elderly = self.session.elderly  # the item pages follow elderly mode
+        self.changed()
+        self.guide.say(voice or f"voice_{screen}", **values)
+
+    def toast(self, key: str, now: float, **values: object) -> None:
+        self.toast_shown, self.toast_until = (key, dict(values)), now + TOAST_S
+        self.changed()
+
+    def message(self, title: str, lines: list[Line], now: float, *, action: str | None = None,
+                seconds: float | None = MESSAGE_S * 2) -> None:
+        self.message_shown = MessageShown(title, lines, action, None if seconds is None else now + seconds)
+        self.go("message", now)
+
+    def ask_pin(self, purpose: PinPurpose, now: float, on_entry: OnEntry, note: Line | None = None) -> None:
+        length, secret, minimum = PIN_KEYPAD[purpose]
+        self.keypad.configure(length, secret=secret, min_length=minimum)
+        self.pin_purpose, self.pin_note, self._on_entry = purpose, note, on_entry
+        self.go("pin", now, voice="voice_receipt" if purpose == "receipt" else "voice_pin")
+
+    def end_session(self, now: float, note: str | None = None) -> None:
+        """Wipe every personal datum and show the home screen."""
+        self.session.wipe()
+        self.keypad.clear()
+        self.services.clear()
+        self.desk.clear()
+        self.identity.clear()
+        self.message_shown = None
+        self.pin_note, self._on_entry = None, None
+        self.picker.reset()
+        self.go("home", now, voice="")
+        if note:
+            self.toast(note, now)
+
+    def changed(self) -> None:
+        self.version += 1
+
+    def job(self, kind: str, on_outcome: Callable[[OutcomeT, float], None]) -> str:
+        return self.jobs.start(kind, on_outcome)
+
+    # -- events -----------------------------------------------------------------------------
     def post(self, event: ev.Event) -> None:
         """Any thread: queue an event for the UI thread."""
         self._inbox.put(event)
@@ -102,31 +148,48 @@ class KioskModel:
                 log.exception("handling %s failed", type(event).__name__)
         self.tick(now)
 
-    def job(self, kind: str) -> str:
-        self._jobs += 1
-        return f"{kind}-{self._jobs}"
-
-    def changed(self) -> None:
-        self.version += 1
-
-    def go(self, screen: str, now: float, voice: str | None = None, **values: object) -> None:
-        self.screen = screen
-        self.changed()
-        self.guide(voice or f"voice_{screen}", **values)
-
-    def guide(self, key: str, **values: object) -> None:
-        """Voice guidance for a step: in elderly mode, Mandarin."""
-        if self.session.elderly and self.cfg.kiosk.voice_guidance and t(key, "zh_CN") != key:
-            self.speaker.say(t(key, "zh_CN", **values))
-
-    def show_toast(self, key: str, now: float, **values: Any) -> None:
-        self.toast, self.toast_until = (key, values), now + 6.0
+    def handle(self, event: ev.Event, now: float) -> None:
+        if self.hall.apply(event):
+            self.publish_status()
+        match event:
+            case ev.LinkChanged(connected=True):
+                self.publish_status(force=True)
+                self.desk.reconnected(now)
+            case ev.ReplyReceived(reply=reply):
+                self.desk.reply(reply, now)
+            case ev.PrintFinished() | ev.PrintFailed() | ev.GatewayAnswered() | ev.GatewayFailed():
+                self.jobs.answered(event, now)
+            case (ev.CardInserted() | ev.CardPulled() | ev.CardRead() | ev.CardFailed() | ev.IdCardRead()
+                  | ev.IdCardFailed()):
+                self._card(event, now)
         self.changed()
 
-    def show_message(self, title: str, lines: list[Line], now: float, action: str | None = None,
-                     seconds: float | None = MESSAGE_S * 2) -> None:
-        self.message = MessageShown(title, lines, action, None if seconds is None else now + seconds)
-        self.go("message", now)
+    def _card(self, event: ev.CardEvent, now: float) -> None:
+        """Every card event, in one place: what the screen shows decides who hears of it."""
+        match event:
+            case ev.CardInserted():
+                if self.screen in ("maintenance", "issuing") or self._asking("staff"):
+                    self.maintenance.card_inserted()  # staff at work, or a ticket on its way: not read now
+                else:
+                    self.identity.inserted(self.screen, now)
+            case ev.CardPulled():
+                if self.screen == "issuing":  # the request is out: let the ticket come, but forget the holder now
+                    self.session.wipe_personal()
+                elif self.identity.card_session or self.screen == "reading" or self._asking("card"):
+                    self.end_session(now, "card_removed")
+            case ev.CardRead():
+                self.identity.read(event, now)
+            case ev.CardFailed(error=error):
+                self.identity.failed(error, now)
+            case ev.IdCardRead(citizen=citizen):
+                if self.screen not in ("maintenance", "issuing", "ticket"):
+                    self.identity.id_card_read(citizen, now)
+            case ev.IdCardFailed(error=error):
+                if self.screen == "auth":
+                    self.toast(getattr(error, "code", "reader_error"), now)
+
+    def _asking(self, purpose: PinPurpose) -> bool:
+        return self.screen == "pin" and self.pin_purpose == purpose
 
     def publish_status(self, force: bool = False) -> None:
         faults = self.hall.faults()
@@ -134,79 +197,10 @@ class KioskModel:
             self._published = faults
             self.link.publish_status(faults)
 
-    def end_session(self, now: float, note: str | None = None) -> None:
-        """Wipe every personal datum and show the home screen."""
-        self.session.wipe()
-        self.keypad.clear()
-        self.services.clear()
-        self.ticketing.cancel()
-        self.ticket = self.message = None
-        self.after_auth, self.pin_note = None, None
-        self.picker.reset()
-        self.go("home", now, voice="")
-        if note:
-            self.show_toast(note, now)
-
-    # -- events -----------------------------------------------------------------------------
-    def handle(self, event: ev.Event, now: float) -> None:
-        match event:
-            case ev.LinkChanged(connected=up):
-                self.hall.link(up)
-                if up:
-                    self.publish_status(force=True)
-                    payload = self.ticketing.reconnected(now)
-                    if payload is not None:
-                        self.link.request("issue_ticket", payload)
-            case ev.BoardReceived(board=board):
-                self.hall.board_received(board)
-            case ev.ServerStatusChanged(online=online):
-                self.hall.server_status(online)
-            case ev.CommandReceived(command=cmd):
-                self.hall.command(cmd.cmd, cmd.text)
-            case ev.ReplyReceived(reply=reply):
-                self.desk.reply(reply, now)
-            case ev.CardInserted():
-                self.identity.inserted(now)
-            case ev.CardPulled():
-                self.identity.pulled(now)
-            case ev.CardRead():
-                self.identity.read(event, now)
-            case ev.CardFailed(error=error):
-                self.identity.failed(error, now)
-            case ev.IdCardRead(citizen=citizen):
-                if self.screen not in ("maintenance", "issuing", "ticket"):
-                    if self.session.citizen is not None and self.session.citizen.id_number != citizen.id_number:
-                        self.session.wipe()
-                    self.identity.authenticated(citizen, now)
-            case ev.IdCardFailed(error=error):
-                if self.screen == "auth":
-                    self.show_toast(getattr(error, "code", "reader_error"), now)
-            case ev.ReaderFault(device=device, fault=fault):
-                if fault is None:
-                    self.hall.reader_faults.pop(device, None)
-                else:
-                    self.hall.reader_faults[device] = fault
-                self.publish_status()
-            case ev.PrinterChecked(faults=faults):
-                self.hall.printer_faults = faults
-                self.publish_status()
-            case ev.PrintFinished() | ev.PrintFailed():
-                self.desk.printed(event, now)
-            case ev.GatewayAnswered() | ev.GatewayFailed():
-                self.services.answered(event, now)
-        self.changed()
-
     def tick(self, now: float) -> None:
-        payload = self.ticketing.due(now, self.hall.connected)
-        if payload is not None:
-            log.info("ticket request %s unanswered; sending it again", self.ticketing.history[-1])
-            self.link.request("issue_ticket", payload)
-            self.changed()
-        if self.ticketing.expired(now):
-            self.hall.server_silent = True
-            self.show_message("issue_failed", [("issue_failed", {"reason": self.tr("pause_server_silent")})], now)
-        if self.toast is not None and now >= self.toast_until:
-            self.toast = None
+        self.desk.tick(now)
+        if self.toast_shown is not None and now >= self.toast_until:
+            self.toast_shown = None
             self.changed()
         if self._shown_long_enough(now):
             self.end_session(now)
@@ -215,10 +209,10 @@ class KioskModel:
 
     def _shown_long_enough(self, now: float) -> bool:
         """Whether a ticket or message screen has been up for its time."""
-        if self.screen == "ticket" and self.ticket is not None:
-            return self.ticket.state != "printing" and now >= self.ticket.until
-        if self.screen == "message" and self.message is not None:
-            return self.message.until is not None and now >= self.message.until
+        if self.screen == "ticket":
+            return self.desk.done(now)
+        if self.screen == "message" and self.message_shown is not None:
+            return self.message_shown.until is not None and now >= self.message_shown.until
         return False
 
     # -- taps -------------------------------------------------------------------------------
@@ -230,7 +224,7 @@ class KioskModel:
         self.touch(now)
         reason = self.hall.pause_reason()
         if reason is not None:
-            self.show_toast(reason, now)
+            self.toast(reason, now)
             return
         self.picker.reset(self.session.elderly)
         self.go("items", now)
@@ -240,16 +234,27 @@ class KioskModel:
         if self.session.authenticated:
             self.go("services", now)
         else:
-            self.after_auth = "services"
-            self.go("auth", now)
+            self.identity.sign_in("services", now)
+
+    def tap_service(self, action: str, now: float) -> None:
+        """One of the self-service actions; a holder must be known first."""
+        self.touch(now)
+        if self.session.authenticated and self.session.citizen is not None:
+            self.services.tap(action, now)
+        else:
+            self.identity.sign_in("services", now)
+
+    def tap_print(self, now: float) -> None:
+        """The print button of a self-service result."""
+        self.services.print_result(now)
 
     def tap_elderly(self, now: float) -> None:
         self.session.set_elderly(not self.session.elderly, now)
         self.picker.elderly = self.session.elderly
         self.changed()
         if self.session.elderly:
-            self.guide("elderly_on")
-            self.guide(f"voice_{self.screen}")
+            self.guide.say("elderly_on")
+            self.guide.say(f"voice_{self.screen}")
 
     def tap_language(self, now: float) -> None:
         self.session.set_language("en" if self.language != "en" else "zh_CN", now)
@@ -280,7 +285,8 @@ class KioskModel:
         self.picker.next_page() if step > 0 else self.picker.previous_page()
 
     def tap_item(self, code: str, now: float) -> None:
-        self.desk.tap_item(code, now)
+        self.touch(now)
+        self.desk.request(self.picker.find(code), now)
 
     def key(self, key: str, now: float) -> None:
         """A key of the 3x4 keypad on the PIN / number screen."""
@@ -288,43 +294,30 @@ class KioskModel:
         self.keypad.press(key)
 
     def tap_confirm(self, now: float) -> None:
+        """The keypad's digits go to the flow that asked for them."""
         self.touch(now)
-        if not self.keypad.complete:
+        if not self.keypad.complete or self._on_entry is None:
             return
-        value = self.keypad.take()
-        if self.pin_purpose == "card":
-            self.card.read(pin=value)
-            self.go("reading", now)
-        elif self.pin_purpose == "staff":
-            self.maintenance.login(value, now)
-        else:
-            self.services.entered(self.pin_purpose, value, now)
+        self._on_entry(self.keypad.take(), now)
 
     def tap_message_action(self, now: float) -> None:
         """The message screen's button (a ticket for the PIN-unblock item)."""
-        msg = self.message
+        msg = self.message_shown
         if msg is not None and msg.action == "unblock_ticket":
-            self.message = None
+            self.message_shown = None
             self.tap_item(self.cfg.kiosk.pin_unblock_item, now)
 
     def tap_done(self, now: float) -> None:
         self.end_session(now)
 
-    # -- shared by the flows ----------------------------------------------------------------
-    def ask_pin(self, purpose: PinPurpose, now: float, note: Line | None = None) -> None:
-        lengths = {"card": (6, True, 6), "loss": (6, True, 6), "receipt": (16, False, 6), "staff": (12, True, 4)}
-        length, secret, minimum = lengths[purpose]
-        self.keypad.configure(length, secret=secret, min_length=minimum)
-        self.pin_purpose, self.pin_note = purpose, note
-        self.go("pin", now, voice="voice_receipt" if purpose == "receipt" else "voice_pin")
+    def tap_title(self, now: float) -> None:
+        """A tap on the hall name (five quick ones open the maintenance screen)."""
+        self.maintenance.tap_title(now)
 
-    def tr_error(self, error: Exception) -> str:
-        zh = getattr(error, "message_zh", None) or str(error)
-        en = getattr(error, "message_en", None)
-        return en if self.language == "en" and en else zh
+    def tap_test_page(self, now: float) -> None:
+        self.touch(now)
+        self.maintenance.print_test()
 
-    def pin_blocked(self, now: float) -> None:
-        windows = self.cfg.windows_for_item(self.cfg.kiosk.pin_unblock_item, self.language)
-        self.session.wipe()
-        self.show_message("pin_title_card", [("pin_blocked", {"windows": windows})], now, action="unblock_ticket",
-                          seconds=MESSAGE_S * 4)
+    def tap_check_printer(self, now: float) -> None:
+        self.touch(now)
+        self.maintenance.check_printer()

@@ -2,18 +2,23 @@
 
 Shows the device id, the broker (without its password), the server, the readers and the
 printer with their faults, and prints a test page. Five wrong passwords lock it for five minutes.
+A card inserted while staff are at work is only noted here (the model routes it).
 """
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from datetime import datetime
 
 from hardware.printer import RecordSlip
 from kiosk import events as ev
+from kiosk.ports import PrinterPort
 from kiosk.settings import verify_password
-
-if TYPE_CHECKING:
-    from kiosk.viewmodels.kiosk import KioskModel
+from kiosk.viewmodels.config import ModelConfig
+from kiosk.viewmodels.hall import HallStatus
+from kiosk.viewmodels.session import Session
+from kiosk.viewmodels.shell import PrintOutcome, Shell
+from kiosk.viewmodels.ticketing import Ticketing
 
 TAPS = 5
 TAP_WINDOW_S = 3.0
@@ -27,8 +32,10 @@ def hide_password(url: str) -> str:
 
 
 class Maintenance:
-    def __init__(self, model: KioskModel) -> None:
-        self.m = model
+    def __init__(self, shell: Shell, session: Session, hall: HallStatus, ticketing: Ticketing, printer: PrinterPort,
+                 cfg: ModelConfig, wall: Callable[[], datetime]) -> None:
+        self.shell, self.session, self.hall, self.ticketing = shell, session, hall, ticketing
+        self.printer, self.cfg, self.wall = printer, cfg, wall
         self.taps: list[float] = []
         self.wrong = 0
         self.locked_until = 0.0
@@ -42,33 +49,35 @@ class Maintenance:
         if len(self.taps) < TAPS:
             return
         self.taps.clear()
-        m = self.m
-        if not m.cfg.kiosk.staff_password_hash:
-            m.show_toast("staff_unset", now)
+        if not self.cfg.kiosk.staff_password_hash:
+            self.shell.toast("staff_unset", now)
         elif now < self.locked_until:
-            m.show_toast("staff_locked", now)
+            self.shell.toast("staff_locked", now)
         else:
-            m.session.touch(now)
-            m.ask_pin("staff", now)
+            self.session.touch(now)
+            self.shell.ask_pin("staff", now, self.login)
 
     def login(self, password: str, now: float) -> None:
-        m = self.m
         if now < self.locked_until:
-            m.end_session(now, "staff_locked")
+            self.shell.end_session(now, "staff_locked")
             return
-        if verify_password(password, m.cfg.kiosk.staff_password_hash):
+        if verify_password(password, self.cfg.kiosk.staff_password_hash):
             self.wrong, self.card_seen, self.test_state = 0, False, None
-            m.go("maintenance", now)
+            self.shell.go("maintenance", now)
             return
         self.wrong += 1
         if self.wrong >= MAX_WRONG:
             self.wrong, self.locked_until = 0, now + LOCK_S
-            m.end_session(now, "staff_locked")
+            self.shell.end_session(now, "staff_locked")
         else:
-            m.ask_pin("staff", now, ("staff_wrong", {}))
+            self.shell.ask_pin("staff", now, self.login, ("staff_wrong", {}))
+
+    def card_inserted(self) -> None:
+        """A card went in while staff are at work: noted (it shows the reader works), not read."""
+        self.card_seen = True
 
     def info(self) -> list[tuple[str, str]]:
-        m, cfg, hall = self.m, self.m.cfg, self.m.hall
+        cfg, hall = self.cfg, self.hall
         server = {True: "online", False: "offline", None: "?"}[hall.server_online]
         if hall.server_silent:
             server += " (no answer)"
@@ -82,30 +91,27 @@ class Maintenance:
             ("ID reader", f"{cfg.idcard_url or 'not fitted'}: {hall.reader_faults.get('idcard', 'ok')}"),
             ("printer", f"{cfg.printer_url or 'not fitted'}: {', '.join(hall.printer_faults) or 'ok'}"),
             ("printer test", self.test_state or "-"),
-            ("requests", f"{len(m.ticketing.history)} ticket requests since start"),
+            ("requests", f"{len(self.ticketing.history)} ticket requests since start"),
             ("faults", ", ".join(hall.faults()) or "none"),
         ]
 
-    def print_test(self, now: float) -> None:
-        m = self.m
-        m.touch(now)
-        self.test_job = m.job("test")
+    def print_test(self) -> None:
+        cfg = self.cfg
+        self.test_job = self.shell.job("test", self.printed)
         self.test_state = "printing"
-        lines = [f"设备 {m.cfg.device_id}", f"大厅 {m.cfg.hall_id}", "中文 ABC abc 0123456789 ，。：",
-                 f"打印机 {m.cfg.printer_url or '-'}"]
-        m.printer.print_record(self.test_job, RecordSlip(title="打印测试", lines=lines, hall_name=m.cfg.hall_name,
-                                                         printed_at=m.wall()))
-        m.changed()
+        lines = [f"设备 {cfg.device_id}", f"大厅 {cfg.hall_id}", "中文 ABC abc 0123456789 ，。：",
+                 f"打印机 {cfg.printer_url or '-'}"]
+        self.printer.print_record(self.test_job, RecordSlip(title="打印测试", lines=lines, hall_name=cfg.hall_name,
+                                                            printed_at=self.wall()))
+        self.shell.changed()
 
-    def check_printer(self, now: float) -> None:
-        self.m.touch(now)
-        self.m.printer.check()
+    def check_printer(self) -> None:
+        self.printer.check()
 
-    def printed(self, event: ev.PrintFinished | ev.PrintFailed) -> bool:
-        """Whether ``event`` was the test page (and so is handled)."""
+    def printed(self, event: PrintOutcome, now: float) -> None:
+        """The printer's answer for the test page."""
         if event.job != self.test_job:
-            return False
+            return
         self.test_job = None
         self.test_state = "printed" if isinstance(event, ev.PrintFinished) else event.fault
-        self.m.changed()
-        return True
+        self.shell.changed()

@@ -3,12 +3,14 @@
 个人权益记录 is shown and can be printed; 参保证明 is printed at once; 社保卡临时挂失 asks the
 card's PIN (checked by the platform, with tries left); 业务办理进度 asks a receipt number;
 职业资格证书查询 lists certificates. A printout ends the session (every personal datum is wiped).
+Only a known holder reaches this flow: the model asks for a card first (:meth:`SelfService.tap`).
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import Any
 
 from hardware.printer import RecordSlip
 from kiosk import events as ev
@@ -25,11 +27,13 @@ from kiosk.gateway import (
     ServicePinWrong,
 )
 from kiosk.i18n import t
+from kiosk.ports import GatewayPort, PrinterPort
+from kiosk.viewmodels.config import ModelConfig
+from kiosk.viewmodels.guide import VoiceGuide
+from kiosk.viewmodels.hall import HallStatus
+from kiosk.viewmodels.session import Session
+from kiosk.viewmodels.shell import GatewayOutcome, Line, PrintOutcome, Shell, error_text, pin_blocked
 
-if TYPE_CHECKING:
-    from kiosk.viewmodels.kiosk import KioskModel
-
-Line = tuple[str, dict[str, Any]]
 ACTIONS: dict[str, str] = {"record": "SB-001", "certificate": "SB-002", "card_loss": "KA-002",
                            "progress": "GG-002", "qualification": "RC-003"}
 
@@ -46,8 +50,10 @@ class ResultShown:
 
 
 class SelfService:
-    def __init__(self, model: KioskModel) -> None:
-        self.m = model
+    def __init__(self, shell: Shell, session: Session, hall: HallStatus, gateway: GatewayPort, printer: PrinterPort,
+                 guide: VoiceGuide, cfg: ModelConfig, wall: Callable[[], datetime]) -> None:
+        self.shell, self.session, self.hall, self.gateway, self.printer = shell, session, hall, gateway, printer
+        self.guide, self.cfg, self.wall = guide, cfg, wall
         self.action: str | None = None
         self.result: ResultShown | None = None
         self.job: str | None = None
@@ -58,24 +64,21 @@ class SelfService:
 
     def available(self) -> list[str]:
         """The actions this hall offers (its self-service items), in menu order."""
-        offered = {i.code for i in self.m.cfg.items if i.self_service}
-        return [a for a, code in ACTIONS.items() if not self.m.cfg.items or code in offered]
+        offered = {i.code for i in self.cfg.items if i.self_service}
+        return [a for a, code in ACTIONS.items() if not self.cfg.items or code in offered]
 
     # -- taps -------------------------------------------------------------------------------
     def tap(self, action: str, now: float) -> None:
-        m = self.m
-        m.touch(now)
-        citizen = m.session.citizen
-        if not m.session.authenticated or citizen is None:
-            m.after_auth = "services"
-            m.go("auth", now)
-            return
+        """One of the actions, for the known holder."""
+        citizen = self.session.citizen
+        if citizen is None:
+            return  # the model asks for a card first
         self.action, self.result = action, None
         number = citizen.id_number
         if action == "card_loss":
-            m.ask_pin("loss", now)
+            self.shell.ask_pin("loss", now, self._pin_entered)
         elif action == "progress":
-            m.ask_pin("receipt", now)
+            self.shell.ask_pin("receipt", now, self._receipt_entered)
         elif action == "record":
             self._submit(lambda g: g.contribution_record(number), now)
         elif action == "certificate":
@@ -83,40 +86,43 @@ class SelfService:
         elif action == "qualification":
             self._submit(lambda g: g.qualifications(number), now)
 
-    def entered(self, purpose: str, value: str, now: float) -> None:
-        """The keypad's value for a PIN (``loss``) or a receipt number (``receipt``)."""
-        citizen = self.m.session.citizen
+    def _pin_entered(self, pin: str, now: float) -> None:
+        """The card's PIN for the loss report: it goes to the platform, which checks it."""
+        self._for_holder(lambda g, number: g.report_card_loss(number, pin), now)
+
+    def _receipt_entered(self, receipt: str, now: float) -> None:
+        self._for_holder(lambda g, number: g.application_progress(number, receipt), now)
+
+    def _for_holder(self, call: Callable[[Gateway, str], Any], now: float) -> None:
+        citizen = self.session.citizen
         if citizen is None:
-            self.m.end_session(now)
+            self.shell.end_session(now)
             return
         number = citizen.id_number
-        if purpose == "loss":
-            self._submit(lambda g: g.report_card_loss(number, value), now)
-        else:
-            self._submit(lambda g: g.application_progress(number, value), now)
+        self._submit(lambda g: call(g, number), now)
 
-    def tap_print(self, now: float) -> None:
-        m, shown = self.m, self.result
-        m.touch(now)
+    def print_result(self, now: float) -> None:
+        """Print what is shown (when it is printable and the printer can)."""
+        shown = self.result
+        self.session.touch(now)
+        self.shell.changed()
         if shown is None or shown.slip is None or shown.print_state == "printing":
             return
-        if not m.hall.can_print():
-            shown.print_state, shown.print_reason = "refused", m.hall.printer_problem()
-            m.changed()
+        if not self.hall.can_print():
+            shown.print_state, shown.print_reason = "refused", self.hall.printer_problem()
             return
-        self.print_job = m.job("record")
+        self.print_job = self.shell.job("record", self.printed)
         shown.print_state, shown.print_reason = "printing", None
-        m.printer.print_record(self.print_job, shown.slip)
-        m.changed()
+        self.printer.print_record(self.print_job, shown.slip)
 
     def _submit(self, call: Callable[[Gateway], Any], now: float) -> None:
-        self.job = self.m.job("gateway")
-        self.m.gateway.submit(self.job, call)
-        self.m.go("loading", now)
+        self.job = self.shell.job("gateway", self.answered)
+        self.gateway.submit(self.job, call)
+        self.shell.go("loading", now)
 
     # -- answers ----------------------------------------------------------------------------
-    def answered(self, event: ev.GatewayAnswered | ev.GatewayFailed, now: float) -> None:
-        m = self.m
+    def answered(self, event: GatewayOutcome, now: float) -> None:
+        go = self.shell.go
         if event.job != self.job or self.action is None:
             return  # an answer for a session that has ended
         self.job = None
@@ -126,56 +132,55 @@ class SelfService:
         result = event.result
         if isinstance(result, ContributionRecord):
             self.result = self._record(result)
-            m.go("record", now)
+            go("record", now)
         elif isinstance(result, InsuranceCertificate):
             self.result = self._certificate(result)
-            m.go("result", now)
-            self.tap_print(now)
+            go("result", now)
+            self.print_result(now)
         elif isinstance(result, CardLossReceipt):
             self.result = ResultShown("card_loss", "svc_card_loss", [
                 ("loss_done", {"card": result.card_masked, "until": result.valid_until, "ref": result.reference}),
                 ("loss_next", {})])
-            m.go("result", now)
+            go("result", now)
         elif isinstance(result, ApplicationProgress):
             self.result = ResultShown("progress", "svc_progress", [
                 ("progress_receipt", {"receipt": result.receipt}), ("progress_item", {"item": result.item_name}),
                 ("progress_dates", {"accepted": result.accepted_on, "days": result.limit_days, "due": result.due_on}),
                 ("progress_state", {"state": result.state_text})])
-            m.go("result", now)
+            go("result", now)
         elif isinstance(result, Qualifications):
             lines: list[Line] = [("qual_line", {"title": q.title, "level": q.level, "no": q.certificate_no,
                                                 "issued": q.issued_on}) for q in result.items]
             self.result = ResultShown("qualification", "svc_qualification", lines or [("qual_none", {})])
-            m.go("result", now)
+            go("result", now)
 
     def _failed(self, error: Exception, now: float) -> None:
-        m = self.m
+        shell, text = self.shell, error_text(error, self.session.language)
         if isinstance(error, ServicePinWrong):
-            m.ask_pin("loss", now, ("pin_wrong", {"text": m.tr_error(error)}))
+            shell.ask_pin("loss", now, self._pin_entered, ("pin_wrong", {"text": text}))
         elif isinstance(error, ServicePinBlocked):
-            m.pin_blocked(now)
+            pin_blocked(shell, self.session, self.cfg, now)
         elif isinstance(error, NotFound) and self.action == "progress":
-            m.ask_pin("receipt", now, ("error_text", {"text": m.tr_error(error)}))
+            shell.ask_pin("receipt", now, self._receipt_entered, ("error_text", {"text": text}))
         elif isinstance(error, NotFound | AlreadyLost):
-            self.result = ResultShown(self.action or "", f"svc_{self.action}", [("error_text",
-                                                                                 {"text": m.tr_error(error)})])
-            m.go("result", now)
+            self.result = ResultShown(self.action or "", f"svc_{self.action}", [("error_text", {"text": text})])
+            shell.go("result", now)
         else:
-            m.show_message("services_title", [("error_text", {"text": m.tr_error(error)})], now)
+            shell.message("services_title", [("error_text", {"text": text})], now)
 
-    def printed(self, event: ev.PrintFinished | ev.PrintFailed, now: float) -> None:
-        m, shown = self.m, self.result
+    def printed(self, event: PrintOutcome, now: float) -> None:
+        shown = self.result
         if shown is None or event.job != self.print_job:
-            return
+            return  # the session ended meanwhile
         self.print_job = None
         if isinstance(event, ev.PrintFailed):
             shown.print_state, shown.print_reason = "refused", event.fault
-            m.changed()
+            self.shell.changed()
             return
-        m.session.wipe_personal()
+        self.session.wipe_personal()
         self.clear()
-        m.show_message("print", [("printed_take", {})], now, seconds=m.cfg.kiosk.ticket_screen_s)
-        m.guide("voice_printed")
+        self.shell.message("print", [("printed_take", {})], now, seconds=self.cfg.kiosk.ticket_screen_s)
+        self.guide.say("voice_printed")
 
     # -- what is shown and printed ------------------------------------------------------------
     def _record(self, r: ContributionRecord) -> ResultShown:
@@ -186,8 +191,8 @@ class SelfService:
         rows = [(m.month, f"{m.base:.2f}", f"{m.pension_personal:.2f}", f"{m.pension_unit:.2f}") for m in r.months]
         printed = [t(k, "zh_CN", **v) for k, v in lines] + [t("record_header", "zh_CN")]
         printed += [f"{a}  {b:>9}  {c:>8}  {d:>8}" for a, b, c, d in rows]
-        slip = RecordSlip(title="个人权益记录", lines=printed, hall_name=self.m.cfg.hall_name,
-                          printed_at=self.m.wall())
+        slip = RecordSlip(title="个人权益记录", lines=printed, hall_name=self.cfg.hall_name,
+                          printed_at=self.wall())
         return ResultShown("record", "svc_record", lines, rows, slip)
 
     def _certificate(self, c: InsuranceCertificate) -> ResultShown:
@@ -198,5 +203,5 @@ class SelfService:
         printed = [f"兹证明 {c.holder}（{c.id_masked}）参保情况如下："]
         printed += [t(k, "zh_CN", **v) for k, v in lines[1:]]
         printed.append(f"出具日期：{c.issued_on}")
-        slip = RecordSlip(title="参保证明", lines=printed, hall_name=self.m.cfg.hall_name, printed_at=self.m.wall())
+        slip = RecordSlip(title="参保证明", lines=printed, hall_name=self.cfg.hall_name, printed_at=self.wall())
         return ResultShown("certificate", "svc_certificate", lines, slip=slip)

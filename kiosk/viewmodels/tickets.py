@@ -2,118 +2,148 @@
 
 The ticket is printed when the printer can; otherwise, or when printing fails, the ticket stays
 on screen longer with its QR code (the status page) and nothing is printed. The holder is
-forgotten as soon as the ticket is printed or shown.
+forgotten as soon as the ticket is printed or shown. The request itself (one at a time, retried
+with the same id) is :class:`~kiosk.viewmodels.ticketing.Ticketing`'s.
 """
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal
+from datetime import date, datetime
+from typing import Literal
 
-from hall_contract.protocol import TicketPublic
+from hall_contract.protocol import RpcReply, TicketPublic
 from hardware.printer import TicketSlip
 from hardware.speech.numerals import spell_ticket
 from kiosk import events as ev
 from kiosk.citizen import holder_ref
-from kiosk.viewmodels.ticketing import Issued
+from kiosk.i18n import t
+from kiosk.ports import PrinterPort, QueueLink
+from kiosk.viewmodels.config import ModelConfig
+from kiosk.viewmodels.guide import VoiceGuide
+from kiosk.viewmodels.hall import HallStatus
+from kiosk.viewmodels.items import Item
+from kiosk.viewmodels.session import Session
+from kiosk.viewmodels.shell import PrintOutcome, Shell
+from kiosk.viewmodels.ticketing import Issued, Ticketing
 
-if TYPE_CHECKING:
-    from kiosk.viewmodels.kiosk import KioskModel
+log = logging.getLogger(__name__)
 
 
 @dataclass
 class TicketShown:
     ticket: TicketPublic
-    job: str
+    job: str  # the print job ("" when it was never sent to the printer)
     state: Literal["printing", "printed", "qr"]
     reason: str | None = None  # printer fault key when not printed
     until: float = 0.0
 
 
 class TicketDesk:
-    def __init__(self, model: KioskModel) -> None:
-        self.m = model
+    def __init__(self, shell: Shell, session: Session, hall: HallStatus, ticketing: Ticketing, link: QueueLink,
+                 printer: PrinterPort, guide: VoiceGuide, cfg: ModelConfig, *, today: Callable[[], date],
+                 wall: Callable[[], datetime]) -> None:
+        self.shell, self.session, self.hall, self.ticketing = shell, session, hall, ticketing
+        self.link, self.printer, self.guide, self.cfg = link, printer, guide, cfg
+        self.today, self.wall = today, wall
+        self.shown: TicketShown | None = None
 
-    def tap_item(self, code: str, now: float) -> None:
-        """Ask the server for a ticket for ``code`` (elderly priority and masked holder when known)."""
-        m = self.m
-        m.touch(now)
-        item = m.picker.find(code)
-        reason = m.hall.pause_reason()
-        if item is None or m.ticketing.busy:
+    def clear(self) -> None:
+        """The session ended: drop the pending request and the ticket on screen."""
+        self.ticketing.cancel()
+        self.shown = None
+
+    # -- the request ------------------------------------------------------------------------
+    def request(self, item: Item | None, now: float) -> None:
+        """Ask the server for a ticket for ``item`` (elderly priority and masked holder when known)."""
+        reason = self.hall.pause_reason()
+        if item is None or self.ticketing.busy:
             return
         if reason is not None:
-            m.show_toast(reason, now)
+            self.shell.toast(reason, now)
             return
-        s = m.session
+        s = self.session
         who = s.citizen if s.authenticated else None
-        payload = m.ticketing.start(
-            now, item=item.code, priority="elderly" if s.is_elderly(m.today()) else "normal",
+        payload = self.ticketing.start(
+            now, item=item.code, priority="elderly" if s.is_elderly(self.today()) else "normal",
             holder=who.masked_name() if who else None,
-            holder_ref=holder_ref(who.id_number, m.cfg.salt) if who else None)
-        m.link.request("issue_ticket", payload)
-        m.go("issuing", now)
+            holder_ref=holder_ref(who.id_number, self.cfg.salt) if who else None)
+        self.link.request("issue_ticket", payload)
+        self.shell.go("issuing", now)
 
-    def reply(self, reply: Any, now: float) -> None:
-        m = self.m
-        m.hall.server_silent = False
-        outcome = m.ticketing.accept(reply)
+    def reconnected(self, now: float) -> None:
+        """The broker is back: a pending request goes out again at once."""
+        payload = self.ticketing.reconnected(now)
+        if payload is not None:
+            self.link.request("issue_ticket", payload)
+
+    def tick(self, now: float) -> None:
+        """Send an unanswered request again; give up on one the server never answered."""
+        payload = self.ticketing.due(now, self.hall.connected)
+        if payload is not None:
+            log.info("ticket request %s unanswered; sending it again", self.ticketing.history[-1])
+            self.link.request("issue_ticket", payload)
+            self.shell.changed()
+        if self.ticketing.expired(now):
+            self.hall.server_silent = True
+            reason = t("pause_server_silent", self.session.language)
+            self.shell.message("issue_failed", [("issue_failed", {"reason": reason})], now)
+
+    def reply(self, reply: RpcReply, now: float) -> None:
+        self.hall.server_silent = False
+        outcome = self.ticketing.accept(reply)
         if outcome is None:
             return
         if not isinstance(outcome, Issued):
             if outcome.code == "already_waiting":
-                queue = m.hall.queue_names.get((outcome.number or "?")[0], "")
-                m.show_message("take_ticket", [("already_waiting", {"number": outcome.number, "queue": queue})], now)
+                queue = self.hall.queue_names.get((outcome.number or "?")[0], "")
+                lines = [("already_waiting", {"number": outcome.number, "queue": queue})]
             else:
-                m.show_message("take_ticket", [("issue_refused", {"reason": outcome.message})], now)
+                lines = [("issue_refused", {"reason": outcome.message})]
+            self.shell.message("take_ticket", lines, now)
             return
         ticket = outcome.ticket
-        job = m.job("ticket")
         shown = ticket.model_copy(update={"holder": None})
-        if m.hall.can_print():
-            m.printer.print_ticket(job, self._slip(ticket))
-            m.ticket = TicketShown(shown, job, "printing")
-            m.go("ticket", now, voice="voice_issuing")
+        if self.hall.can_print():
+            job = self.shell.job("ticket", self.printed)
+            self.printer.print_ticket(job, self._slip(ticket))
+            self.shown = TicketShown(shown, job, "printing")
+            self.shell.go("ticket", now, voice="voice_issuing")
         else:
-            self._ticket_unprinted(TicketShown(shown, job, "qr"), m.hall.printer_problem() or "no_printer", now)
+            self._unprinted(TicketShown(shown, "", "qr"), self.hall.printer_problem() or "no_printer", now)
+
+    # -- the ticket -------------------------------------------------------------------------
+    def printed(self, event: PrintOutcome, now: float) -> None:
+        """The printer's answer for the ticket's job (the printer's faults are the model's)."""
+        shown = self.shown
+        if shown is None or shown.job != event.job:
+            return  # the session ended meanwhile
+        if isinstance(event, ev.PrintFailed):
+            self._unprinted(shown, event.fault, now)
+            return
+        self.session.wipe_personal()
+        shown.state, shown.until = "printed", now + self.cfg.kiosk.ticket_screen_s
+        self.guide.say("voice_ticket", number="".join(spell_ticket(shown.ticket.number)))
+        self.shell.changed()
+
+    def done(self, now: float) -> bool:
+        """Whether the ticket has been on screen for its time (never while it prints)."""
+        return self.shown is not None and self.shown.state != "printing" and now >= self.shown.until
+
+    def _unprinted(self, shown: TicketShown, reason: str, now: float) -> None:
+        self.session.wipe_personal()
+        shown.state, shown.reason, shown.until = "qr", reason, now + self.cfg.kiosk.qr_screen_s
+        self.shown = shown
+        self.shell.go("ticket", now, voice="voice_ticket_qr", number="".join(spell_ticket(shown.ticket.number)))
 
     def _slip(self, ticket: TicketPublic) -> TicketSlip:
-        m = self.m
         try:
             issued = datetime.fromisoformat(ticket.issued_at)
         except ValueError:
-            issued = m.wall()
-        return TicketSlip(hall_name=m.cfg.hall_name, queue_name=ticket.queue_name or ticket.queue,
+            issued = self.wall()
+        return TicketSlip(hall_name=self.cfg.hall_name, queue_name=ticket.queue_name or ticket.queue,
                           number=ticket.number, item_name=ticket.item_name, ahead=ticket.ahead,
                           predicted_wait_min=(ticket.predicted_wait_s + 59) // 60, issued_at=issued,
-                          status_url=ticket.status_url or m.cfg.status_url_for(ticket.number),
+                          status_url=ticket.status_url or self.cfg.status_url_for(ticket.number),
                           holder_masked=ticket.holder)
-
-    def _ticket_unprinted(self, shown: TicketShown, reason: str, now: float) -> None:
-        m = self.m
-        m.session.wipe_personal()
-        shown.state, shown.reason, shown.until = "qr", reason, now + m.cfg.kiosk.qr_screen_s
-        m.ticket = shown
-        m.go("ticket", now, voice="voice_ticket_qr", number="".join(spell_ticket(shown.ticket.number)))
-
-    def printed(self, event: ev.PrintFinished | ev.PrintFailed, now: float) -> None:
-        m = self.m
-        if isinstance(event, ev.PrintFailed):
-            faults = set(m.hall.printer_faults) | {event.fault}
-            m.hall.printer_faults = tuple(sorted(faults))
-            m.publish_status()
-        elif event.faults != m.hall.printer_faults:
-            m.hall.printer_faults = event.faults
-            m.publish_status()
-        shown = m.ticket
-        if shown is not None and shown.job == event.job:
-            if isinstance(event, ev.PrintFailed):
-                self._ticket_unprinted(shown, event.fault, now)
-                return
-            m.session.wipe_personal()
-            shown.state, shown.until = "printed", now + m.cfg.kiosk.ticket_screen_s
-            m.guide("voice_ticket", number="".join(spell_ticket(shown.ticket.number)))
-            m.changed()
-            return
-        if not m.maintenance.printed(event):
-            m.services.printed(event, now)

@@ -100,7 +100,7 @@ class MessageView:
 def frame(m: KioskModel, now: float, wall: datetime | None = None) -> FrameView:
     lang = m.language
     seconds = m.session.countdown(now) if m.screen != "home" or m.session.authenticated else None
-    toast = t(m.toast[0], lang, **m.toast[1]) if m.toast else ""
+    toast = t(m.toast_shown[0], lang, **m.toast_shown[1]) if m.toast_shown else ""
     clock = (wall or m.wall()).strftime("%Y-%m-%d %H:%M" if lang == "en" else "%Y年%m月%d日 %H:%M")
     return FrameView(hall_name=m.cfg.hall_name_en if lang == "en" else m.cfg.hall_name, clock=clock,
                      countdown=t("countdown", lang, seconds=seconds) if seconds is not None else "", toast=toast,
@@ -198,7 +198,7 @@ def result(m: KioskModel) -> ResultView | None:
 
 
 def message(m: KioskModel) -> MessageView:
-    msg, lang = m.message, m.language
+    msg, lang = m.message_shown, m.language
     if msg is None:
         return MessageView("", [], "")
     return MessageView(title=t(msg.title, lang), lines=[t(k, lang, **v) for k, v in msg.lines],

@@ -43,7 +43,7 @@ async def current_staff(runtime: RuntimeDep,
                   cred: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
     if cred is None or not cred.credentials:
         raise ApiError(401, "unauthorized", "请先登录 (log in first: Authorization: Bearer <token>)")
-    p = read_token(runtime.secret, cred.credentials)
+    p = read_token(runtime.keyring, cred.credentials)
     if p is None:
         raise ApiError(401, "invalid_token", "登录已失效，请重新登录 (the token is invalid or expired)")
     return p

@@ -19,11 +19,20 @@ _CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_f
           422: "validation_error", 503: "unavailable"}
 
 
-#: how each error code of the engine and the service answers over HTTP (anything else: 409)
+#: how each error code of the engine, the service and the rating desk answers over HTTP. Every code
+#: the server raises is listed (a test holds it so); an unknown code answers 409.
 STATUS_BY_CODE: dict[str, int] = {
+    # the request names something that does not exist
+    "unknown_window": 404, "ticket_not_found": 404, "rating_not_found": 404,
+    # a field names something the hall does not have or does not allow
     "unknown_queue": 422, "unknown_item": 422, "queue_not_served": 422, "invalid_rating": 422,
-    "invalid_follow_up": 422, "unknown_window": 404, "ticket_not_found": 404, "rating_not_found": 404,
-    "store_unavailable": 503, "issuing_stopped": 409,
+    "invalid_follow_up": 422,
+    # not possible in the hall's state now
+    "engine_error": 409, "window_not_open": 409, "no_current_ticket": 409, "invalid_transition": 409,
+    "already_waiting": 409, "issuing_stopped": 409, "advice_expired": 409,
+    "rating_error": 409, "no_pending_rating": 409, "already_rated": 409,
+    # the server cannot answer now
+    "store_unavailable": 503,
 }
 
 
@@ -47,8 +56,9 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorOut, "description": text} for status, text in (
         (400, "malformed request (for example not JSON)"), (401, "no valid staff token"),
         (403, "this role or window may not do this"), (404, "no such ticket, window or record"),
-        (409, "not possible in the current state (window closed, nothing called, already rated …)"),
-        (422, "a field is missing or wrong"), (503, "ticket issuing stopped, or the database unavailable"))}
+        (409, "not possible in the current state (window closed, nothing called, issuing stopped, "
+               "already rated …)"),
+        (422, "a field is missing or wrong"), (503, "the database unavailable, or the server still starting"))}
 
 
 class ApiError(Exception):

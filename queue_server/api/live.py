@@ -27,8 +27,6 @@ from typing import Any
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from hall_contract.errors import HallError
-from queue_server import payloads
-from queue_server.api.routes.hall import build_snapshot
 from queue_server.api.routes.ratings import evaluation_view
 from queue_server.auth import Principal, read_token
 from queue_server.ratings import RatingEvent
@@ -155,7 +153,7 @@ class LiveHub:
     def _send_hall(self, clients: list[Client]) -> None:
         svc = self.runtime.service
         assert svc is not None
-        snap = build_snapshot(svc)
+        snap = svc.snapshot()
         tickets: dict[str, Any] = {}
         for c in clients:
             if c.hall:
@@ -169,9 +167,7 @@ class LiveHub:
         svc = self.runtime.service
         assert svc is not None
         try:
-            with svc.lock:
-                t = svc.hall.find(number)
-                out = payloads.ticket_public(svc.hall, t, svc.settings.status_url())
+            out = svc.ticket_public(number)
         except HallError:
             return None
         out.holder = None
@@ -201,7 +197,7 @@ class LiveHub:
     def subscribe(self, c: Client, req: dict[str, Any]) -> None:
         token = req.get("token")
         if isinstance(token, str) and token:
-            p = read_token(self.runtime.secret, token)
+            p = read_token(self.runtime.keyring, token)
             c.staff = p if p is not None and p.role in STAFF_ROLES else None
             if p is None:
                 c.push({"type": "error", "code": "invalid_token"})

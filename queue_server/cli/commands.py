@@ -123,5 +123,3 @@ def db_upgrade(config: ConfigOpt = None) -> None:
     store.upgrade()
     typer.echo(f"database at revision {store.revision()} (was {before or 'empty'})")
     store.close()
-
-

@@ -88,6 +88,11 @@ class QueueLine:
         i = self._index(t)
         return i + min(len(self._priority), self.bound * (i + 1))
 
+    def queued_before(self, t: datetime) -> int:
+        """How many wait here since before ``t`` (O(log n): the lines are kept in order)."""
+        key = (t, -1, -1)
+        return sum(bisect.bisect_left(line, key, key=_order) for line in (self._priority, self._normal))
+
     def __iter__(self) -> Iterator[Ticket]:
         yield from self._priority
         yield from self._normal

@@ -1,9 +1,12 @@
 """Announces the hall on MQTT: calls at once, retained state for boards, windows, queues, advice.
 
-Calls and window states are published inside the command's lock, so subscribers see them in
-commit order. Board and queue states are coalesced (``publish_interval_s``) so a burst of
-ticket issues does not become a burst of identical boards. On every (re)connect all retained
-state is published again, so a broker restarted without persistence is whole again at once.
+Calls and window states go out from the service's listener, which the service calls under its
+lock with the payloads it built there, so subscribers see them in commit order. Board and queue
+states are coalesced (``publish_interval_s``) so a burst of ticket issues does not become a
+burst of identical boards. Every retained state carries the service's event version, and a
+retained topic never gets a state older than the one it has (two flushes may race). On every
+(re)connect all retained state is published again, so a broker restarted without persistence
+is whole again at once.
 """
 from __future__ import annotations
 
@@ -11,9 +14,8 @@ import logging
 import threading
 
 from hall_contract.link import DeviceLink
-from hall_contract.protocol import Topics
-from queue_server import payloads
-from queue_server.service import Event, HallService
+from hall_contract.protocol import Message, Topics
+from queue_server.service import Event, HallService, RetainedState
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +28,10 @@ class StatePublisher:
         self.interval = service.settings.server.publish_interval_s
         self._dirty_queues: set[str] = set()
         self._dirty_board = False
+        self._dirty_lock = threading.Lock()
+        #: held while publishing retained state (never while asking the service)
+        self._publish_lock = threading.Lock()
+        self._published: dict[str, int] = {}
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._flusher, name="state-publisher", daemon=True)
@@ -43,59 +49,52 @@ class StatePublisher:
         self.flush()
 
     def on_event(self, ev: Event) -> None:
-        svc = self.service
-        with svc.lock:
-            if ev.change is not None and ev.change.call is not None:
-                self.link.publish(self.topics.calls, payloads.call_message(ev.change.call, svc.tz).to_json())
-            for n in sorted(ev.windows):
-                w = svc.hall.windows.get(n)
-                if w is not None:
-                    self.link.publish(self.topics.window_state(n), payloads.window_state(w, svc.tz).to_json(),
-                                      retain=True)
-            if ev.advice is not None:
-                self.publish_advice()
+        """The service's listener (called under the service's lock, so in commit order)."""
+        if ev.call_message is not None:
+            self.link.publish(self.topics.calls, ev.call_message.to_json())
+        for w in ev.windows:
+            self._retain(self.topics.window_state(w.number), w, ev.version)
+        if ev.advice is not None:
+            self._retain(self.topics.advice, ev.advice, ev.version)
+        with self._dirty_lock:
             self._dirty_queues |= ev.queues
             self._dirty_board = self._dirty_board or bool(ev.queues or ev.windows or ev.state_only
-                                                          or ev.change is not None)
+                                                          or ev.action is not None)
         if self.interval <= 0:
             self.flush()
         else:
             self._wake.set()
 
-    def publish_advice(self) -> None:
-        svc = self.service
-        msg = payloads.advice_message(svc.advice, svc.tz, svc.settings.advisor.auto_apply, svc.dismissed)
-        self.link.publish(self.topics.advice, msg.to_json(), retain=True)
+    def _retain(self, topic: str, msg: Message, version: int) -> None:
+        with self._publish_lock:
+            if version < self._published.get(topic, 0):
+                return  # a newer state of this topic is out already
+            self._published[topic] = version
+            self.link.publish(topic, msg.to_json(), retain=True)
+
+    def _publish_state(self, state: RetainedState) -> None:
+        for w in state.windows:
+            self._retain(self.topics.window_state(w.number), w, state.version)
+        if state.advice is not None:
+            self._retain(self.topics.advice, state.advice, state.version)
+        for q in state.queues:
+            self._retain(self.topics.queue_state(q.code), q, state.version)
+        if state.board is not None:
+            self._retain(self.topics.board, state.board, state.version)
 
     def flush(self) -> None:
-        svc = self.service
-        with svc.lock:
+        with self._dirty_lock:
             queues, self._dirty_queues = self._dirty_queues, set()
             board, self._dirty_board = self._dirty_board, False
-            now = svc.now()
-            for code in sorted(queues):
-                if code in svc.hall.queues:
-                    self.link.publish(self.topics.queue_state(code),
-                                      payloads.queue_state(svc.hall, code, now).to_json(), retain=True)
-            if board:
-                self.link.publish(self.topics.board, self._board(now), retain=True)
-
-    def _board(self, now: object) -> bytes:
-        svc = self.service
-        s = svc.settings.hall
-        return payloads.board(svc.hall, svc.now(), s.id, s.name, svc.notice).to_json()
+        if queues or board:
+            self._publish_state(self.service.retained_state(queues, board=board))
 
     def publish_all(self) -> None:
         """Everything retained, again (after a (re)connect)."""
-        svc = self.service
-        with svc.lock:
-            for w in svc.hall.windows.values():
-                self.link.publish(self.topics.window_state(w.number), payloads.window_state(w, svc.tz).to_json(),
-                                  retain=True)
-            self._dirty_queues |= set(svc.hall.queues)
-            self._dirty_board = True
-            self.publish_advice()
-        self.flush()
+        with self._dirty_lock:
+            self._dirty_queues.clear()
+            self._dirty_board = False
+        self._publish_state(self.service.retained_state(None, windows=True, board=True, advice=True))
 
     def _flusher(self) -> None:
         while not self._stop.is_set():

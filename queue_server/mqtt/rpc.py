@@ -23,6 +23,7 @@ from hall_contract.errors import HallError
 from hall_contract.link import DeviceLink
 from hall_contract.protocol import (
     IssueTicketArgs,
+    Message,
     RpcError,
     RpcReply,
     TicketStatusArgs,
@@ -30,8 +31,7 @@ from hall_contract.protocol import (
     WindowCommandArgs,
     parse_json_object,
 )
-from queue_server import payloads
-from queue_server.service import HallService
+from queue_server.service import Actor, HallService, WindowOutcome
 
 log = logging.getLogger(__name__)
 
@@ -128,35 +128,48 @@ class RpcServer:
 
     def issue_ticket(self, args: dict[str, Any]) -> dict[str, Any]:
         parsed = IssueTicketArgs.model_validate(args)
-        ticket, _new = self.service.issue(parsed, actor=parsed.source or "rpc")
-        return self._public(ticket)
+        return _bare(self.service.issue(parsed, request_actor(args)).ticket)
 
     def ticket_status(self, args: dict[str, Any]) -> dict[str, Any]:
         parsed = TicketStatusArgs.model_validate(args)
-        return self._public(self.service.find(parsed.number))
+        return _bare(self.service.ticket_public(parsed.number))
 
     def window_command(self, args: dict[str, Any]) -> dict[str, Any]:
         """A window device drives its window (the caller keypad: call next, recall, no-show, …).
 
         The window keeps the clerk who logged in there; the device is the audit's actor."""
         cmd = WindowCommandArgs.model_validate(args)
-        actor = cmd.source or f"window-device-{cmd.window}"
-        kw: dict[str, Any] = {"queue": cmd.queue or ""} if cmd.action == "transfer" else {}
-        if cmd.action == "call_next":
-            kw["clerk"] = None
-        change = self.service.window_op(cmd.window, cmd.action, actor, **kw)
-        svc = self.service
-        with svc.lock:
-            window = payloads.window_state(svc.hall.window(cmd.window), svc.tz).model_dump()
-        window.pop("v", None)
-        ticket = change.tickets[-1] if change is not None and change.tickets and \
-            (cmd.action != "call_next" or change.call is not None) else None
-        return {"window": window, "ticket": self._public(ticket) if ticket is not None else None}
+        actor = request_actor(args, window=cmd.window)
+        svc, n = self.service, cmd.window
+        commands: dict[str, Callable[[], WindowOutcome]] = {
+            "call_next": lambda: svc.call_next(n, actor),
+            "recall": lambda: svc.recall(n, actor),
+            "no_show": lambda: svc.no_show(n, actor),
+            "start": lambda: svc.start(n, actor),
+            "finish": lambda: svc.finish(n, actor),
+            "transfer": lambda: svc.transfer(n, cmd.queue or "", actor),
+            "open": lambda: svc.open_window(n, actor),
+            "pause": lambda: svc.pause_window(n, actor),
+            "close": lambda: svc.close_window(n, actor),
+        }
+        out = commands[cmd.action]()
+        return {"window": _bare(out.window), "ticket": _bare(out.ticket) if out.ticket is not None else None}
 
-    def _public(self, ticket: Any) -> dict[str, Any]:
-        svc = self.service
-        with svc.lock:
-            out = payloads.ticket_public(svc.hall, ticket, svc.settings.status_url())
-        data = out.model_dump()
-        data.pop("v", None)
-        return data
+
+def request_actor(args: dict[str, Any], window: int | None = None) -> Actor:
+    """Who sent an RPC request: the device it names (``source``), or the window's device.
+
+    On a broker without accounts the request's own word is all there is; with accounts the
+    device is who the broker says (the topic's device id), which replaces this."""
+    source = args.get("source")
+    if isinstance(source, str) and source.strip():
+        return Actor.device(source.strip()[:64], window)
+    if window is not None:
+        return Actor.device(f"window-device-{window}", window)
+    return Actor.device("rpc")
+
+
+def _bare(msg: Message) -> dict[str, Any]:
+    data = msg.model_dump()
+    data.pop("v", None)
+    return data

@@ -92,6 +92,10 @@ def table(results: Iterable[DayResult], targets: dict[str, float]) -> str:
         extra = f", advisor opened {r.opens} / closed {r.closes}" if r.scenario == "advisor" else ""
         lines.append(f"\n== {r.scenario}: {r.window_hours:.1f} window-hours, last window free at "
                      f"{_hhmm(r.last_event_s)}{extra}  (waits in minutes)")
+        if r.changes:
+            lines.append("changes: " + ", ".join(f"{_hhmm(at)} {action} {n}" + (f" for {q}" if action == "open" else "")
+                                                 + (f" ({who})" if who else "")
+                                                 for at, action, n, q, who in r.changes))
         lines.append(head)
         for st in by_name[str(r.scenario)]:
             lines.append(f"{st.queue:<10}{st.issued:>12}{st.served:>12}{st.no_show:>13}{st.expired:>13}"
@@ -112,6 +116,8 @@ def as_dict(results: Iterable[DayResult], targets: dict[str, float]) -> dict[str
         out[str(r.scenario)] = {
             "window_hours": round(r.window_hours, 2), "last_event_s": round(r.last_event_s),
             "advisor_opens": r.opens, "advisor_closes": r.closes, "outcomes": outcomes(r),
+            "changes": [{"at": _hhmm(at), "action": a, "window": n, "queue": q, "person": who}
+                        for at, a, n, q, who in r.changes],
             "queues": {st.queue: {k: (round(v, 3) if isinstance(v, float) else v)
                                   for k, v in asdict(st).items() if k != "queue"}
                        for st in day_stats(r, targets)}}

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -22,6 +22,9 @@ from sqlalchemy.engine import Connection, Engine
 from queue_server.engine.model import Change, Priority, Ticket, TicketState, Window
 from queue_server.store.fastpath import RawStatement
 from queue_server.store.tables import audit_t, counter_t, meta_t, ticket_t, window_t
+
+if TYPE_CHECKING:
+    from queue_server.store.outbox import Outbox
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _TICKET_COLS = [c.name for c in ticket_t.columns]
@@ -104,6 +107,8 @@ class Store:
         self._reserve = RawStatement(ins.on_conflict_do_update(
             index_elements=["day", "queue"], set_={"last": counter_t.c.last + 1}).returning(counter_t.c.last),
             dialect, ["day", "queue", "last"])
+        #: the province uplink's outbox: when set, every persisted change writes its events
+        self.outbox: Outbox | None = None
 
     @property
     def dialect(self) -> str:
@@ -158,6 +163,8 @@ class Store:
         if change.day is not None:
             info["day"] = change.day.isoformat()
         self.audit(conn, actor, change.action, subject, info, at)
+        if self.outbox is not None:
+            self.outbox.record_change(conn, change, at or datetime.now(UTC))
 
     def audit(self, conn: Connection, actor: str, action: str, subject: str, detail: dict[str, Any],
               at: datetime | None = None) -> None:

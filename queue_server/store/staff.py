@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from queue_server.auth import ROLES, hash_password
+from hall_contract.passwords import hash_password
+from queue_server.auth import ROLES
 from queue_server.store.tables import staff_t
 
 

@@ -18,7 +18,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from hall_contract.errors import HallError
-from queue_server import payloads
 from queue_server.api.deps import ServiceDep
 from queue_server.service import HallService
 from queue_server.web.i18n import LANGS, MESSAGES, pick
@@ -90,13 +89,13 @@ def _window_names(svc: HallService, lang: str) -> dict[str, str]:
 @router.get("/window/{n}", response_class=HTMLResponse)
 async def window_page(n: WindowNo, request: Request, svc: ServiceDep) -> HTMLResponse:
     try:
-        w = svc.hall.window(n)
+        w = svc.window_info(n)
     except HallError:
         return render(request, svc, "message.html", "window", "window_unknown", status=404,
                       message=pick(page_lang(request, svc))["window_unknown"])
-    name = window_label(w.spec.name, n, page_lang(request, svc))
+    name = window_label(w.name, n, page_lang(request, svc))
     return render(request, svc, "window.html", "window", "window_title",
-                  {"window": n, "window_name": name, "kind": w.spec.kind.value,
+                  {"window": n, "window_name": name, "kind": w.kind,
                    "window_names": _window_names(svc, page_lang(request, svc))}, window_name=name)
 
 
@@ -123,11 +122,11 @@ async def close_page(request: Request, svc: ServiceDep) -> HTMLResponse:
 async def rate_page(n: WindowNo, request: Request, svc: ServiceDep) -> HTMLResponse:
     """The customer-facing tablet at window n: no login, one rating per visit."""
     try:
-        w = svc.hall.window(n)
+        w = svc.window_info(n)
     except HallError:
         return render(request, svc, "message.html", "rate", "window_unknown", status=404,
                       message=pick(page_lang(request, svc))["window_unknown"])
-    name = window_label(w.spec.name, n, page_lang(request, svc))
+    name = window_label(w.name, n, page_lang(request, svc))
     return render(request, svc, "rate.html", "rate", "rate_title",
                   {"window": n, "window_name": name, "reasons": list(svc.settings.ratings.reasons)},
                   window_name=name)
@@ -140,10 +139,7 @@ async def ticket_page(number: Annotated[str, PathParam(max_length=8)], request: 
     number = number.upper()
     ticket: dict[str, Any] | None = None
     try:
-        with svc.lock:
-            out = payloads.ticket_public(svc.hall, svc.hall.find(number))
-        out.holder = None
-        ticket = out.model_dump(exclude={"v", "holder", "status_url"})
+        ticket = svc.ticket_public(number).model_dump(exclude={"v", "holder", "status_url"})
     except HallError:
         ticket = None
     lang = page_lang(request, svc)

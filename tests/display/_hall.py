@@ -5,13 +5,13 @@ import json
 import os
 import signal
 import subprocess
-import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 from hall_contract.protocol import Board, CallMessage, QueueState, Topics, WindowState
 from tests.peers import HALLCTL, ROOT, Collector
+from tests.waiting import within
 
 TZ = timezone(timedelta(hours=8))
 QUEUES = {"A": "综合受理", "B": "查询出件", "C": "大宗业务"}
@@ -100,11 +100,16 @@ class DisplayProcess:
 
     def wait_ready(self, timeout: float = 20.0) -> None:
         """Until the window is up and takes SIGUSR1 (before that, the signal would end the process)."""
-        end = time.monotonic() + timeout
-        while "display on screen" not in self.output():
-            if self.proc is None or self.proc.poll() is not None or time.monotonic() > end:
-                raise AssertionError("the display did not start:\n" + self.output()[-3000:])
-            time.sleep(0.05)
+
+        def up() -> bool:
+            if "display on screen" in self.output():
+                return True
+            if self.proc is None or self.proc.poll() is not None:
+                raise AssertionError("the display exited at start:\n" + self.output()[-3000:])
+            return False
+
+        if not within(up, timeout):
+            raise AssertionError("the display did not start:\n" + self.output()[-3000:])
 
     def shot(self, timeout: float = 15.0) -> dict[str, Any]:
         """Ask for a screenshot; return what the screen showed (the .json beside the .png)."""
@@ -113,23 +118,27 @@ class DisplayProcess:
         js = self.stem.with_suffix(".json")
         js.unlink(missing_ok=True)
         self.proc.send_signal(signal.SIGUSR1)
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            if js.exists():
-                return dict(json.loads(js.read_text(encoding="utf-8")))
-            if self.proc.poll() is not None:
-                raise AssertionError(f"display exited {self.proc.returncode}:\n{self.output()[-3000:]}")
-            time.sleep(0.05)
-        raise AssertionError("no screenshot:\n" + self.output()[-3000:])
+        proc = self.proc
+
+        def saved() -> bool:
+            if proc.poll() is not None:
+                raise AssertionError(f"display exited {proc.returncode}:\n{self.output()[-3000:]}")
+            return js.exists()
+
+        if not within(saved, timeout):
+            raise AssertionError("no screenshot:\n" + self.output()[-3000:])
+        return dict(json.loads(js.read_text(encoding="utf-8")))
 
     def wait_shows(self, pred: Any, timeout: float = 15.0) -> dict[str, Any]:
         """Screenshots until ``pred(view)`` holds (the last view is returned either way)."""
-        end = time.monotonic() + timeout
-        view = self.shot()
-        while not pred(view) and time.monotonic() < end:
-            time.sleep(0.2)
-            view = self.shot()
-        return view
+        last: list[dict[str, Any]] = []
+
+        def shows() -> bool:
+            last[:] = [self.shot()]
+            return bool(pred(last[0]))
+
+        within(shows, timeout)
+        return last[0]
 
     def output(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""

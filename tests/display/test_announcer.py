@@ -99,6 +99,7 @@ def test_the_three_forms(tmp_path: Path) -> None:
     assert quiet.parts(call("A101", 12)) == once and quiet.repeat_parts(call("A101", 12)) == [Pause(0.5), *once]
 
 
+@pytest.mark.peer  # the speech engine (espeak-ng) renders
 def test_spoken_to_a_wav_of_plausible_length(tmp_path: Path) -> None:
     out = WavFileOutput(tmp_path / "played")
     a = announcer(tmp_path, out)
@@ -113,6 +114,7 @@ def test_spoken_to_a_wav_of_plausible_length(tmp_path: Path) -> None:
     assert len(seconds) == 2 and 1.65 + 2.5 < seconds[0] < 1.65 + 6.5 and 0.8 + 2.5 < seconds[1] < 0.8 + 6.5
 
 
+@pytest.mark.peer  # the speech engine (espeak-ng) renders
 def test_quiet_hours_and_other_areas_are_not_spoken(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     out = RecordingOutput()
     a = announcer(tmp_path, out, quiet_hours=[(clock(12), clock(13, 30)), (clock(22), clock(7))], windows=[1, 2])
@@ -128,6 +130,7 @@ def test_quiet_hours_and_other_areas_are_not_spoken(tmp_path: Path, caplog: pyte
     assert len(out.played) == 2  # the one call, and its repeat
 
 
+@pytest.mark.peer  # the speech engine (espeak-ng) renders
 def test_calls_faster_than_speech_lose_the_repeat_then_the_long_form(tmp_path: Path) -> None:
     out = RecordingOutput(speed=20.0)
     a = announcer(tmp_path, out)
@@ -145,6 +148,7 @@ def test_calls_faster_than_speech_lose_the_repeat_then_the_long_form(tmp_path: P
     assert out.max_active == 1 and a.most_behind == 5
 
 
+@pytest.mark.peer  # the speech engine (espeak-ng) renders
 def test_one_or_two_waiting_lose_the_repeat_and_keep_the_long_form(tmp_path: Path) -> None:
     a = announcer(tmp_path, RecordingOutput(speed=20.0))
     a.speech.wait_ready()
@@ -155,6 +159,7 @@ def test_one_or_two_waiting_lose_the_repeat_and_keep_the_long_form(tmp_path: Pat
     assert [(s.form, s.repeats) for s in a.spoken] == [(FULL, 0), (ONCE, 0), (FULL, 1)]
 
 
+@pytest.mark.peer  # the speech engine (espeak-ng) renders
 def test_the_repeat_gives_way_to_a_new_call_and_to_a_change(tmp_path: Path) -> None:
     out = RecordingOutput(speed=4.0)
     a = announcer(tmp_path, out)
@@ -171,6 +176,7 @@ def test_the_repeat_gives_way_to_a_new_call_and_to_a_change(tmp_path: Path) -> N
     assert [(s.call.number, s.repeats) for s in a.spoken] == [("A100", 0), ("A101", 0), ("A102", 1)]
 
 
+@pytest.mark.peer  # the speech engine (espeak-ng) renders
 def test_a_call_no_longer_true_is_not_spoken(tmp_path: Path) -> None:
     out = RecordingOutput(speed=10.0)
     a = announcer(tmp_path, out)
@@ -194,6 +200,7 @@ def test_a_call_no_longer_true_is_not_spoken(tmp_path: Path) -> None:
     assert a.queue.dropped == {"late": 1, "superseded": 2, "moved_on": 2}
 
 
+@pytest.mark.peer  # the speech engine (espeak-ng) renders
 def test_a_call_waiting_past_the_limit_is_dropped(tmp_path: Path) -> None:
     out = RecordingOutput(speed=1.0)  # real time: a full call takes about 10 s
     a = announcer(tmp_path, out, voice_max_delay_s=5)
@@ -207,6 +214,7 @@ def test_a_call_waiting_past_the_limit_is_dropped(tmp_path: Path) -> None:
     assert [s.call.number for s in a.spoken] == ["A100"] and a.queue.dropped == {"late": 1}
 
 
+@pytest.mark.peer  # the speech engine (espeak-ng) renders
 def test_offline_drops_what_waits(tmp_path: Path) -> None:
     a = announcer(tmp_path, RecordingOutput(speed=5.0))
     a.speech.wait_ready()
@@ -218,6 +226,7 @@ def test_offline_drops_what_waits(tmp_path: Path) -> None:
     assert keys == ["A100→1"] and a.queue.dropped == {"offline": 3}
 
 
+@pytest.mark.peer  # the speech engine (espeak-ng) renders
 def test_a_cached_window_phrase_starts_within_300_ms(tmp_path: Path) -> None:
     out = RecordingOutput(speed=1000.0)
     a = announcer(tmp_path, out)

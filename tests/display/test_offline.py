@@ -9,7 +9,6 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import TypeVar
 
 import pytest
@@ -54,9 +53,9 @@ def sim() -> Iterator[Rs485Simulator]:
         yield s
 
 
-def test_broker_lost_then_back(tmp_path: Path, sim: Rs485Simulator) -> None:
-    own = Broker(tmp_path)
-    own.start()
+@pytest.mark.peer  # the simulated screens' pty line
+def test_broker_lost_then_back(new_broker: Callable[..., Broker], sim: Rs485Simulator) -> None:
+    own = new_broker()
     hall = "t" + uuid.uuid4().hex[:8]
     topics = Topics(hall)
     base = {"HALL_CONFIG": str(ROOT / "config" / "hall.toml"), "HALL_ID": hall, "HALL_MQTT_URL": own.url}
@@ -106,7 +105,6 @@ def test_broker_lost_then_back(tmp_path: Path, sim: Rs485Simulator) -> None:
     finally:
         bridge.stop()
         rt.stop()
-        own.stop()
 
 
 def test_english_banner_and_the_passed_ticket_notice() -> None:

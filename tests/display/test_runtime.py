@@ -1,10 +1,8 @@
 """The display's runtime (no window) on the real Mosquitto: retained start, garbage, status, broker loss."""
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 
@@ -14,6 +12,7 @@ from display.settings import load_display_settings as load_settings
 from hall_contract.protocol import DeviceCommand, Topics
 from tests.display._hall import board, call, publish_hall, sample_windows, window
 from tests.peers import ROOT, Broker, Collector
+from tests.waiting import within
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -26,14 +25,17 @@ def runtime(url: str, hall: str, **display: str) -> DisplayRuntime:
 
 
 def until(rt: DisplayRuntime, pred: Callable[[BoardView], bool], timeout: float = 5.0) -> BoardView:
-    end = time.monotonic() + timeout
-    while True:
+    """The view once ``pred`` holds for it (or the last one after the timeout), the UI thread's work done here."""
+    last: list[BoardView] = []
+
+    def shows() -> bool:
         rt.drain()
         rt.tick()
-        v = rt.view()
-        if pred(v) or time.monotonic() > end:
-            return v
-        time.sleep(0.02)
+        last[:] = [rt.view()]
+        return pred(last[0])
+
+    within(shows, timeout)
+    return last[0]
 
 
 def subscribed(rt: DisplayRuntime, pub: Collector) -> None:
@@ -58,7 +60,8 @@ def test_switched_on_mid_day_it_shows_the_retained_state(broker: Broker, hall: t
     rt = runtime(broker.url, hall_id)
     rt.start()
     try:
-        v = until(rt, lambda v: bool(v.latest and v.windows and v.online))
+        # retained messages arrive one by one: wait for all of them, then check what they say
+        v = until(rt, lambda v: bool(v.latest and len(v.windows) == 12 and v.online and v.queues))
         assert v.latest is not None and v.latest.number == "B031" and not v.flashing
         assert [r.number for r in v.recent] == ["A102", "A101"]
         assert len(v.windows) == 12 and [q.waiting for q in v.queues] == ["5", "1", "0"]
@@ -116,9 +119,8 @@ def test_notice_command_and_area_filter(broker: Broker, hall: tuple[str, Topics,
         rt.stop()
 
 
-def test_broker_lost_keeps_the_picture_and_resyncs(tmp_path: Path) -> None:
-    own = Broker(tmp_path)
-    own.start()
+def test_broker_lost_keeps_the_picture_and_resyncs(new_broker: Callable[..., Broker]) -> None:
+    own = new_broker()
     hall_id = "t" + uuid.uuid4().hex[:8]
     topics = Topics(hall_id)
     rt = runtime(own.url, hall_id)

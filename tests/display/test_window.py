@@ -9,7 +9,7 @@ import shutil
 import time
 import uuid
 import wave
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ import pytest
 from hall_contract.protocol import CallMessage, DeviceCommand, Topics
 from tests.display._hall import TZ, DisplayProcess, call, publish_hall, sample_windows, window
 from tests.peers import ROOT, Broker, Collector, hall_env
+from tests.waiting import within
 
 pytestmark = [pytest.mark.timeout(90), pytest.mark.slow]
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
@@ -84,11 +85,8 @@ def test_landscape_live_calls_garbage_and_voice(tmp_path: Path, hall: tuple[dict
         assert d.alive() and view["latest"]["number"] == "C002" and view["windows"]
         assert d.output().count("ignored a malformed message") == 6
 
-        first = played / "0001.wav"
-        end = time.monotonic() + 30  # the speech thread renders and plays in its own time, in order
-        while not first.exists() and time.monotonic() < end:
-            time.sleep(0.1)
-        assert first.exists(), d.output()[-2000:]
+        first = played / "0001.wav"  # the speech thread renders and plays in its own time, in order
+        assert within(first.exists, 30), d.output()[-2000:]
         with wave.open(str(first)) as w:
             assert 4.0 < w.getnframes() / w.getframerate() < 9.0  # chime + 请B零三一号到七号窗口办理 (A115 waits)
         assert "请 bi4 零三一 号到 七号窗口办理" in d.output()
@@ -98,9 +96,8 @@ def test_landscape_live_calls_garbage_and_voice(tmp_path: Path, hall: tuple[dict
     wait_online(pub, topics, "wall", "offline")
 
 
-def test_portrait_started_after_the_calls_then_broker_lost(tmp_path: Path) -> None:
-    own = Broker(tmp_path)
-    own.start()
+def test_portrait_started_after_the_calls_then_broker_lost(tmp_path: Path, new_broker: Callable[..., Broker]) -> None:
+    own = new_broker()
     env = hall_env(tmp_path, own.url)
     topics = Topics(env["HALL_ID"])
     pub = Collector(own.url, (topics.base + "devices/#",))
@@ -160,6 +157,7 @@ def test_area_display_shows_only_its_windows(tmp_path: Path, hall: tuple[dict[st
         d.stop()
 
 
+@pytest.mark.peer  # hallctl display in its own process
 def test_never_reached_the_broker_english(tmp_path: Path) -> None:
     """Switched on while the broker is away: after offline_banner_s the banner, in English too."""
     from tests.peers import free_port

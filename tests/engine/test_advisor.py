@@ -2,37 +2,16 @@
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from queue_server.engine import Hall, ItemSpec, Policy, QueueSpec, WindowKind, WindowSpec, advise
+from queue_server.engine import WindowKind, advise
 from queue_server.engine.advisor import MIN_OPEN_S, erlang_c, erlang_mean_wait_s, windows_needed
-
-TZ = ZoneInfo("Asia/Shanghai")
-DAY = date(2025, 3, 3)
-T0 = datetime(2025, 3, 3, 9, 0, tzinfo=TZ)
-
-
-def small_hall() -> Hall:
-    """A (target 15 min, 10 min per ticket) and B (target 10 min, 3 min): windows 1 (A), 2 (B),
-    elastic 10, 11, 12 (closed)."""
-    queues = [QueueSpec("A", "综合受理", 900.0, 600.0), QueueSpec("B", "查询出件", 600.0, 180.0)]
-    windows = [WindowSpec(1, "1号窗口", WindowKind.ACCEPT), WindowSpec(2, "2号窗口", WindowKind.QUERY),
-               *(WindowSpec(n, f"{n}号窗口", WindowKind.ELASTIC, ("A",)) for n in (10, 11, 12))]
-    items = [ItemSpec("X", "x", "A", 600.0), ItemSpec("Y", "y", "B", 180.0)]
-    hall = Hall(queues, windows, items, Policy(), TZ, DAY)
-    hall.open_window(T0, 1)
-    hall.open_window(T0, 2)
-    return hall
-
-
-def issue(hall: Hall, queue: str, n: int, start: datetime, span_s: float) -> None:
-    for i in range(n):
-        hall.issue(start + timedelta(seconds=span_s * i / max(1, n)), queue=queue)
+from queue_server.engine.erlang import MAX_WINDOWS, backlog_wait_s, windows_for_backlog
+from tests.engine._small_hall import T0, issue, small_hall
 
 
 def test_erlang_c_known_values() -> None:
@@ -67,8 +46,14 @@ def test_overloaded_queue_gets_an_elastic_window_with_a_reason() -> None:
     advice = advise(hall, now)
     opens = [r for r in advice.recommendations if r.action == "open"]
     assert opens[0].window == 10 and opens[0].queue == "A"
-    assert opens[0].reason_en == "A: 23 waiting, predicted 230 min > target 15 min; open window 10 for A"
-    assert "23人等候" in opens[0].reason and "10号窗口" in opens[0].reason
+    # 23 arrived in 25 min (55 an hour); 23 × 10 min on window 1 alone is 230 min, on two 115 min
+    assert opens[0].reason_en == ("A: 55 arrivals/h over the last 25 min, 10 min per visit, target 15 min; "
+                                  "23 waiting, predicted wait 230 min, about 115 min with window 10. "
+                                  "Open window 10 for A (also B)")
+    assert opens[0].reason == ("A综合受理：近25分钟每小时到达约55人，平均每人办理10分钟，目标等候15分钟；"
+                               "现23人等候，预计等候230分钟，开放后约115分钟。建议开放10号窗口办理A（兼办B）")
+    # the backlog needs every elastic window: each is advised, each named once
+    assert [r.window for r in opens] == [10, 11, 12]
 
 
 def test_idle_elastic_window_closes_when_load_drops() -> None:
@@ -76,7 +61,8 @@ def test_idle_elastic_window_closes_when_load_drops() -> None:
     hall.open_window(T0, 10, queues=["A"])
     advice = advise(hall, T0 + timedelta(hours=1))
     assert [(r.action, r.window, r.queue) for r in advice.recommendations] == [("close", 10, "A")]
-    assert "close window 10" in advice.recommendations[0].reason_en
+    assert advice.recommendations[0].reason_en == ("A: 0 waiting, predicted wait 0 s without window 10, target 15 min; "
+                                                   "the other windows suffice. Close window 10")
 
 
 def test_freshly_opened_window_is_not_closed_at_once() -> None:
@@ -97,8 +83,8 @@ def test_idle_window_of_a_quiet_queue_moves_to_a_pressed_one() -> None:
 
 
 def test_hall_within_target_gets_no_advice() -> None:
-    """Within target with the advisor's margin: a newcomer is predicted to be called within
-    ``PLAN_SHARE`` of the target and the arrival rate needs no more windows than are open."""
+    """Within target with the advisor's margin: the people waiting are called within
+    ``open_wait_share`` of the target and the arrival rate needs no more windows than are open."""
     hall = small_hall()
     issue(hall, "A", 1, T0, 1800.0)
     issue(hall, "B", 2, T0, 1800.0)
@@ -124,3 +110,15 @@ def test_never_names_a_window_twice(a: int, b: int, opened: list[str | None]) ->
         w = hall.windows[r.window]
         assert w.spec.kind is WindowKind.ELASTIC
         assert (r.action == "open") == (w.status.value == "closed")
+
+
+@settings(max_examples=200, deadline=None)
+@given(waiting=st.integers(0, 400), idle=st.integers(0, 5), service=st.floats(5.0, 3000.0),
+       windows=st.integers(0, 12), within=st.floats(30.0, 1800.0))
+def test_windows_for_backlog_is_the_least_that_calls_the_last_within(waiting: int, idle: int, service: float,
+                                                                     windows: int, within: float) -> None:
+    idle = min(idle, windows)
+    x = windows_for_backlog(waiting, idle, service, windows, within)
+    brute = next((k for k in range(MAX_WINDOWS + 1)
+                  if backlog_wait_s(waiting, idle + k, service, windows + k) <= within), MAX_WINDOWS)
+    assert x == brute

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from functools import cache
+from pathlib import Path
 
 import typer
 from hypothesis import given, settings
@@ -99,7 +100,7 @@ def test_advisor_uses_no_more_window_hours_than_all_windows_open() -> None:
     assert advisor.opens >= 1
 
 
-def test_cli_json() -> None:
+def test_cli_json(tmp_path: Path) -> None:
     app = typer.Typer()
 
     @app.callback()
@@ -108,10 +109,15 @@ def test_cli_json() -> None:
 
     register(app)
     result = CliRunner().invoke(app, ["simulate", "--tickets", "120", "--seed", "5", "--json",
-                                      "--split", "A=0.5,B=0.45,C=0.05"])
+                                      "--split", "A=0.5,B=0.45,C=0.05", "--weeks", "2",
+                                      "--history-out", str(tmp_path / "history.csv")])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["tickets"] == 120 and set(data["scenarios"]) == {"static", "advisor", "pooled"}
+    assert data["tickets"] == 120 and data["weeks"] == 2
+    assert set(data["scenarios"]) == {"static", "advisor", "elastic-all", "pooled"}
+    rows = (tmp_path / "history.csv").read_text().splitlines()
+    assert rows[0] == "day,queue,slot_min,count" and {r.split(",")[0] for r in rows[1:]} == {"2025-02-17", "2025-02-24"}
+    assert all(c["person"] for c in data["scenarios"]["advisor"]["changes"] if c["action"] == "open")
     for sc in data["scenarios"].values():
         assert sum(sc["outcomes"].values()) == 120
     table = CliRunner().invoke(app, ["simulate", "--tickets", "60"])

@@ -18,6 +18,7 @@ import pytest
 from hardware.card.holders import Holder, find_holder
 from hardware.card.simulator import VirtualSocialSecurityCard
 from hardware.idcard.simulator import SimulatedSamReader
+from tests.waiting import eventually
 
 VPCD_READER = "Virtual PCD 00 00"  # the reader whose card connects to 127.0.0.1:VPCD_PORT
 VPCD_PORT = 35963  # vpcd's default; the session's own pcscd (the fixture) listens elsewhere
@@ -98,11 +99,11 @@ def _pcscd_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     global VPCD_PORT
     VPCD_PORT = port
     try:
-        deadline = time.monotonic() + 10.0
-        while VPCD_READER not in _readers():
+        def shows_the_reader() -> bool:
             assert proc.poll() is None, f"pcscd exited at start: {log.read_text(errors='replace')[-500:]}"
-            assert time.monotonic() < deadline, f"pcscd shows no reader {VPCD_READER!r}"
-            time.sleep(0.1)
+            return VPCD_READER in _readers()
+
+        eventually(shows_the_reader, 10.0, f"pcscd shows the reader {VPCD_READER!r}")
         yield VPCD_READER
     finally:
         proc.terminate()

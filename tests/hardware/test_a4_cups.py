@@ -15,7 +15,6 @@ from __future__ import annotations
 import io
 import re
 import subprocess
-import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -33,8 +32,9 @@ from hardware.document.render import render_pdf
 from hardware.document.sample import SAMPLE_HOLDER, sample_document
 from hardware.document.verification import grouped, new_code
 from hardware.printer_cli import printer_checks
+from tests.waiting import eventually
 
-pytestmark = pytest.mark.timeout(120)
+pytestmark = [pytest.mark.timeout(120), pytest.mark.peer]  # a cupsd of the tests' own, a PDF printer on TCP
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 PUBLIC_URL = "http://hall.example.cn:8080"
@@ -139,9 +139,7 @@ def test_cups_pdf_queue_prints_what_the_document_shows(hall: Hall) -> None:
     printer = A4Printer(hall.pdf_url)
     printer.wait(printer.print_document(document), timeout_s=60)  # type: ignore[arg-type]
     folder = cups_pdf_folder()
-    deadline = time.monotonic() + 10
-    while not (written := sorted(folder.glob(f"*{code}*.pdf"))) and time.monotonic() < deadline:
-        time.sleep(0.1)
+    written = eventually(lambda: sorted(folder.glob(f"*{code}*.pdf")), 10, f"cups-pdf output for {code} in {folder}")
     assert len(written) == 1, f"no cups-pdf output for {code} in {folder}"
     try:
         printed = written[0].read_bytes()
@@ -210,9 +208,7 @@ def test_a_printer_that_is_off_leaves_the_job_stuck(hall: Hall) -> None:
     finally:
         subprocess.run(["cancel", "-h", str(hall.cups.socket), "-a", "Office"], check=True)
         hall.office.online = True
-    deadline = time.monotonic() + 10
-    while printer.status().pending_jobs and time.monotonic() < deadline:
-        time.sleep(0.1)
+    eventually(lambda: not printer.status().pending_jobs, 10, "the cancelled jobs are gone")
     assert printer.status().faults == ()
 
 

@@ -190,7 +190,7 @@ def test_watcher_reports_insert_and_remove(virtual_card: CardFactory, pcscd: str
         left.set()
 
     with CardWatcher(pcscd, inserted, removed):
-        time.sleep(0.3)
+        time.sleep(0.3)  # the watcher is waiting on pcscd before the card comes (the latency measured is pcscd's)
         start = time.monotonic()
         card = virtual_card()
         assert arrived.wait(2.0)

@@ -55,6 +55,7 @@ def test_a_mistyped_code_is_caught_before_asking_the_server() -> None:
     assert normalize("x" * 1000) is None and normalize("") is None
 
 
+@pytest.mark.peer  # poppler's tools read the PDF back
 def test_full_record_runs_over_pages_with_every_month() -> None:
     code = new_code()
     pdf = render_pdf(sample_document(code, URL, ISSUED))
@@ -72,6 +73,7 @@ def test_full_record_runs_over_pages_with_every_month() -> None:
     assert f"{URL.rstrip('/')}/verify/{code}" in text and "打印时间：2026年03月12日10:15" in text
 
 
+@pytest.mark.peer  # poppler's tools read the PDF back
 def test_font_is_embedded_as_a_subset_with_unicode() -> None:
     pdf = render_pdf(sample_document(new_code(), URL, ISSUED, first=date(2025, 1, 1)))
     fonts = subprocess.run(["pdffonts", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
@@ -80,6 +82,7 @@ def test_font_is_embedded_as_a_subset_with_unicode() -> None:
     assert len(pdf) < FONT_PATH.stat().st_size // 10  # a subset, not the whole 5 MB collection
 
 
+@pytest.mark.peer  # poppler's tools read the PDF back
 def test_qr_code_holds_the_verify_url() -> None:
     import zxingcpp
     from PIL import Image
@@ -90,6 +93,7 @@ def test_qr_code_holds_the_verify_url() -> None:
     assert [r.text for r in zxingcpp.read_barcodes(page)] == [f"https://hall.example.cn/verify/{code}"]
 
 
+@pytest.mark.peer  # poppler's tools read the PDF back
 def test_preview_is_page_one_as_png() -> None:
     from PIL import Image
 
@@ -98,6 +102,7 @@ def test_preview_is_page_one_as_png() -> None:
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and abs(image.width - 595) <= 1 and abs(image.height - 842) <= 1
 
 
+@pytest.mark.peer  # poppler's tools read the PDF back
 def test_period_and_types_are_what_the_citizen_chose() -> None:
     document = sample_document(new_code(), URL, ISSUED, first=date(2010, 1, 1), last=date(2010, 12, 31),
                                insurances=("medical", "pension"))
@@ -111,6 +116,7 @@ def test_period_and_types_are_what_the_citizen_chose() -> None:
     assert "养老" in text and "失业" not in text and "2009年12月" not in text and "2011年01月" not in text
 
 
+@pytest.mark.peer  # poppler's tools read the PDF back
 def test_record_shows_amounts_and_unpaid_months() -> None:
     history = contribution_history(date(2024, 1, 1), date(2024, 3, 1), ("pension",), unpaid_every=3)
     document = InsuranceDocument(
@@ -124,6 +130,7 @@ def test_record_shows_amounts_and_unpaid_months() -> None:
     assert f"{base:,.2f}" in text and f"{(base * Decimal('0.08')).quantize(Decimal('0.01')):,}" in text
 
 
+@pytest.mark.peer  # poppler's tools read the PDF back
 def test_empty_period_says_so() -> None:
     document = sample_document(new_code(), URL, ISSUED)  # 2003 to 2025 on file
     before = replace(document, first_month=date(1995, 1, 1), last_month=date(1995, 6, 1))

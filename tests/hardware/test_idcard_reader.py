@@ -40,6 +40,7 @@ def test_reads_the_card_over_a_pty(sam: Sam) -> None:
     assert sim.requests == [bytes.fromhex("2001"), bytes.fromhex("2002"), bytes.fromhex("3001")]
 
 
+@pytest.mark.peer  # the SAM simulator on a TCP port
 def test_reads_over_tcp_and_expired_card() -> None:
     with SimulatedSamReader(find_holder("130203199909092294")) as sim:
         data = read_id_card(sim.serve_tcp(), timeout_s=3.0)

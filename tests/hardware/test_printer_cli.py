@@ -63,6 +63,7 @@ def test_transport_chosen_by_url() -> None:
             transport_from_url(bad)
 
 
+@pytest.mark.peer  # lp, a stand-in, as a process
 def test_cups_prints_raw_but_cannot_report_status(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """``lp`` is replaced at the OS boundary by a script that keeps the job."""
     lp = tmp_path / "lp"

@@ -26,6 +26,7 @@ from tests.hardware._printer_fixtures import (  # noqa: F401  (pytest fixtures)
     fixture_sample_slip,
     fixture_ticket_printer,
 )
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.timeout(30)
 QUERIES = {b"\x10\x04\x01", b"\x10\x04\x02", b"\x10\x04\x04"}
@@ -76,7 +77,8 @@ def test_fault_refuses_and_prints_nothing(printer_emulator: PrinterEmulator, tic
     with pytest.raises(error) as caught:
         ticket_printer.print_ticket(sample_slip)
     assert "/" in str(caught.value)  # Chinese / English
-    time.sleep(0.1)
+    # a round trip on the same connection: whatever was sent before it has reached the emulator
+    assert ticket_printer.status().faults == [fault]
     assert printer_emulator.tickets == []
     assert only_status_queries(bytes(printer_emulator.received))
 
@@ -101,6 +103,7 @@ def test_recovers_after_fault_is_cleared(printer_emulator: PrinterEmulator, tick
     assert printer_emulator.wait_for_tickets(1)
 
 
+@pytest.mark.peer  # the printer emulator on a TCP port
 def test_unreachable_printer_is_a_clear_error() -> None:
     with PrinterEmulator() as emulator:
         url = emulator.url
@@ -126,14 +129,13 @@ def test_record_printout(printer_emulator: PrinterEmulator, ticket_printer: Tick
     assert "个人权益记录".encode("gb18030") in printer_emulator.tickets[0]
 
 
+@pytest.mark.peer  # the printer emulator on a TCP port
 def test_emulator_writes_png_per_ticket(tmp_path: Path, sample_slip: TicketSlip) -> None:
     with PrinterEmulator(out_dir=tmp_path) as emulator, \
             TicketPrinter.from_url(emulator.url, timeout_s=SHORT_TIMEOUT_S) as printer:
         printer.print_ticket(sample_slip)
         assert emulator.wait_for_tickets(1)
-        deadline = time.monotonic() + 5
-        while not (tmp_path / "ticket-0001.png").exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
+        eventually((tmp_path / "ticket-0001.png").exists, 5)
     assert (tmp_path / "ticket-0001.png").stat().st_size > 1000
 
 

@@ -143,13 +143,14 @@ def test_evaluator_request_and_rating(rs485_sim: Rs485Simulator, rs485_bus: Rs48
     assert not model.rate(3)  # nothing is being asked now
 
 
+@pytest.mark.peer  # simulated devices on a pty line
 def test_evaluator_timeout_and_auto_rate() -> None:
     with Rs485Simulator([EvaluatorModel(5), EvaluatorModel(6, auto_rate=4, auto_delay_s=0.1)]) as sim, \
             Rs485Bus(sim.port, timeout_s=RS485_TIMEOUT_S) as bus:
         slow, auto = Evaluator(bus, 5), Evaluator(bus, 6)
         slow.request("B015", timeout_s=1)
         auto.request("C002", timeout_s=30)
-        time.sleep(1.1)
+        time.sleep(1.1)  # real time on the pads' own clocks: past 5's 1 s timeout and 6's 0.1 s auto-rating
         timed_out, rated = slow.poll_result(), auto.poll_result()
     assert timed_out is not None and (timed_out.ticket_number, timed_out.score) == ("B015", None)
     assert rated is not None and (rated.ticket_number, rated.score) == ("C002", 4)
@@ -180,7 +181,7 @@ def test_garbage_is_a_clear_error_then_recovery(rs485_sim: Rs485Simulator, rs485
     rs485_sim.garble = False
     assert screen.shown_text() == "请A003号办理"
     rs485_sim.inject_noise()  # noise while idle is flushed before the next request
-    time.sleep(0.05)
+    time.sleep(0.05)  # the line stays idle a moment (the pty hands the bytes over at once)
     assert screen.shown_text() == "请A003号办理"
 
 
@@ -197,6 +198,7 @@ def test_url_forms() -> None:
     assert Rs485Bus.from_url("socket://10.0.0.5:4001").port == "socket://10.0.0.5:4001"
 
 
+@pytest.mark.peer  # the simulator as a command, in a process of its own
 def test_simulator_command_prints_pty_path() -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "hardware.rs485.simulator", "--units", "screen:1,keypad:2"],

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 
@@ -13,17 +13,11 @@ from hardware.scanner import QrScanner, Scan, ScannerUnavailable, ScannerWatcher
 from hardware.scanner.codec import TRIGGER_OFF, TRIGGER_ON
 from hardware.scanner.simulator import SimulatedQrScanner
 from hardware.scanner.transport import ScannerLink
+from tests.waiting import eventually, remains
 
 pytestmark = pytest.mark.timeout(30)
 
 ECARD = "ESSC:1301000000:4F2A9C0D7E11B3A58C62D0F4:20260312101500"  # an e-card code's shape, made up
-
-
-def _eventually(condition: Callable[[], bool], timeout_s: float = 2.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.02)
 
 
 @pytest.fixture(name="sim")
@@ -36,6 +30,7 @@ def _scanner(sim: SimulatedQrScanner, **options: object) -> QrScanner:
     return QrScanner(str(sim.path), reconnect_s=0.1, **options)  # type: ignore[arg-type]
 
 
+@pytest.mark.peer  # the scanner simulator on a pty
 @pytest.mark.parametrize("suffix", ["CR", "LF", "CRLF"])
 def test_continuous_mode_reads_each_code(suffix: str) -> None:
     with SimulatedQrScanner(suffix=suffix) as sim, _scanner(sim, suffix=suffix) as scanner:
@@ -47,7 +42,7 @@ def test_continuous_mode_reads_each_code(suffix: str) -> None:
         assert sim.commands == []  # nothing sent to a scanner in continuous mode
         assert scanner.read(0.2) is None
 
-
+@pytest.mark.peer  # the scanner simulator on a pty
 def test_garbage_on_the_line_is_dropped_and_logged_without_content(
     sim: SimulatedQrScanner, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -67,32 +62,31 @@ def test_garbage_on_the_line_is_dropped_and_logged_without_content(
     assert any("8 bytes (no terminator)" in w for w in warnings)
     assert not any(text in caplog.text for text in ("NOISE", "HALFCODE", ECARD, "ZZZZ"))
 
-
+@pytest.mark.peer  # the scanner simulator on a pty
 def test_the_same_code_twice_within_a_second_counts_once(sim: SimulatedQrScanner) -> None:
     with _scanner(sim) as scanner:
         sim.present(ECARD)
         assert scanner.read(2.0) is not None
-        time.sleep(0.3)
+        time.sleep(0.3)  # real time: the phone is still held there a moment later
         sim.present(ECARD)  # the phone still held there: the scanner reads it again
         assert scanner.read(0.5) is None
-        time.sleep(1.1)
+        time.sleep(1.1)  # real time: past the scanner's one-second window
         sim.present(ECARD)  # shown again after a pause: a new login
         assert scanner.read(2.0) is not None
 
-
+@pytest.mark.peer  # the scanner simulator on a pty
 def test_trigger_mode_scans_on_command(sim: SimulatedQrScanner) -> None:
     sim.mode = "trigger"
     with _scanner(sim, mode="trigger") as scanner:
         sim.present(ECARD)
-        time.sleep(0.2)
-        assert not sim.triggered and sim.commands == []  # nothing sent before the kiosk asks
+        remains(lambda: not sim.triggered and sim.commands == [], 0.2)  # nothing sent before the kiosk asks
         scan = scanner.read(2.0)
         assert scan is not None and scan.code == ECARD and sim.commands == [TRIGGER_ON]
         assert scanner.read(0.4) is None  # nothing in front of it: the kiosk stops the scan
-        _eventually(lambda: sim.commands == [TRIGGER_ON, TRIGGER_ON, TRIGGER_OFF])
+        eventually(lambda: sim.commands == [TRIGGER_ON, TRIGGER_ON, TRIGGER_OFF], 2.0)
         assert not sim.triggered
 
-
+@pytest.mark.peer  # the scanner simulator on a pty
 def test_pulled_cable_is_reported_and_reconnected(sim: SimulatedQrScanner) -> None:
     scans: list[str] = []
     states: list[bool] = []
@@ -104,16 +98,16 @@ def test_pulled_cable_is_reported_and_reconnected(sim: SimulatedQrScanner) -> No
 
     scanner = _scanner(sim)
     with ScannerWatcher(scanner, on_scan, states.append):
-        _eventually(lambda: scanner.connected)  # opening the port flushes what came before
+        eventually(lambda: scanner.connected, 2.0)  # opening the port flushes what came before
         sim.present("BEFORE")
         assert got.wait(2.0)
         got.clear()
         sim.unplug()
-        _eventually(lambda: not scanner.connected, 3.0)
+        eventually(lambda: not scanner.connected, 3.0)
         assert scanner.fault == "scanner_fault"
         time.sleep(0.3)  # a few failed reopen attempts, no crash
         sim.plug()
-        _eventually(lambda: scanner.connected, 3.0)
+        eventually(lambda: scanner.connected, 3.0)
         assert scanner.fault is None
         sim.present("AFTER")
         assert got.wait(2.0)
@@ -131,7 +125,7 @@ def test_a_missing_scanner_never_raises_from_read() -> None:
     with pytest.raises(ScannerUnavailable):
         scanner.open()
 
-
+@pytest.mark.peer  # the scanner simulator on a pty
 def test_a_watcher_survives_a_failing_callback(sim: SimulatedQrScanner) -> None:
     seen: list[str] = []
 
@@ -141,11 +135,11 @@ def test_a_watcher_survives_a_failing_callback(sim: SimulatedQrScanner) -> None:
 
     scanner = _scanner(sim)
     with ScannerWatcher(scanner, on_scan):
-        _eventually(lambda: scanner.connected)
+        eventually(lambda: scanner.connected, 2.0)
         sim.present("ONE")
-        time.sleep(0.3)
+        eventually(lambda: seen == ["ONE"], 2.0)  # its callback has failed before the next code comes
         sim.present("TWO")
-        _eventually(lambda: len(seen) == 2)
+        eventually(lambda: len(seen) == 2, 2.0)
     assert seen == ["ONE", "TWO"]
 
 
@@ -162,7 +156,7 @@ def test_loop_url_and_settings() -> None:
     with pytest.raises(ValueError):
         DeviceSettings(scanner_suffix="TAB")  # type: ignore[arg-type]
 
-
+@pytest.mark.peer  # the scanner simulator on a pty
 def test_doctor_line(sim: SimulatedQrScanner) -> None:
     from hardware.card_cli import _scanner_check
 

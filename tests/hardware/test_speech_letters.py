@@ -18,7 +18,8 @@ from hardware.speech import LETTER_READINGS, SpeechConfig, SpeechService, spoken
 from hardware.speech.render import DEFAULT_VOICE
 from tests.hardware.test_speech_service import RecordingOutput
 
-pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
+pytestmark = [pytest.mark.peer, pytest.mark.skipif(shutil.which("espeak-ng") is None,
+                                                   reason="espeak-ng is not installed")]
 CONTOUR = {"55": 1, "35": 2, "214": 3, "21": 3, "51": 4, "11": 5, "33": 5}
 
 

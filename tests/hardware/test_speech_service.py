@@ -70,6 +70,7 @@ def speech(tmp_path: Path) -> SpeechService:
     svc.stop()
 
 
+@pytest.mark.peer  # the speech engine (espeak-ng) renders
 def test_phrases_become_wav_files_of_plausible_length(speech: SpeechService) -> None:
     whole = speech.render(PHRASE)
     assert 3.0 < wav_seconds(whole) < 7.0  # 14 syllables at 150 wpm
@@ -90,6 +91,7 @@ svc.stop()
 """
 
 
+@pytest.mark.peer  # a Python process per rate
 def test_rate_changes_the_length(tmp_path: Path) -> None:
     """Each rate in a process of its own, as the apps run one speech service per process
     (pyttsx3 keeps one engine per process)."""
@@ -102,6 +104,7 @@ def test_rate_changes_the_length(tmp_path: Path) -> None:
     assert lengths[100] > 1.5 * lengths[250]
 
 
+@pytest.mark.peer  # the speech engine (espeak-ng) renders
 def test_each_phrase_is_rendered_once(speech: SpeechService) -> None:
     first = speech.render("十二号窗口办理")
     mtime = first.stat().st_mtime_ns
@@ -113,6 +116,7 @@ def test_each_phrase_is_rendered_once(speech: SpeechService) -> None:
     assert other.cache.path("十二号窗口办理") != first  # the key has voice, rate and volume in it
 
 
+@pytest.mark.peer  # the speech engine (espeak-ng) renders
 def test_queued_in_order_never_two_at_once(speech: SpeechService) -> None:
     out = speech.output
     assert isinstance(out, RecordingOutput)
@@ -138,6 +142,7 @@ def test_queued_in_order_never_two_at_once(speech: SpeechService) -> None:
     assert all(u.error is None for u in order)  # type: ignore[attr-defined]
 
 
+@pytest.mark.peer  # the speech engine (espeak-ng) renders
 def test_backlog_is_logged(speech: SpeechService, caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.INFO, logger="hardware.speech.service"):
         utts = [speech.say(PHRASE) for _ in range(3)]
@@ -145,6 +150,7 @@ def test_backlog_is_logged(speech: SpeechService, caplog: pytest.LogCaptureFixtu
     assert "2 utterance(s) ahead" in caplog.text
 
 
+@pytest.mark.peer  # the speech engine (espeak-ng) renders
 def test_chime_and_pieces_join(tmp_path: Path) -> None:
     out = WavFileOutput(tmp_path / "played")
     svc = SpeechService(SpeechConfig(cache_dir=tmp_path / "cache"), output=out)
@@ -160,6 +166,7 @@ def test_chime_and_pieces_join(tmp_path: Path) -> None:
     assert utt.duration_s == pytest.approx(wav_seconds(played), abs=0.001)
 
 
+@pytest.mark.peer  # the speech engine (espeak-ng) renders
 def test_volume(tmp_path: Path) -> None:
     peaks = {}
     for volume in (1.0, 0.3):
@@ -171,6 +178,7 @@ def test_volume(tmp_path: Path) -> None:
     assert peak(make_chime(volume=0.3)) < 0.5 * peak(make_chime(volume=1.0))
 
 
+@pytest.mark.peer  # the speech engine (espeak-ng) renders
 def test_one_engine_per_process(tmp_path: Path) -> None:
     first = SpeechService(SpeechConfig(cache_dir=tmp_path / "a"), output=RecordingOutput())
     second = SpeechService(SpeechConfig(cache_dir=tmp_path / "b"), output=RecordingOutput())
@@ -198,6 +206,7 @@ def test_no_player_degrades_to_paced_silence(monkeypatch: pytest.MonkeyPatch, tm
     assert time.monotonic() - started >= 0.09
 
 
+@pytest.mark.peer  # asks the machine's audio players
 def test_the_machines_own_choice_is_logged(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.INFO, logger="hardware.speech.output"):
         out = pick_output("auto")
@@ -206,6 +215,7 @@ def test_the_machines_own_choice_is_logged(caplog: pytest.LogCaptureFixture) -> 
         pick_output("speakers")
 
 
+@pytest.mark.peer  # a player process
 def test_a_player_gets_the_pcm_on_its_stdin(tmp_path: Path) -> None:
     sink = tmp_path / "sink.raw"
     player = PipeOutput("cat", ["sh", "-c", f"cat > {sink}"])
@@ -215,6 +225,7 @@ def test_a_player_gets_the_pcm_on_its_stdin(tmp_path: Path) -> None:
     assert sink.read_bytes() == clip.pcm and len(seen) == 1
 
 
+@pytest.mark.peer  # the speech engine (espeak-ng) renders
 def test_a_missing_voice_is_reported_not_raised(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     svc = SpeechService(SpeechConfig(cache_dir=tmp_path, voice="xx/no-such-voice"), output=RecordingOutput())
     svc.start()

@@ -5,6 +5,9 @@ on a temporary SQLite file and posts the answer, as the real worker would.
 """
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -149,9 +152,25 @@ def settings_for(tmp: Path, **kiosk: Any) -> Settings:
     return load_settings(HALL_TOML, env=env)
 
 
+_PLATFORM: list[Path] = []
+
+
+def platform_db(tmp: Path) -> Path:
+    """The sample platform database as of ``TODAY`` in ``tmp``: a copy of one built once per test run
+    (building it takes a moment; each test changes only its own copy)."""
+    if not _PLATFORM:
+        folder = Path(tempfile.mkdtemp(prefix="kiosk-platform-"))
+        atexit.register(shutil.rmtree, folder, True)
+        LocalGateway(folder / "platform.db", as_of=TODAY).open()
+        _PLATFORM.append(folder / "platform.db")
+    target = tmp / "platform.db"
+    shutil.copyfile(_PLATFORM[0], target)
+    return target
+
+
 def make_rig(tmp: Path, **kiosk: Any) -> Rig:
     settings = settings_for(tmp, **kiosk)
-    local = LocalGateway(tmp / "platform.db", as_of=TODAY)
+    local = LocalGateway(platform_db(tmp), as_of=TODAY)
     local.open()
     link, printer, card, speaker = FakeLink(), FakePrinter(), FakeCard(), FakeSpeaker()
     gateway = InlineGateway(local)

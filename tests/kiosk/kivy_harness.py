@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -37,6 +36,7 @@ from kivy.uix.widget import Widget  # noqa: E402
 
 from kiosk.ui.app import KioskApp  # noqa: E402
 from kiosk.viewmodels import KioskModel  # noqa: E402
+from tests.waiting import remains, within  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "artifacts" / "screenshots"
@@ -69,15 +69,21 @@ class WindowDriver:
         for _ in range(count):
             EventLoop.idle()
 
-    def until(self, done: Callable[[], bool], timeout: float = 5.0) -> bool:
-        """Run frames (the app pumps its model each tick) until ``done()`` or the timeout."""
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
+    def _after_a_frame(self, check: Callable[[], bool]) -> Callable[[], bool]:
+        def step() -> bool:
             self.app.tick()
             self.frames(1)
-            if done():
-                return True
-        return done()
+            return check()
+
+        return step
+
+    def until(self, done: Callable[[], bool], timeout: float = 5.0) -> bool:
+        """Run frames (the app pumps its model each tick) until ``done()``; whether it came within the timeout."""
+        return within(self._after_a_frame(done), timeout)
+
+    def stays(self, holds: Callable[[], bool], seconds: float) -> None:
+        """Run frames for ``seconds``; ``holds()`` is true after every one (AssertionError when it is not)."""
+        remains(self._after_a_frame(holds), seconds)
 
     def widgets(self) -> Iterator[Widget]:
         assert self.app.root is not None

@@ -20,8 +20,10 @@ from kiosk.runtime.printer import PrinterWorker
 from kiosk.runtime.workers import GatewayWorker, gateway_from_settings
 from kiosk.settings import KioskSettings
 from tests.kiosk.fakes import TODAY, ZHOU
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.timeout(30)
+FIND = bytes.fromhex("2001")  # 寻卡: the poller asks this once per poll
 
 
 def next_event(box: queue.SimpleQueue[ev.Event], kind: type, timeout: float = 5.0) -> ev.Event:
@@ -36,6 +38,7 @@ def next_event(box: queue.SimpleQueue[ev.Event], kind: type, timeout: float = 5.
     raise AssertionError(f"no {kind.__name__} within {timeout} s")
 
 
+@pytest.mark.peer  # the SAM simulator on a pty
 def test_id_card_is_read_once_per_placing() -> None:
     box: queue.SimpleQueue[ev.Event] = queue.SimpleQueue()
     sam = SimulatedSamReader(find_holder(ZHOU.id_number))
@@ -46,10 +49,13 @@ def test_id_card_is_read_once_per_placing() -> None:
         read = next_event(box, ev.IdCardRead)
         assert isinstance(read, ev.IdCardRead) and read.citizen.masked_name() == "周*"
         assert read.citizen.id_number == ZHOU.id_number and read.citizen.source == "idcard"
-        time.sleep(0.3)
+        asked = len(sam.requests)
+        eventually(lambda: sam.requests[asked:].count(FIND) >= 5, 5, "five more polls with the card lying there")
         assert not any(isinstance(box.get_nowait(), ev.IdCardRead) for _ in range(box.qsize()))
+        assert set(sam.requests[asked:]) == {FIND}, "nothing read again"
         sam.card_present = False
-        time.sleep(0.2)
+        asked = len(sam.requests)  # the second poll from here goes out after the first found no card
+        eventually(lambda: sam.requests[asked:].count(FIND) >= 2, 5, "the poller found the reader empty")
         sam.card_present = True
         assert isinstance(next_event(box, ev.IdCardRead), ev.IdCardRead)
     finally:
@@ -68,6 +74,7 @@ def test_a_missing_id_reader_is_a_reader_fault(tmp_path: Path) -> None:
         poller.stop()
 
 
+@pytest.mark.peer  # the printer emulator on a TCP port
 def test_printer_worker_prints_and_reports_paper() -> None:
     box: queue.SimpleQueue[ev.Event] = queue.SimpleQueue()
     with PrinterEmulator(port=0) as emulator:
@@ -97,6 +104,7 @@ def test_printer_worker_prints_and_reports_paper() -> None:
         worker.stop()
 
 
+@pytest.mark.peer  # the platform's HTTP server
 def test_http_backend_is_chosen_by_configuration_and_runs_off_the_ui_thread(tmp_path: Path) -> None:
     local = LocalGateway(tmp_path / "platform.db", as_of=TODAY)
     local.open()

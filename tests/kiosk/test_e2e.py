@@ -9,18 +9,15 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-
-pytest.importorskip("kivy")
-pytest.importorskip("smartcard")
 
 from hardware.printer.emulator import PrinterEmulator
 from kiosk.runtime import KioskRuntime
 from kiosk.settings import load_kiosk_settings as load_settings
-from tests.hardware._card_fixtures import VPCD_READER, WANG
+from tests.hardware._card_fixtures import VPCD_READER, WANG, wait_for_card
 from tests.kiosk.fakes import HALL_TOML, FakeSpeaker
-from tests.kiosk.kivy_harness import WindowDriver
 from tests.peers import Collector, ServerProcess
 
 ITEM = "企业职工基本养老保险关系转移接续"  # SB-004, queue A
@@ -46,10 +43,11 @@ def kiosk(server: ServerProcess, emulator: PrinterEmulator, tmp_path: Path, pcsc
 
 @pytest.mark.timeout(90)
 def test_elderly_holder_takes_an_a_ticket_with_card_and_pin(kiosk: KioskRuntime, server: ServerProcess,
-                                                             emulator: PrinterEmulator, virtual_card) -> None:  # type: ignore[no-untyped-def]
+                                                             emulator: PrinterEmulator, virtual_card: Any,
+                                                             kivy_window: type[Any]) -> None:
     m = kiosk.model
     status = Collector(kiosk.settings.server.mqtt_url, (kiosk.link.status_topic,))
-    ui = WindowDriver(m, time.monotonic)
+    ui = kivy_window(m, time.monotonic)
     try:
         assert ui.until(lambda: m.hall.issuing, 15), m.hall.pause_reason()
         assert status.wait_for(lambda ms: any(b'"online"' in p for _, p, _, _ in ms), 5)
@@ -76,8 +74,8 @@ def test_elderly_holder_takes_an_a_ticket_with_card_and_pin(kiosk: KioskRuntime,
         assert WANG.encode() not in printed and "王建国".encode("gb18030") not in printed
         assert m.session.citizen is None  # wiped after printing
         card.remove()  # taking the card after the ticket: the ticket stays on screen, nobody is known
-        ui.until(lambda: False, 0.5)
-        assert m.screen == "ticket" and m.session.citizen is None
+        wait_for_card(VPCD_READER, present=False)
+        ui.stays(lambda: m.screen == "ticket" and m.session.citizen is None, 0.5)
     finally:
         ui.close()
         status.close()

@@ -17,7 +17,7 @@ from kiosk.gateway import (
 from kiosk.gateway.http import HttpGateway
 from kiosk.gateway.local import LocalGateway
 from kiosk.gateway.server import GatewayServer
-from tests.kiosk.fakes import TODAY, WANG, ZHOU
+from tests.kiosk.fakes import TODAY, WANG, ZHOU, platform_db
 from tests.peers import free_port
 
 ZHOU_PIN = "448947"
@@ -25,7 +25,7 @@ ZHOU_PIN = "448947"
 
 @pytest.fixture
 def local(tmp_path: Path) -> LocalGateway:
-    gw = LocalGateway(tmp_path / "platform.db", as_of=TODAY)
+    gw = LocalGateway(platform_db(tmp_path), as_of=TODAY)
     gw.open()
     return gw
 
@@ -75,6 +75,7 @@ def test_card_loss_counts_pin_tries_and_blocks(local: LocalGateway) -> None:
         local.report_card_loss(WANG.id_number, "463260")  # even the right PIN, once blocked
 
 
+@pytest.mark.peer  # the platform's HTTP server
 def test_http_backend_answers_like_the_local_one(served: tuple[GatewayServer, HttpGateway],
                                                  local: LocalGateway) -> None:
     server, http = served
@@ -87,6 +88,7 @@ def test_http_backend_answers_like_the_local_one(served: tuple[GatewayServer, Ht
     assert all(WANG.id_number not in path for path in server.requests)  # the ID travels in bodies only
 
 
+@pytest.mark.peer  # the platform's HTTP server
 def test_http_backend_carries_the_platform_errors(served: tuple[GatewayServer, HttpGateway]) -> None:
     _server, http = served
     with pytest.raises(ServicePinWrong) as wrong:
@@ -99,6 +101,7 @@ def test_http_backend_carries_the_platform_errors(served: tuple[GatewayServer, H
         http.application_progress(ZHOU.id_number, "000000000000")
 
 
+@pytest.mark.peer  # the platform's HTTP server
 def test_http_backend_without_token_or_server(served: tuple[GatewayServer, HttpGateway]) -> None:
     server, _http = served
     with pytest.raises(GatewayError, match="unauthorized"):

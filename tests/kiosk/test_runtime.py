@@ -21,20 +21,19 @@ from kiosk.runtime import KioskRuntime
 from kiosk.settings import load_kiosk_settings as load_settings
 from tests.kiosk.fakes import HALL_TOML, FakeSpeaker
 from tests.peers import ROOT, Broker, Collector, ServerProcess, hall_env
+from tests.waiting import eventually, remains, within
 
 HALLCTL = str(Path(sys.executable).parent / "hallctl")
 
 
 @pytest.fixture
-def hall(tmp_path: Path) -> Iterator[tuple[Broker, ServerProcess, PrinterEmulator]]:
-    broker = Broker(tmp_path)
-    broker.start()
+def hall(tmp_path: Path, new_broker: Callable[..., Broker]) -> Iterator[tuple[Broker, ServerProcess, PrinterEmulator]]:
+    broker = new_broker()
     server = ServerProcess(hall_env(tmp_path, broker.url, HALL_LOG_LEVEL="WARNING"), tmp_path)
     server.start()
     with PrinterEmulator(port=0) as emulator:
         yield broker, server, emulator
     server.stop()
-    broker.stop()
 
 
 def kiosk_env(server: ServerProcess, emulator: PrinterEmulator, tmp: Path, **extra: str) -> dict[str, str]:
@@ -47,14 +46,18 @@ def kiosk_env(server: ServerProcess, emulator: PrinterEmulator, tmp: Path, **ext
     return env
 
 
-def pump_until(runtime: KioskRuntime, done: Callable[[], bool], timeout: float) -> bool:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
+def pumped(runtime: KioskRuntime, check: Callable[[], bool]) -> Callable[[], bool]:
+    """``check`` after the model has handled what came in (the UI thread's work, done here)."""
+
+    def step() -> bool:
         runtime.model.pump(time.monotonic())
-        if done():
-            return True
-        time.sleep(0.02)
-    return done()
+        return check()
+
+    return step
+
+
+def pump_until(runtime: KioskRuntime, done: Callable[[], bool], timeout: float) -> bool:
+    return within(pumped(runtime, done), timeout)
 
 
 @pytest.fixture
@@ -65,9 +68,7 @@ def xvfb() -> Iterator[str]:
     proc = subprocess.Popen(["Xvfb", display, "-screen", "0", "1080x1920x24", "-nolisten", "tcp"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     socket = Path(f"/tmp/.X11-unix/X{display[1:]}")
-    end = time.monotonic() + 10
-    while not socket.exists() and time.monotonic() < end:
-        time.sleep(0.05)
+    eventually(socket.exists, 10, f"Xvfb's socket {socket}")
     yield display
     proc.terminate()
     proc.wait(5)
@@ -153,7 +154,8 @@ def test_a_silent_server_gets_the_same_request_again_and_issues_one_ticket(
     finally:
         os.killpg(server.proc.pid, signal.SIGCONT)
     assert pump_until(runtime, lambda: len(emulator.tickets) == 1 and m.ticket is not None, 15)
-    pump_until(runtime, lambda: False, 1.0)  # the answers to the repeats arrive and are ignored
+    # the answers to the repeats arrive and are ignored
+    remains(pumped(runtime, lambda: len(emulator.tickets) == 1), 1.0)
     assert len(emulator.tickets) == 1 and b"A001" in emulator.tickets[0]
     assert server.api("GET", "/api/tickets/A001")[0] == 200
     assert server.api("GET", "/api/tickets/A002")[0] == 404

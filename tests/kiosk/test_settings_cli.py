@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,8 +15,6 @@ from kiosk.citizen import Citizen, hall_salt, holder_ref
 from kiosk.settings import KioskSettings, hash_password, verify_password
 from kiosk.settings import load_kiosk_settings as load_settings
 from tests.kiosk.fakes import HALL_TOML, WANG
-
-HALLCTL = str(Path(sys.executable).parent / "hallctl")
 
 
 def test_defaults_and_environment_overrides() -> None:
@@ -69,11 +67,15 @@ def test_hallctl_kiosk_is_registered_and_hashes_passwords() -> None:
     assert cli.parse_size("1080x1920") == (1080, 1920)
     with pytest.raises(typer.BadParameter):
         cli.parse_size("big")
-    out = subprocess.run([HALLCTL, "kiosk", "--help"], capture_output=True, text=True, timeout=30)
+
+
+def test_hallctl_has_the_kiosk_command(hallctl: Callable[..., subprocess.CompletedProcess[str]]) -> None:
+    out = hallctl("kiosk", "--help", timeout=30)
     assert out.returncode == 0 and "--size" in out.stdout
 
 
 @pytest.mark.timeout(60)
+@pytest.mark.peer  # the speech engine (espeak-ng) renders
 def test_voice_guidance_goes_through_the_speech_service(tmp_path: Path) -> None:
     pytest.importorskip("pyttsx3")
     from hardware.speech import SpeechService

@@ -1,6 +1,7 @@
 """自助办 through the local platform backend, and the maintenance screen, without a window."""
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -13,14 +14,20 @@ from tests.kiosk.fakes import WANG, ZHOU, Rig, make_rig
 STAFF = "246810"
 
 
+@cache
+def staff_hash() -> str:
+    """The maintenance password's hash, made once (scrypt is slow on purpose); every test verifies against it."""
+    return hash_password(STAFF)
+
+
 def svc(rig: Rig, action: str) -> None:
-    rig.model.services.tap(action, rig.now)
+    rig.model.tap_service(action, rig.now)
     rig.at(0)
 
 
 @pytest.fixture
 def rig(tmp_path: Path) -> Rig:
-    r = make_rig(tmp_path, staff_password_hash=hash_password(STAFF))
+    r = make_rig(tmp_path, staff_password_hash=staff_hash())
     r.online()
     r.post(ev.IdCardRead(ZHOU))
     r.model.tap_self_service(r.now)
@@ -34,7 +41,7 @@ def test_contribution_record_is_shown_then_printed_and_the_session_wiped(rig: Ri
     v = views.result(rig.model)
     assert v is not None and v.title == "个人权益记录" and v.lines[0] == "持卡人：周*　1301**********1810"
     assert v.rows[0][0] == "2025-04" and len(v.rows) == 36 and v.can_print
-    rig.model.services.tap_print(rig.now)
+    rig.model.tap_print(rig.now)
     rig.at(0)
     job, slip = rig.printer.records[-1]
     assert slip.title == "个人权益记录" and any("累计缴费" in line for line in slip.lines)
@@ -58,7 +65,7 @@ def test_insurance_certificate_prints_at_once(rig: Rig) -> None:
 def test_printer_out_refuses_to_print_a_record(rig: Rig) -> None:
     rig.post(ev.PrinterChecked(("paper_out",)))
     svc(rig, "record")
-    rig.model.services.tap_print(rig.now)
+    rig.model.tap_print(rig.now)
     rig.at(0)
     assert rig.printer.records == []
     assert views.result(rig.model).print_status == "打印机缺纸，暂不能打印，请到窗口办理"  # type: ignore[union-attr]
@@ -119,7 +126,7 @@ def test_qualifications_are_listed(rig: Rig) -> None:
 
 
 def test_an_answer_after_the_session_ended_is_dropped(rig: Rig) -> None:
-    rig.model.gateway = type("Slow", (), {"submit": lambda self, job, call: None})()  # never answers
+    rig.model.services.gateway = type("Slow", (), {"submit": lambda self, job, call: None})()  # never answers
     svc(rig, "record")
     job = rig.model.services.job
     rig.model.tap_home(rig.now)
@@ -131,7 +138,7 @@ def test_maintenance_behind_the_staff_password(rig: Rig) -> None:
     m = rig.model
     m.tap_home(rig.now)
     for i in range(5):
-        m.maintenance.tap_title(rig.now + i * 0.3)
+        m.tap_title(rig.now + i * 0.3)
     assert m.screen == "pin" and views.pin(m).title == "请输入维护密码" and views.pin(m).holder == ""
     rig.type_pin("1234")
     assert m.screen == "pin" and views.pin(m).note == "密码错误"
@@ -139,22 +146,22 @@ def test_maintenance_behind_the_staff_password(rig: Rig) -> None:
     assert m.screen == "maintenance"
     info = dict(m.maintenance.info())
     assert info["device"] == "kiosk-1" and "connected" in info["broker"] and info["printer"].endswith("ok")
-    m.maintenance.print_test(rig.now)
+    m.tap_test_page(rig.now)
     job, slip = rig.printer.records[-1]
     assert slip.title == "打印测试"
     rig.post(ev.PrintFinished(job))
     assert dict(m.maintenance.info())["printer test"] == "printed"
-    m.maintenance.check_printer(rig.now)
+    m.tap_check_printer(rig.now)
     assert rig.printer.checks == 1
 
 
 def test_five_wrong_staff_passwords_lock_the_screen(rig: Rig) -> None:
     m = rig.model
     for i in range(5):
-        m.maintenance.tap_title(rig.now + i * 0.1)
+        m.tap_title(rig.now + i * 0.1)
     for _ in range(5):
         rig.type_pin("0000")
     assert m.screen == "home"
     for i in range(5):
-        m.maintenance.tap_title(rig.now + 1 + i * 0.1)
+        m.tap_title(rig.now + 1 + i * 0.1)
     assert m.screen == "home" and views.frame(m, rig.now).toast == "错误次数过多，请稍后再试"

@@ -157,7 +157,7 @@ def test_the_pin_is_never_logged_nor_kept(rig: Rig, caplog: pytest.LogCaptureFix
     caplog.set_level(logging.DEBUG)
     login_with_card(rig)
     rig.model.tap_self_service(rig.now)
-    rig.model.services.tap("card_loss", rig.now)
+    rig.model.tap_service("card_loss", rig.now)
     rig.type_pin(PIN)
     text = caplog.text + repr(rig.model.session) + repr(rig.model.keypad) + repr(vars(rig.model))
     assert PIN not in text and WANG.id_number not in caplog.text

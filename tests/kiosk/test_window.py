@@ -7,15 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
-
-pytest.importorskip("kivy")
 
 from kiosk import events as ev
 from kiosk.gateway import ContributionRecord
 from tests.kiosk.fakes import WANG, ZHOU, Rig, make_rig
-from tests.kiosk.kivy_harness import WindowDriver
+
+if TYPE_CHECKING:
+    from tests.kiosk.kivy_harness import WindowDriver
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -28,8 +29,8 @@ def rig(tmp_path: Path) -> Rig:
 
 
 @pytest.fixture
-def ui(rig: Rig) -> Iterator[WindowDriver]:
-    driver = WindowDriver(rig.model, lambda: rig.now)
+def ui(rig: Rig, kivy_window: type[WindowDriver]) -> Iterator[WindowDriver]:
+    driver = kivy_window(rig.model, lambda: rig.now)
     yield driver
     driver.close()
 
@@ -141,12 +142,12 @@ def test_english_and_self_service_record(rig: Rig, ui: WindowDriver) -> None:
     assert rig.printer.records and rig.printer.records[-1][1].title == "个人权益记录"
 
 
-def test_maintenance_screen(tmp_path: Path) -> None:
+def test_maintenance_screen(tmp_path: Path, kivy_window: type[Any]) -> None:
     from kiosk.settings import hash_password
 
     rig = make_rig(tmp_path, staff_password_hash=hash_password("2468"))
     rig.online()
-    ui = WindowDriver(rig.model, lambda: rig.now)
+    ui = kivy_window(rig.model, lambda: rig.now)
     try:
         for _ in range(5):
             ui.tap(ui.app.hall_name, frames=0)

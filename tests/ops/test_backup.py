@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from queue_server.store.repo import normalise_url
 from tests.peers import HALLCTL, ROOT, Broker, ServerProcess, hall_env
+from tests.waiting import eventually
 
 
 def _load(base: str, stop: threading.Event, answered: list[str], tag: str) -> None:
@@ -34,7 +35,7 @@ def _rows(url: str, table: str) -> list[tuple[object, ...]]:
     return rows
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=[pytest.mark.peer, pytest.mark.postgres])])
 def dbs(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str]]:
     """(the hall's database, a fresh empty one to restore into)"""
     if request.param == "sqlite":
@@ -63,8 +64,7 @@ def test_backup_under_load_restores_every_ticket_and_audit_row(tmp_path: Path, b
     for w in workers:
         w.start()
     try:
-        while len(answered) < 60:
-            stop.wait(0.05)
+        eventually(lambda: len(answered) >= 60, 60, "60 tickets issued under load")
         for _ in range(5):
             srv.api("POST", "/api/windows/1/call-next", token=clerk)
         before = set(answered)
@@ -72,7 +72,8 @@ def test_backup_under_load_restores_every_ticket_and_audit_row(tmp_path: Path, b
         r = subprocess.run([HALLCTL, "backup", "--out", str(out)], env=env, capture_output=True, text=True,
                            cwd=ROOT, timeout=120)
         assert r.returncode == 0, r.stderr
-        stop.wait(0.5)  # the load goes on after the backup
+        backed_up = len(answered)
+        eventually(lambda: len(answered) > backed_up, 30, "the load goes on after the backup")
     finally:
         stop.set()
         for w in workers:

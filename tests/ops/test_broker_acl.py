@@ -1,8 +1,12 @@
-"""The hall's broker with per-device accounts and the ACL of ``hallctl devices provision``."""
+"""The hall's broker with per-device accounts and the ACL of ``hallctl devices provision``.
+
+A publish the ACL refuses is dropped by the broker before it acknowledges it, so once every publish is
+acknowledged (``wait_for_publish``) and the allowed messages have arrived, the refused ones never will.
+"""
 from __future__ import annotations
 
 import json
-import time
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,12 +17,13 @@ from paho.mqtt.enums import CallbackAPIVersion
 
 from hallctl.devices import Device, provision
 from tests.peers import Broker, ServerProcess, free_port, hall_env
+from tests.waiting import within
 
 HALL = "acl" + uuid.uuid4().hex[:6]
 B = f"hall/{HALL}"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module")  # its own broker: the tests that use it are marked peer
 def secured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Broker, dict[str, str]]]:
     work = tmp_path_factory.mktemp("acl")
     port = free_port()
@@ -42,22 +47,28 @@ def connect(url: str | None, port: int, will: tuple[str, str] | None = None) -> 
         c.will_set(will[0], will[1], qos=1, retain=True)
     c.connect("127.0.0.1", port)
     c.loop_start()
-    end = time.monotonic() + 5
-    while not codes and time.monotonic() < end:
-        time.sleep(0.02)
+    within(lambda: codes, 5)
     return c, codes
 
 
 def watcher(url: str, port: int) -> tuple[mqtt.Client, list[tuple[str, bytes]]]:
+    """A client of ``url``'s account that keeps what it gets on the hall's topics (subscribed when returned)."""
     got: list[tuple[str, bytes]] = []
+    subscribed = threading.Event()
     c, codes = connect(url, port)
     assert codes and not codes[0].is_failure  # type: ignore[attr-defined]
     c.on_message = lambda _c, _u, m: got.append((m.topic, m.payload))
+    c.on_subscribe = lambda *_: subscribed.set()
     c.subscribe(f"{B}/#", qos=1)
-    time.sleep(0.3)
+    assert subscribed.wait(5), "the broker did not take the subscription"
     return c, got
 
 
+def topics_seen(seen: list[tuple[str, bytes]]) -> set[str]:
+    return {t for t, _ in list(seen)}
+
+
+@pytest.mark.peer
 def test_anonymous_and_wrong_password_are_refused(secured: tuple[Broker, dict[str, str]]) -> None:
     broker, urls = secured
     c, codes = connect(None, broker.port)
@@ -69,6 +80,7 @@ def test_anonymous_and_wrong_password_are_refused(secured: tuple[Broker, dict[st
     c.loop_stop()
 
 
+@pytest.mark.peer
 def test_a_kiosk_may_publish_only_its_rpcs_and_its_own_status(secured: tuple[Broker, dict[str, str]]) -> None:
     broker, urls = secured
     server, seen = watcher(urls["hall-server"], broker.port)
@@ -77,13 +89,15 @@ def test_a_kiosk_may_publish_only_its_rpcs_and_its_own_status(secured: tuple[Bro
     for topic in (f"{B}/calls", f"{B}/devices/kiosk-2/status", f"{B}/board", f"{B}/rpc/call_next",
                   "hall/other/rpc/issue_ticket", f"{B}/devices/kiosk-1/status", f"{B}/rpc/issue_ticket"):
         kiosk.publish(topic, json.dumps({"v": 1, "probe": topic}), qos=1).wait_for_publish(5)
-    time.sleep(0.5)
-    topics = {t for t, _ in seen}
-    assert topics == {f"{B}/devices/kiosk-1/status", f"{B}/rpc/issue_ticket"}, topics
+    allowed = {f"{B}/devices/kiosk-1/status", f"{B}/rpc/issue_ticket"}
+    within(lambda: allowed <= topics_seen(seen), 5)
+    topics = topics_seen(seen)
+    assert topics == allowed, topics
     kiosk.loop_stop()
     server.loop_stop()
 
 
+@pytest.mark.peer
 def test_a_display_only_reads_and_a_window_device_stays_at_its_window(secured: tuple[Broker, dict[str, str]]) -> None:
     broker, urls = secured
     server, seen = watcher(urls["hall-server"], broker.port)
@@ -95,9 +109,9 @@ def test_a_display_only_reads_and_a_window_device_stays_at_its_window(secured: t
     window.publish(f"{B}/evaluations/3/result", b'{"v": 1, "rating": 5}', qos=1).wait_for_publish(5)
     window.publish(f"{B}/evaluations/4/result", b'{"v": 1, "rating": 1}', qos=1).wait_for_publish(5)
     window.publish(f"{B}/windows/3/state", b'{"v": 1}', qos=1).wait_for_publish(5)
-    time.sleep(0.5)
-    assert any(t == f"{B}/board" for t, _ in got), "the display reads the board"
-    sent = {t for t, _ in seen}
+    assert within(lambda: any(t == f"{B}/board" for t, _ in list(got)), 5), "the display reads the board"
+    within(lambda: {f"{B}/devices/display-1/status", f"{B}/evaluations/3/result"} <= topics_seen(seen), 5)
+    sent = topics_seen(seen)
     assert f"{B}/devices/display-1/status" in sent and f"{B}/evaluations/3/result" in sent
     assert f"{B}/evaluations/4/result" not in sent and f"{B}/windows/3/state" not in sent
     assert not any(t == f"{B}/calls" and b"display" in p for t, p in seen)
@@ -105,6 +119,7 @@ def test_a_display_only_reads_and_a_window_device_stays_at_its_window(secured: t
         c.loop_stop()
 
 
+@pytest.mark.peer
 @pytest.mark.timeout(60)
 def test_the_hall_works_with_the_acl_in_place(tmp_path: Path, secured: tuple[Broker, dict[str, str]]) -> None:
     broker, urls = secured
@@ -116,20 +131,15 @@ def test_the_hall_works_with_the_acl_in_place(tmp_path: Path, secured: tuple[Bro
         kiosk, _ = connect(urls["kiosk-1"], broker.port)
         replies: list[bytes] = []
         kiosk.on_message = lambda _c, _u, m: replies.append(m.payload)
-        kiosk.subscribe(f"{B}/reply/kiosk-1", qos=1)
-        time.sleep(0.3)
+        kiosk.subscribe(f"{B}/reply/kiosk-1", qos=1)  # taken before the request: one connection, in order
         kiosk.publish(f"{B}/rpc/issue_ticket", json.dumps({"v": 1, "request_id": "acl-1", "reply_to":
                                                            f"{B}/reply/kiosk-1", "queue": "A"}), qos=1)
-        end = time.monotonic() + 10
-        while not replies and time.monotonic() < end:
-            time.sleep(0.05)
+        within(lambda: replies, 10)
         assert replies and json.loads(replies[0])["result"]["number"] == "A001"
         clerk = srv.staff("acl-clerk", "clerk", window=1)
         srv.api("POST", "/api/windows/1/open", token=clerk)
         srv.api("POST", "/api/windows/1/call-next", token=clerk)
-        end = time.monotonic() + 5
-        while not any(t == f"{B}/calls" for t, _ in got) and time.monotonic() < end:
-            time.sleep(0.05)
+        within(lambda: any(t == f"{B}/calls" for t, _ in list(got)), 5)
         assert any(t == f"{B}/calls" and json.loads(p)["number"] == "A001" for t, p in got)
         kiosk.loop_stop()
         display.loop_stop()
@@ -137,6 +147,7 @@ def test_the_hall_works_with_the_acl_in_place(tmp_path: Path, secured: tuple[Bro
         srv.stop()
 
 
+@pytest.mark.peer  # mosquitto_passwd hashes the passwords
 def test_provision_keeps_passwords_unless_rotated(tmp_path: Path) -> None:
     devs = [Device("hall-server", "server"), Device("kiosk-1", "kiosk")]
     first = provision("h", devs, tmp_path, "127.0.0.1", 1883, "", 8883, rotate=False)

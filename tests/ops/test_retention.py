@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,7 +13,7 @@ from queue_server import stats
 from queue_server.engine import Change, Priority, Ticket, TicketState
 from queue_server.store import Store
 from queue_server.store.tables import rating_t
-from tests.peers import HALLCTL, ROOT
+from tests.peers import ROOT
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -33,7 +34,8 @@ def _rating(conn: sa.Connection, t: Ticket) -> None:
         follow_up_by="boss", follow_up_at=t.ended_at))
 
 
-def test_purge_blanks_old_personal_data_and_keeps_the_figures(tmp_path: Path) -> None:
+def test_purge_blanks_old_personal_data_and_keeps_the_figures(
+        tmp_path: Path, hallctl: Callable[..., subprocess.CompletedProcess[str]]) -> None:
     url = f"sqlite:///{tmp_path}/hall.db"
     store = Store(url)
     store.upgrade()
@@ -49,7 +51,7 @@ def test_purge_blanks_old_personal_data_and_keeps_the_figures(tmp_path: Path) ->
     store.close()
 
     env = {"HALL_CONFIG": str(ROOT / "config" / "hall.toml"), "HALL_DATABASE_URL": url, "PATH": "/usr/bin:/bin"}
-    r = subprocess.run([HALLCTL, "purge", "--days", "90"], env=env, capture_output=True, text=True, timeout=60)
+    r = hallctl("purge", "--days", "90", env=env, timeout=60)
     assert r.returncode == 0, r.stderr
     assert "2 tickets, 2 rating notes" in r.stdout
 

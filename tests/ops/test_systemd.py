@@ -6,22 +6,23 @@ import shutil
 import socket
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.peers import HALLCTL, Broker, ServerProcess, hall_env
 
-ROLES = {"server": ["hall-server.service"], "kiosk": ["hall-kiosk.service"],
+ROLES = {"server": ["hall-server.service", "hall-uplink.service"], "kiosk": ["hall-kiosk.service"],
          "display": ["hall-display.service", "hall-window-bridge.service"]}
 
 
 @pytest.mark.parametrize("role", list(ROLES))
-def test_install_lays_out_units_that_systemd_accepts(tmp_path: Path, role: str) -> None:
+def test_install_lays_out_units_that_systemd_accepts(tmp_path: Path, role: str,
+                                                    hallctl: Callable[..., subprocess.CompletedProcess[str]]) -> None:
     if shutil.which("systemd-analyze") is None:
         pytest.skip("systemd-analyze is not installed")
-    r = subprocess.run([HALLCTL, "install", "--role", role, "--root", str(tmp_path)], capture_output=True, text=True,
-                       timeout=60)
+    r = hallctl("install", "--role", role, "--root", str(tmp_path), timeout=60)
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "etc/hall/hall.toml").exists()
     for unit in ROLES[role]:
@@ -33,8 +34,7 @@ def test_install_lays_out_units_that_systemd_accepts(tmp_path: Path, role: str) 
         assert f"ExecStart={Path(HALLCTL).resolve()}" in text
         v = subprocess.run(["systemd-analyze", "verify", str(path)], capture_output=True, text=True, timeout=60)
         assert v.returncode == 0 and not v.stdout.strip() and not v.stderr.strip(), v.stdout + v.stderr
-    again = subprocess.run([HALLCTL, "install", "--role", role, "--root", str(tmp_path)], capture_output=True,
-                           text=True, timeout=60)
+    again = hallctl("install", "--role", role, "--root", str(tmp_path), timeout=60)
     assert again.returncode == 0 and "hall.toml: kept" in again.stdout
 
 

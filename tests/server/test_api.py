@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.peers import ServerProcess
+from tests.hall_app import HallApp
 
 
-def test_a_day_at_one_window(srv: ServerProcess) -> None:
+def test_a_day_at_one_window(srv: HallApp) -> None:
     clerk = srv.staff("clerk1", "clerk", window=1)
     st, t1 = srv.api("POST", "/api/tickets", {"queue": "A", "source": "guide-desk"})
     assert st == 201 and t1["number"] == "A001" and t1["state"] == "waiting"
@@ -35,14 +35,14 @@ def test_a_day_at_one_window(srv: ServerProcess) -> None:
     assert [c["number"] for c in hall["calls"]][:3] == ["A001", "A002", "A002"]
 
 
-def test_blank_request_ids_are_no_idempotency_key(srv: ServerProcess) -> None:
+def test_blank_request_ids_are_no_idempotency_key(srv: HallApp) -> None:
     first = srv.api("POST", "/api/tickets", {"queue": "B", "request_id": "", "holder_ref": ""})
     second = srv.api("POST", "/api/tickets", {"queue": "B", "request_id": "  ", "holder_ref": ""})
     assert (first[0], second[0]) == (201, 201)
     assert (first[1]["number"], second[1]["number"]) == ("B001", "B002")
 
 
-def test_transfer_keeps_the_number(srv: ServerProcess) -> None:
+def test_transfer_keeps_the_number(srv: HallApp) -> None:
     clerk = srv.staff("clerk2", "clerk", window=2)
     srv.api("POST", "/api/tickets", {"queue": "A"})
     srv.api("POST", "/api/windows/2/open", token=clerk)
@@ -52,7 +52,7 @@ def test_transfer_keeps_the_number(srv: ServerProcess) -> None:
     assert srv.api("GET", "/api/tickets/A001")[1]["queue"] == "B"
 
 
-def test_roles_and_tokens_are_enforced(srv: ServerProcess) -> None:
+def test_roles_and_tokens_are_enforced(srv: HallApp) -> None:
     clerk = srv.staff("c3", "clerk", window=3)
     auditor = srv.staff("aud", "auditor")
     manager = srv.staff("boss", "manager")
@@ -88,13 +88,13 @@ def test_roles_and_tokens_are_enforced(srv: ServerProcess) -> None:
     ("DELETE", "/api/hall", None),
     ("POST", "/api/auth/login", b'{"username": 5}'),
 ])
-def test_bad_requests_get_a_clear_json_error(srv: ServerProcess, method: str, path: str, raw: bytes | None) -> None:
-    st, body = srv.api(method, path, raw=raw)
+def test_bad_requests_get_a_clear_json_error(srv_shared: HallApp, method: str, path: str, raw: bytes | None) -> None:
+    st, body = srv_shared.api(method, path, raw=raw)
     assert 400 <= st < 500, (st, body)
     assert isinstance(body, dict) and set(body["error"]) == {"code", "message"} and body["error"]["message"]
 
 
-def test_daily_figures_reconcile(srv: ServerProcess) -> None:
+def test_daily_figures_reconcile(srv: HallApp) -> None:
     clerk = srv.staff("c5", "clerk", window=5)
     auditor = srv.staff("aud2", "auditor")
     for q in "AAAB":

@@ -2,21 +2,23 @@
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from hall_contract.config.problems import ConfigError
 from queue_server.settings import load_settings
-from tests.peers import HALLCTL, ROOT
+from tests.peers import ROOT
 
 SAMPLE = (ROOT / "config" / "hall.toml").read_text(encoding="utf-8")
+Hallctl = Callable[..., subprocess.CompletedProcess[str]]
 
 
-def check(tmp_path: Path, text: str) -> subprocess.CompletedProcess[str]:
+def check(hallctl: Hallctl, tmp_path: Path, text: str) -> subprocess.CompletedProcess[str]:
     f = tmp_path / "hall.toml"
     f.write_text(text, encoding="utf-8")
-    return subprocess.run([HALLCTL, "config", "check", str(f)], capture_output=True, text=True, timeout=60)
+    return hallctl("config", "check", str(f), timeout=60)
 
 
 def line_of(text: str, needle: str, nth: int = 0) -> int:
@@ -35,8 +37,8 @@ def test_the_sample_hall_is_valid_and_complete() -> None:
     assert all(q.target_wait_s > 0 for q in s.queues)
 
 
-def test_check_says_ok_for_the_sample(tmp_path: Path) -> None:
-    r = check(tmp_path, SAMPLE)
+def test_check_says_ok_for_the_sample(hallctl: Hallctl, tmp_path: Path) -> None:
+    r = check(hallctl, tmp_path, SAMPLE)
     assert r.returncode == 0 and "ok" in r.stdout
 
 
@@ -47,19 +49,19 @@ def test_check_says_ok_for_the_sample(tmp_path: Path) -> None:
     ('http_port = 8080', 'http_prot = 8080', "http_prot", 0, "unknown key"),
     ('queue = "C"', 'queue = "D"', None, 0, "unknown queue"),
 ])
-def test_check_names_the_key_and_its_line(tmp_path: Path, old: str, new: str, needle: str | None, nth: int,
-                                          words: str) -> None:
+def test_check_names_the_key_and_its_line(hallctl: Hallctl, tmp_path: Path, old: str, new: str, needle: str | None,
+                                          nth: int, words: str) -> None:
     text = SAMPLE.replace(old, new, 1)
-    r = check(tmp_path, text)
+    r = check(hallctl, tmp_path, text)
     assert r.returncode == 1
     assert words in r.stderr, r.stderr
     if needle is not None:
         assert f"hall.toml:{line_of(text, needle, nth)}:" in r.stderr, r.stderr
 
 
-def test_broken_toml_names_the_line(tmp_path: Path) -> None:
+def test_broken_toml_names_the_line(hallctl: Hallctl, tmp_path: Path) -> None:
     text = SAMPLE.replace('name = "综合受理"', 'name = "综合受理', 1)
-    r = check(tmp_path, text)
+    r = check(hallctl, tmp_path, text)
     broken = line_of(text, 'name = "综合受理')
     assert r.returncode == 1 and f":{broken}:" in r.stderr and "TOML" in r.stderr
 

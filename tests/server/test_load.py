@@ -4,13 +4,13 @@ from __future__ import annotations
 import json
 import multiprocessing as mp
 import sqlite3
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.peers import Broker, ServerProcess, hall_env
+from tests.waiting import eventually
 
 
 def _issue_many(base: str, count: int, tag: str, out: mp.Queue) -> None:  # type: ignore[type-arg]
@@ -40,8 +40,8 @@ def _run_clients(base: str, processes: int, per_process: int) -> list[str]:
 
 
 @pytest.mark.timeout(180)
-def test_300_concurrent_requests_from_6_processes_get_300_distinct_numbers(srv: ServerProcess) -> None:
-    numbers = _run_clients(srv.base, processes=6, per_process=50)
+def test_300_concurrent_requests_from_6_processes_get_300_distinct_numbers(srv_process: ServerProcess) -> None:
+    numbers = _run_clients(srv_process.base, processes=6, per_process=50)
     assert len(numbers) == 300 and len(set(numbers)) == 300
     assert sorted(numbers) == [f"A{i:03d}" for i in range(1, 301)]
 
@@ -84,9 +84,7 @@ def test_sigkill_mid_load_loses_no_committed_ticket_and_numbering_continues(tmp_
         _, hall = srv.api("GET", "/api/hall")
         return int(next(q for q in hall["queues"] if q["code"] == "A")["waiting"])
 
-    deadline = time.monotonic() + 30
-    while issued() < 30 and time.monotonic() < deadline:  # the clients are under way (spawning takes a while)
-        time.sleep(0.1)
+    eventually(lambda: issued() >= 30, 30, "the clients are under way (spawning takes a while)")
     srv.kill()
     for p in procs:
         p.join(30)

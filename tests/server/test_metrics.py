@@ -3,16 +3,17 @@ from __future__ import annotations
 
 import json
 import re
-import time
-import urllib.request
 
-from tests.peers import Broker, Collector, ServerProcess
+from tests.hall_app import HallApp
+from tests.peers import Broker, Collector
+from tests.waiting import within
 
 
-def _metrics(srv: ServerProcess) -> dict[str, float]:
-    with urllib.request.urlopen(srv.base + "/metrics", timeout=10) as r:
-        assert r.headers["content-type"].startswith("text/plain")
-        text = r.read().decode()
+def _metrics(server: HallApp) -> dict[str, float]:
+    assert server.client is not None
+    r = server.client.get("/metrics")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
+    text = r.text
     out = {}
     for line in text.splitlines():
         m = re.match(r"^([a-z_]+(?:\{[^}]*\})?) ([0-9.e+-]+)$", line)
@@ -21,8 +22,9 @@ def _metrics(srv: ServerProcess) -> dict[str, float]:
     return out
 
 
-def test_metrics_count_what_the_hall_did(server: ServerProcess, broker: Broker) -> None:
-    hall = server.env["HALL_ID"]
+def test_metrics_count_what_the_hall_did(hall_app: HallApp, broker: Broker) -> None:
+    server = hall_app
+    hall = server.hall_id
     clerk = server.staff("m9", "clerk", window=1)
     sub = Collector(broker.url, (f"hall/{hall}/reply/kiosk-7",))
     try:
@@ -37,13 +39,16 @@ def test_metrics_count_what_the_hall_did(server: ServerProcess, broker: Broker) 
     server.api("POST", "/api/windows/1/open", token=clerk)
     server.api("POST", "/api/windows/1/call-next", token=clerk)
     server.api("POST", "/api/windows/1/finish", token=clerk)
-    time.sleep(0.3)
-    m = _metrics(server)
-    assert m['hall_tickets_issued_total{queue="A"}'] == 2
-    assert m['hall_calls_total{queue="A"}'] == 1
-    assert m['hall_wait_seconds_count{queue="A"}'] == 1
-    assert m['hall_service_seconds_count{queue="A"}'] == 1
-    assert m['hall_waiting{queue="A"}'] == 1
-    assert m['hall_rpc_seconds_count{method="issue_ticket"}'] == 1
-    assert m['hall_devices{kind="kiosk",state="online"}'] == 1
-    assert m['hall_device_faults{device="kiosk-7",fault="paper_low"}'] == 1
+    expected = {'hall_tickets_issued_total{queue="A"}': 2, 'hall_calls_total{queue="A"}': 1,
+                'hall_wait_seconds_count{queue="A"}': 1, 'hall_service_seconds_count{queue="A"}': 1,
+                'hall_waiting{queue="A"}': 1, 'hall_rpc_seconds_count{method="issue_ticket"}': 1,
+                'hall_devices{kind="kiosk",state="online"}': 1,
+                'hall_device_faults{device="kiosk-7",fault="paper_low"}': 1}
+    read: dict[str, float | None] = {}
+
+    def counted() -> bool:
+        m = _metrics(server)
+        read.update({name: m.get(name) for name in expected})
+        return read == expected
+
+    assert within(counted), read

@@ -1,31 +1,32 @@
-"""The MQTT contract against a real Mosquitto: calls, retained state, RPC, broker restarts."""
+"""The MQTT contract against a real Mosquitto: calls, retained state, RPC, broker restarts.
+
+The server's app runs in this process (its runtime's MQTT link is the one ``hallctl server`` runs); the
+last will needs a process that can be killed.
+"""
 from __future__ import annotations
 
 import json
-import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from tests.hall_app import HallApp
 from tests.peers import Broker, Collector, ServerProcess, hall_env
 
 
 @pytest.fixture
-def own_broker(tmp_path: Path) -> Iterator[Broker]:
-    (tmp_path / "b").mkdir()
-    b = Broker(tmp_path / "b")
-    b.start()
-    yield b
-    b.stop()
+def own_broker(new_broker: Callable[..., Broker]) -> Broker:
+    return new_broker()
 
 
-def _hall(srv: ServerProcess) -> str:
-    return srv.env["HALL_ID"]
+def _hall(srv: HallApp) -> str:
+    return srv.hall_id
 
 
-def test_call_next_publishes_the_call_and_retained_state(server: ServerProcess, broker: Broker) -> None:
+def test_call_next_publishes_the_call_and_retained_state(hall_app: HallApp, broker: Broker) -> None:
+    server = hall_app
     hall = _hall(server)
     sub = Collector(broker.url, (f"hall/{hall}/#",))
     try:
@@ -54,7 +55,8 @@ def test_call_next_publishes_the_call_and_retained_state(server: ServerProcess, 
         late.close()
 
 
-def test_rpc_issue_ticket_is_idempotent(server: ServerProcess, broker: Broker) -> None:
+def test_rpc_issue_ticket_is_idempotent(hall_app: HallApp, broker: Broker) -> None:
+    server = hall_app
     hall = _hall(server)
     sub = Collector(broker.url, (f"hall/{hall}/reply/kiosk-1",))
     try:
@@ -82,7 +84,8 @@ def test_rpc_issue_ticket_is_idempotent(server: ServerProcess, broker: Broker) -
         sub.close()
 
 
-def test_garbage_on_the_rpc_topics_is_ignored(server: ServerProcess, broker: Broker) -> None:
+def test_garbage_on_the_rpc_topics_is_ignored(hall_app: HallApp, broker: Broker) -> None:
+    server = hall_app
     hall = _hall(server)
     sub = Collector(broker.url, (f"hall/{hall}/reply/k9",))
     try:
@@ -104,15 +107,16 @@ def test_garbage_on_the_rpc_topics_is_ignored(server: ServerProcess, broker: Bro
 
 
 def test_state_comes_back_after_a_broker_restart(tmp_path: Path, own_broker: Broker) -> None:
-    srv = ServerProcess(hall_env(tmp_path, own_broker.url), tmp_path)
-    srv.start()
+    srv = HallApp.on(tmp_path, mqtt_url=own_broker.url).start()
     try:
-        hall = srv.env["HALL_ID"]
+        hall = srv.hall_id
         clerk = srv.staff("r1", "clerk", window=1)
+        before = Collector(own_broker.url, (f"hall/{hall}/board",))
         srv.api("POST", "/api/tickets", {"queue": "A"})
         srv.api("POST", "/api/windows/1/open", token=clerk)
         srv.api("POST", "/api/windows/1/call-next", token=clerk)
-        time.sleep(0.3)
+        assert before.wait_for(lambda ms: any(json.loads(p)["calls"] for _, p, *_ in ms)), "the call was published"
+        before.close()
         own_broker.restart(down_s=0.5)  # no persistence: the broker forgets every retained message
         sub = Collector(own_broker.url, (f"hall/{hall}/board", f"hall/{hall}/windows/1/state"))
         try:
@@ -146,10 +150,8 @@ def test_server_announces_itself_with_a_last_will(tmp_path: Path, broker: Broker
 
 
 def test_advice_is_published_and_accepting_it_opens_the_elastic_window(tmp_path: Path, broker: Broker) -> None:
-    env = hall_env(tmp_path, broker.url, HALL_ADVISOR__INTERVAL_S="1")
-    srv = ServerProcess(env, tmp_path)
-    hall = env["HALL_ID"]
-    srv.start()
+    srv = HallApp.on(tmp_path, mqtt_url=broker.url, HALL_ADVISOR__INTERVAL_S="1").start()
+    hall = srv.hall_id
     sub = Collector(broker.url, (f"hall/{hall}/advice", f"hall/{hall}/windows/+/state"))
     try:
         clerk = srv.staff("a1", "clerk", window=1)

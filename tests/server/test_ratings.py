@@ -1,38 +1,27 @@
-"""好差评 against the real server and broker: the request on MQTT, a simulated evaluator's answer,
-one rating per visit, silence recorded as no_rating, a newer visit superseding, a restart."""
+"""好差评 against the real broker: the request on MQTT, a simulated evaluator's answer, one rating per
+visit, silence recorded as no_rating, a newer visit superseding, a restart (the server's app in this process)."""
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.peers import Broker, Collector, ServerProcess, hall_env
+from tests.hall_app import HallApp
+from tests.peers import Broker, Collector
+from tests.waiting import eventually, remains
 from window_bridge.sim_evaluator import SimulatedEvaluator
 
 
 @pytest.fixture
-def srv(tmp_path: Path, broker: Broker) -> Iterator[ServerProcess]:
-    s = ServerProcess(hall_env(tmp_path, broker.url, HALL_RATINGS__TIMEOUT_S="1.5", HALL_RATINGS__GRACE_S="0"),
-                      tmp_path)
-    s.start()
+def srv(tmp_path: Path, broker: Broker) -> Iterator[HallApp]:
+    s = HallApp.on(tmp_path, mqtt_url=broker.url, HALL_RATINGS__TIMEOUT_S="1.5", HALL_RATINGS__GRACE_S="0").start()
     yield s
     s.stop()
 
 
-def eventually(fn: Callable[[], Any], timeout: float = 5.0) -> Any:
-    end = time.monotonic() + timeout
-    while True:
-        value = fn()
-        if value or time.monotonic() > end:
-            return value
-        time.sleep(0.05)
-
-
-def serve_one(srv: ServerProcess, token: str, n: int, queue: str = "A") -> str:
+def serve_one(srv: HallApp, token: str, n: int, queue: str = "A") -> str:
     srv.api("POST", "/api/tickets", {"queue": queue})
     srv.api("POST", f"/api/windows/{n}/open", token=token)
     number = srv.api("POST", f"/api/windows/{n}/call-next", token=token)[1]["number"]
@@ -40,8 +29,8 @@ def serve_one(srv: ServerProcess, token: str, n: int, queue: str = "A") -> str:
     return str(number)
 
 
-def test_a_finished_visit_is_put_to_the_evaluator_once(srv: ServerProcess, broker: Broker) -> None:
-    hall = srv.env["HALL_ID"]
+def test_a_finished_visit_is_put_to_the_evaluator_once(srv: HallApp, broker: Broker) -> None:
+    hall = srv.hall_id
     sub = Collector(broker.url, (f"hall/{hall}/evaluations/#",))
     ev = SimulatedEvaluator(broker.url, hall, window=1, rating=4).start()
     manager = srv.staff("boss", "manager")
@@ -62,9 +51,8 @@ def test_a_finished_visit_is_put_to_the_evaluator_once(srv: ServerProcess, broke
             sub.publish(f"hall/{hall}/evaluations/1/result", junk)
         st, err = srv.api("POST", "/api/evaluations/1/result", {"rating": 1, "ticket_id": req["ticket_id"]})
         assert st == 409 and err["error"]["code"] == "already_rated"
-        time.sleep(0.3)
-        rows = srv.api("GET", "/api/ratings", token=manager)[1]
-        assert [(r["rating"], r["outcome"]) for r in rows] == [(4, "rated")]
+        remains(lambda: [(r["rating"], r["outcome"]) for r in srv.api("GET", "/api/ratings", token=manager)[1]]
+                == [(4, "rated")], 0.3)
         st, err = srv.api("POST", "/api/evaluations/1/result", {"rating": 5, "reason": "nonsense"})
         assert st == 422 and err["error"]["code"] == "unknown_reason"
         assert srv.api("GET", "/api/ratings", token=srv.staff("c9", "clerk", 9))[0] == 403
@@ -73,8 +61,8 @@ def test_a_finished_visit_is_put_to_the_evaluator_once(srv: ServerProcess, broke
         sub.close()
 
 
-def test_silence_is_recorded_as_no_rating_and_a_newer_visit_supersedes(srv: ServerProcess, broker: Broker) -> None:
-    hall = srv.env["HALL_ID"]
+def test_silence_is_recorded_as_no_rating_and_a_newer_visit_supersedes(srv: HallApp, broker: Broker) -> None:
+    hall = srv.hall_id
     silent = SimulatedEvaluator(broker.url, hall, window=2, rating=None).start()  # a citizen who walks away
     clerk = srv.staff("c2", "clerk", 2)
     manager = srv.staff("boss", "manager")
@@ -102,8 +90,7 @@ def test_silence_is_recorded_as_no_rating_and_a_newer_visit_supersedes(srv: Serv
 
 
 def test_a_pending_request_survives_a_restart(tmp_path: Path, broker: Broker) -> None:
-    srv = ServerProcess(hall_env(tmp_path, broker.url, HALL_RATINGS__TIMEOUT_S="60"), tmp_path)
-    srv.start()
+    srv = HallApp.on(tmp_path, mqtt_url=broker.url, HALL_RATINGS__TIMEOUT_S="60").start()
     try:
         number = serve_one(srv, srv.staff("c3", "clerk", 3), 3)
         assert eventually(lambda: srv.api("GET", "/api/evaluations/3")[1]["pending"])["number"] == number

@@ -6,7 +6,6 @@ can be set; MQTT goes to the session's real Mosquitto, where a simulated evaluat
 from __future__ import annotations
 
 import threading
-import time
 import uuid
 import warnings
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ from queue_server.app import create_app
 from queue_server.runtime import HallRuntime
 from queue_server.settings import load_settings
 from tests.peers import ROOT, Broker
+from tests.waiting import eventually
 from window_bridge.sim_evaluator import SimulatedEvaluator
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -74,16 +74,7 @@ class Hall:
         return str(self.call(at, "POST", "/api/tickets", body={"queue": queue, **kw})["number"])
 
 
-def wait_until(pred: Any, timeout: float = 5.0) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if pred():
-            return
-        time.sleep(0.02)
-    raise AssertionError("condition not reached in time")
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=[pytest.mark.peer, pytest.mark.postgres])])
 def day(request: pytest.FixtureRequest, tmp_path: Path, broker: Broker) -> Iterator[Hall]:
     hall_id = "t" + uuid.uuid4().hex[:8]
     db = request.getfixturevalue("pg_url") if request.param == "postgres" else f"sqlite:///{tmp_path}/hall.db"
@@ -119,7 +110,7 @@ def drive_the_day(h: Hall) -> None:
     h.call("09:15:00", "POST", "/api/windows/1/finish", "wang")  # A003 served; evaluator 1 rates 5
     ratings = h.runtime.ratings
     assert ratings is not None
-    wait_until(lambda: ratings.last_for(1) is not None)
+    eventually(lambda: ratings.last_for(1) is not None)
     assert h.call("09:16:00", "POST", "/api/windows/1/call-next", "wang")["number"] == "A001"
     h.call("09:17:00", "POST", "/api/windows/1/no-show", "wang")
     assert h.call("09:17:00", "POST", "/api/windows/1/call-next", "wang")["number"] == "A002"
@@ -127,11 +118,11 @@ def drive_the_day(h: Hall) -> None:
     assert (moved["number"], moved["queue"], moved["state"]) == ("A002", "B", "waiting")
     # the next call at window 7 ends B001 as served and calls the transferred A002
     assert h.call("09:25:00", "POST", "/api/windows/7/call-next", "li")["number"] == "A002"
-    wait_until(lambda: ratings.pending_for(7) is not None)
+    eventually(lambda: ratings.pending_for(7) is not None)
     h.clock.at("09:26:10")  # B001 was not rated within 60 s (+2 s grace)
-    wait_until(lambda: ratings.pending_for(7) is None)
+    eventually(lambda: ratings.pending_for(7) is None)
     h.call("09:30:00", "POST", "/api/windows/7/finish", "li")
-    wait_until(lambda: ratings.pending_for(7) is not None)
+    eventually(lambda: ratings.pending_for(7) is not None)
     pending = ratings.pending_for(7)
     assert pending is not None and pending.number == "A002"
     h.call("09:30:20", "POST", "/api/evaluations/7/result", body={"rating": 2, "reason": "long_wait",

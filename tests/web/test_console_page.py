@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.peers import Broker, Collector
+from tests.waiting import eventually
 from tests.web.conftest import WebHall, shot
 
 
@@ -42,7 +43,7 @@ def test_a_manager_accepts_advice_and_runs_the_hall(web: Callable[..., WebHall],
         w11.locator("input[value=B]").check()
         w11.locator("button[data-save-queues]").click()
         expect(w11).to_contain_text("关闭")
-        assert _eventually(lambda: hall.api("GET", "/api/windows/11")[1]["queues"] == ["A", "B"])
+        assert eventually(lambda: hall.api("GET", "/api/windows/11")[1]["queues"] == ["A", "B"])
         page.locator("#windows tr[data-window='2'] button[data-open]").click()
         expect(page.locator("#windows tr[data-window='2']")).to_contain_text("开放")
 
@@ -88,13 +89,3 @@ def test_a_manager_accepts_advice_and_runs_the_hall(web: Callable[..., WebHall],
         sub.publish(topic + "devices/printer-2/status", b"", retain=True)
         sub.close()
 
-
-def _eventually(pred: Callable[[], bool], timeout: float = 5.0) -> bool:
-    import time
-
-    end = time.monotonic() + timeout
-    while not pred():
-        if time.monotonic() > end:
-            return False
-        time.sleep(0.05)
-    return True

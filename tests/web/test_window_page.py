@@ -77,6 +77,7 @@ def test_a_clerk_calls_next_and_the_call_is_on_mqtt(web: Callable[..., WebHall],
         page.click("#lang-en")
         expect(act("call_next")).to_contain_text("Call next")
         expect(page.locator(".keylist")).to_contain_text("No-show")
+        expect(page.locator("#win-status")).to_have_text("Open")  # the reloaded page has its state: keys work
         page.keyboard.press("n")
         expect(page.locator("#cur-number")).to_have_text("A003")
         expect(page.locator("#cur-state")).to_have_text("Called")

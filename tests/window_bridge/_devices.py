@@ -1,11 +1,11 @@
-"""The window-device bridge between simulated RS-485 devices on a pty line and a real ``hallctl server``.
+"""The window-device bridge between simulated RS-485 devices on a pty line and a real queue server (its app in
+the test process, or ``hallctl server`` where a test stops the process).
 
 Window 1 has screen 1, keypad 2 and evaluator 3; window 2 has screen 4, keypad 5 and evaluator 6.
 """
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -13,11 +13,14 @@ from typing import Any
 from hall_contract.protocol import Topics
 from hardware.rs485.sim_devices import DeviceModel, EvaluatorModel, KeypadModel, ScreenModel
 from hardware.rs485.simulator import Rs485Simulator
+from tests.hall_app import HallApp
 from tests.peers import ROOT, Collector, ServerProcess
+from tests.waiting import eventually as _eventually
 from window_bridge.bridge import WindowScreenBridge
 from window_bridge.settings import BridgeAppSettings as Settings
 from window_bridge.settings import load_bridge_settings as load_settings
 
+Server = ServerProcess | HallApp
 UNITS = {"screen_units": '{"1": 1, "2": 4}', "keypad_units": '{"1": 2, "2": 5}',
          "evaluator_units": '{"1": 3, "2": 6}'}
 
@@ -26,23 +29,19 @@ def devices() -> list[DeviceModel]:
     return [ScreenModel(1), KeypadModel(2), EvaluatorModel(3), ScreenModel(4), KeypadModel(5), EvaluatorModel(6)]
 
 
-def bridge_settings(server: ServerProcess, **bridge: str) -> Settings:
+def bridge_settings(server: Server, **bridge: str) -> Settings:
     """The bridge's settings for the server's hall: short timeouts so faults show within a second."""
-    values = {**UNITS, "device_id": "wb-" + server.env["HALL_ID"][-6:], "screen_retry_s": "0.5",
+    values = {**UNITS, "device_id": "wb-" + server.hall_id[-6:], "screen_retry_s": "0.5",
               "keypad_poll_s": "0.1", "evaluator_poll_s": "0.2", "message_show_s": "1.0", **bridge}
-    env = {"HALL_CONFIG": str(ROOT / "config" / "hall.toml"), "HALL_ID": server.env["HALL_ID"],
-           "HALL_MQTT_URL": server.env["HALL_MQTT_URL"], "HALL_DEVICES__RS485_TIMEOUT_S": "0.2",
+    env = {"HALL_CONFIG": str(ROOT / "config" / "hall.toml"), "HALL_ID": server.hall_id,
+           "HALL_MQTT_URL": server.mqtt_url, "HALL_DEVICES__RS485_TIMEOUT_S": "0.2",
            **{f"HALL_WINDOW_BRIDGE__{k.upper()}": v for k, v in values.items()}}
     return load_settings(env=env)
 
 
 def eventually(pred: Callable[[], Any], timeout: float = 8.0) -> Any:
-    end = time.monotonic() + timeout
-    while not (value := pred()):
-        if time.monotonic() > end:
-            return value
-        time.sleep(0.05)
-    return value
+    """:func:`tests.waiting.eventually`, with the bridge's longer default (it polls the line at its own pace)."""
+    return _eventually(pred, timeout)
 
 
 @contextmanager
@@ -84,7 +83,7 @@ def window_command(sub: Collector, topics: Topics, window: int, action: str, rid
     return got[-1]
 
 
-def hall_window(server: ServerProcess, n: int) -> dict[str, Any]:
+def hall_window(server: Server, n: int) -> dict[str, Any]:
     status, hall = server.api("GET", "/api/hall")
     assert status == 200
     return next(w for w in hall["windows"] if w["number"] == n)

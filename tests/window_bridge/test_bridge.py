@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 
@@ -13,6 +13,7 @@ from hardware.rs485.sim_devices import ScreenModel
 from hardware.rs485.simulator import Rs485Simulator
 from tests.display._hall import call, window
 from tests.peers import ROOT, Broker, Collector
+from tests.window_bridge._devices import eventually
 from window_bridge.bridge import WindowScreenBridge, screen_text, screen_units
 from window_bridge.settings import BridgeAppSettings as Settings
 from window_bridge.settings import load_bridge_settings as load_settings
@@ -25,15 +26,6 @@ def settings(url: str, hall: str, **bridge: str) -> Settings:
            "HALL_DEVICES__RS485_TIMEOUT_S": "0.2",
            **{f"HALL_WINDOW_BRIDGE__{k.upper()}": v for k, v in bridge.items()}}
     return load_settings(env=env)
-
-
-def eventually(pred: Callable[[], bool], timeout: float = 8.0) -> bool:
-    end = time.monotonic() + timeout
-    while not pred():
-        if time.monotonic() > end:
-            return False
-        time.sleep(0.05)
-    return True
 
 
 @pytest.mark.parametrize(("state", "text"), [

@@ -1,15 +1,15 @@
-"""Evaluators through the bridge: simulated RS-485 devices on a pty, the real Mosquitto, a real server."""
+"""Evaluators through the bridge: simulated RS-485 devices on a pty, the real Mosquitto, the server's app."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from hall_contract.protocol import Topics
 from hardware.rs485.simulator import Rs485Simulator
-from tests.peers import Broker, Collector, ServerProcess, hall_env
+from tests.hall_app import HallApp
+from tests.peers import Broker, Collector
 from tests.window_bridge._devices import (
     bridge_settings,
     devices,
@@ -28,22 +28,18 @@ def sim() -> Iterator[Rs485Simulator]:
 
 
 @pytest.fixture
-def server(tmp_path: Path, broker: Broker) -> Iterator[ServerProcess]:
-    """``hallctl server`` that waits 3 s for a rating (and takes a late one for 0.5 s more)."""
-    srv = ServerProcess(hall_env(tmp_path, broker.url, HALL_RATINGS__TIMEOUT_S="3", HALL_RATINGS__GRACE_S="0.5"),
-                        tmp_path)
-    srv.start()
+def server(tmp_path: Path, broker: Broker) -> Iterator[HallApp]:
+    """The server that waits 3 s for a rating (and takes a late one for 0.5 s more)."""
+    srv = HallApp.on(tmp_path, mqtt_url=broker.url, HALL_RATINGS__TIMEOUT_S="3", HALL_RATINGS__GRACE_S="0.5").start()
     yield srv
     srv.stop()
 
 
 @pytest.mark.timeout(60)
-def test_a_rating_pressed_on_the_evaluator_lands_in_the_server(server: ServerProcess, sim: Rs485Simulator) -> None:
-    topics = Topics(server.env["HALL_ID"])
-    sub = Collector(server.env["HALL_MQTT_URL"], (topics.base + "evaluations/#",))
-    with ThreadPoolExecutor(2) as pool:  # each is a hallctl process
-        manager_f, clerk_f = pool.submit(server.staff, "boss", "manager"), pool.submit(server.staff, "wang", "clerk", 1)
-        manager, clerk = manager_f.result(), clerk_f.result()
+def test_a_rating_pressed_on_the_evaluator_lands_in_the_server(server: HallApp, sim: Rs485Simulator) -> None:
+    topics = Topics(server.hall_id)
+    sub = Collector(server.mqtt_url, (topics.base + "evaluations/#",))
+    manager, clerk = server.staff("boss", "manager"), server.staff("wang", "clerk", 1)
     try:
         with running(bridge_settings(server), sim):
             assert server.api("POST", "/api/windows/1/open", token=clerk)[0] == 200
@@ -67,13 +63,13 @@ def test_a_rating_pressed_on_the_evaluator_lands_in_the_server(server: ServerPro
 
 
 @pytest.mark.timeout(60)
-def test_a_silent_evaluator_is_a_fault_and_nothing_is_invented(server: ServerProcess, sim: Rs485Simulator) -> None:
+def test_a_silent_evaluator_is_a_fault_and_nothing_is_invented(server: HallApp, sim: Rs485Simulator) -> None:
     """Window 2's evaluator is unplugged: a fault on the bridge's status, and its visit ends as no_rating on
     the server, while window 1's evaluator keeps working; a citizen who presses no key is no rating either."""
-    topics = Topics(server.env["HALL_ID"])
+    topics = Topics(server.hall_id)
     s = bridge_settings(server, evaluator_check_s="0.5")
     status = topics.device_status(s.window_bridge.device_id)
-    sub = Collector(server.env["HALL_MQTT_URL"], (topics.base + "evaluations/#", status))
+    sub = Collector(server.mqtt_url, (topics.base + "evaluations/#", status))
     sim.set_silent(6)
     try:
         with running(s, sim):

@@ -1,4 +1,5 @@
-"""Caller keypads through the bridge: simulated RS-485 devices on a pty, the real Mosquitto, a real server."""
+"""Caller keypads through the bridge: simulated RS-485 devices on a pty, the real Mosquitto, the server's app
+(``hallctl server`` where the test stops the process)."""
 from __future__ import annotations
 
 import os
@@ -11,8 +12,10 @@ import pytest
 from hall_contract.protocol import Topics
 from hardware.rs485 import DeviceNoAnswer, Key, Rs485Bus
 from hardware.rs485.simulator import Rs485Simulator
+from tests.hall_app import HallApp
 from tests.peers import Collector, ServerProcess
 from tests.window_bridge._devices import (
+    Server,
     bridge_settings,
     devices,
     eventually,
@@ -32,16 +35,17 @@ def sim() -> Iterator[Rs485Simulator]:
         yield s
 
 
-def issue(server: ServerProcess, count: int, queue: str = "A") -> list[str]:
+def issue(server: Server, count: int, queue: str = "A") -> list[str]:
     return [server.api("POST", "/api/tickets", {"queue": queue})[1]["number"] for _ in range(count)]
 
 
 @pytest.mark.timeout(60)
-def test_call_next_from_the_keypad_and_nobody_waiting(server: ServerProcess, sim: Rs485Simulator) -> None:
-    topics = Topics(server.env["HALL_ID"])
+def test_call_next_from_the_keypad_and_nobody_waiting(hall_app: HallApp, sim: Rs485Simulator) -> None:
+    server = hall_app
+    topics = Topics(server.hall_id)
     s = bridge_settings(server)
     reply_topic = topics.reply(s.window_bridge.device_id)
-    sub = Collector(server.env["HALL_MQTT_URL"], (topics.calls, topics.rpc("window_command"), reply_topic))
+    sub = Collector(server.mqtt_url, (topics.calls, topics.rpc("window_command"), reply_topic))
     try:
         window_command(sub, topics, 1, "open", "open-1")
         assert issue(server, 1) == ["A001"]
@@ -72,10 +76,11 @@ def test_call_next_from_the_keypad_and_nobody_waiting(server: ServerProcess, sim
 
 
 @pytest.mark.timeout(60)
-def test_pause_toggles_and_transfer_uses_the_configured_queue(server: ServerProcess, sim: Rs485Simulator) -> None:
-    topics = Topics(server.env["HALL_ID"])
+def test_pause_toggles_and_transfer_uses_the_configured_queue(hall_app: HallApp, sim: Rs485Simulator) -> None:
+    server = hall_app
+    topics = Topics(server.hall_id)
     s = bridge_settings(server, transfer_queues='{"1": "B"}')
-    sub = Collector(server.env["HALL_MQTT_URL"], (topics.calls,))
+    sub = Collector(server.mqtt_url, (topics.calls,))
     try:
         window_command(sub, topics, 1, "open", "open-1")
         window_command(sub, topics, 2, "open", "open-2")
@@ -108,11 +113,11 @@ def test_pause_toggles_and_transfer_uses_the_configured_queue(server: ServerProc
 def test_a_press_retried_after_a_lost_reply_acts_once(server: ServerProcess, sim: Rs485Simulator) -> None:
     """The server is stopped (SIGSTOP) while the press goes out: no reply comes, the bridge sends it again
     with the same request_id; both reach the server when it runs again, and the ticket is called once."""
-    topics = Topics(server.env["HALL_ID"])
+    topics = Topics(server.hall_id)
     s = bridge_settings(server, command_retry_s="0.3")
     reply_topic = topics.reply(s.window_bridge.device_id)
     rpc = topics.rpc("window_command")
-    sub = Collector(server.env["HALL_MQTT_URL"], (topics.calls, rpc, reply_topic))
+    sub = Collector(server.mqtt_url, (topics.calls, rpc, reply_topic))
     assert server.proc is not None
     try:
         window_command(sub, topics, 1, "open", "open-1")
@@ -140,11 +145,12 @@ def test_a_press_retried_after_a_lost_reply_acts_once(server: ServerProcess, sim
 
 
 @pytest.mark.timeout(60)
-def test_a_silent_keypad_is_a_fault_while_the_others_work(server: ServerProcess, sim: Rs485Simulator) -> None:
-    topics = Topics(server.env["HALL_ID"])
+def test_a_silent_keypad_is_a_fault_while_the_others_work(hall_app: HallApp, sim: Rs485Simulator) -> None:
+    server = hall_app
+    topics = Topics(server.hall_id)
     s = bridge_settings(server)
     status = topics.device_status(s.window_bridge.device_id)
-    sub = Collector(server.env["HALL_MQTT_URL"], (topics.calls, status))
+    sub = Collector(server.mqtt_url, (topics.calls, status))
     try:
         window_command(sub, topics, 1, "open", "open-1")
         window_command(sub, topics, 2, "open", "open-2")
@@ -166,6 +172,7 @@ def test_a_silent_keypad_is_a_fault_while_the_others_work(server: ServerProcess,
 
 
 @pytest.mark.timeout(60)
+@pytest.mark.peer  # simulated devices on a pty line
 def test_presses_read_survive_a_lost_acknowledgement(sim: Rs485Simulator) -> None:
     """The keypad's acknowledgement write gets no answer: the presses read are still returned, once."""
     with Rs485Bus(sim.port, timeout_s=0.2) as bus:

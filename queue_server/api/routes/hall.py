@@ -7,61 +7,33 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field, StrictBool
 
 from hall_contract.protocol import Advice
-from queue_server import payloads
 from queue_server.api.deps import RuntimeDep, ServiceDep, require
 from queue_server.auth import Principal
-from queue_server.service import HallService
 
 router = APIRouter(prefix="/api", tags=["hall"])
 Manager = Annotated[Principal, Depends(require("manager", "admin"))]
 Staff = Annotated[Principal, Depends(require("manager", "admin", "auditor"))]
 
 
-def build_snapshot(svc: HallService) -> dict[str, Any]:
-    """The hall at a glance (no personal data): what ``GET /api/hall`` and the live pages show."""
-    with svc.lock:
-        now = svc.now()
-        hall = svc.hall
-        s = svc.settings
-        return {
-            "hall": {"id": s.hall.id, "name": s.hall.name, "name_en": s.hall.name_en, "day": hall.day.isoformat(),
-                     "now": payloads.iso(now, svc.tz)},
-            "windows": [_clean(payloads.window_state(w, svc.tz).model_dump()) for w in hall.windows.values()],
-            "queues": [_clean(payloads.queue_state(hall, c, now).model_dump()) for c in hall.queues],
-            "calls": [_clean(payloads.call_message(c, svc.tz).model_dump()) for c in hall.recent],
-            "advice": _clean(payloads.advice_message(svc.advice, svc.tz, s.advisor.auto_apply,
-                                                     svc.dismissed).model_dump()),
-            "issuing": hall.issuing,
-            "notice": svc.notice,
-        }
-
-
 @router.get("/hall")
 async def hall_snapshot(svc: ServiceDep) -> dict[str, Any]:
-    return build_snapshot(svc)
-
-
-def _clean(d: dict[str, Any]) -> dict[str, Any]:
-    d.pop("v", None)
-    return d
+    """The hall at a glance (no personal data): windows, queues, calls, advice, issuing, notice."""
+    return svc.snapshot()
 
 
 @router.get("/advice", response_model=Advice)
 async def get_advice(svc: ServiceDep) -> Advice:
-    with svc.lock:
-        return payloads.advice_message(svc.advice, svc.tz, svc.settings.advisor.auto_apply, svc.dismissed)
+    return svc.advice_view()
 
 
 @router.post("/advice/{rec_id}/accept", response_model=Advice)
 async def accept_advice(rec_id: str, svc: ServiceDep, p: Manager) -> Advice:
-    svc.accept_advice(rec_id, p.username)
-    return await get_advice(svc)
+    return svc.accept_advice(rec_id, p.actor())
 
 
 @router.post("/advice/{rec_id}/dismiss", response_model=Advice)
 async def dismiss_advice(rec_id: str, svc: ServiceDep, p: Manager) -> Advice:
-    svc.dismiss_advice(rec_id, p.username)
-    return await get_advice(svc)
+    return svc.dismiss_advice(rec_id, p.actor())
 
 
 class IssuingBody(BaseModel):
@@ -71,7 +43,7 @@ class IssuingBody(BaseModel):
 @router.put("/hall/issuing")
 async def set_issuing(body: IssuingBody, runtime: RuntimeDep, _svc: ServiceDep, p: Manager) -> dict[str, Any]:
     """Stop or resume issuing; every known kiosk gets ``stop_issuing``/``resume_issuing``."""
-    kiosks = runtime.set_issuing(body.issuing, p.username)
+    kiosks = runtime.set_issuing(body.issuing, p.actor())
     return {"issuing": body.issuing, "kiosks": kiosks}
 
 
@@ -82,7 +54,7 @@ class NoticeBody(BaseModel):
 @router.put("/hall/notice")
 async def set_notice(body: NoticeBody, runtime: RuntimeDep, _svc: ServiceDep, p: Manager) -> dict[str, Any]:
     """The board's notice; every known display also gets a ``notice`` command."""
-    displays = runtime.set_notice(body.text, p.username)
+    displays = runtime.set_notice(body.text, p.actor())
     return {"text": body.text, "displays": displays}
 
 

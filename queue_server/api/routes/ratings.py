@@ -76,7 +76,7 @@ def evaluation_view(desk: RatingDesk, n: int, now: datetime, tz: Any) -> dict[st
 
 @router.get("/evaluations/{n}")
 async def evaluation(n: WindowNo, runtime: RuntimeDep, svc: ServiceDep) -> dict[str, Any]:
-    svc.hall.window(n)  # 404 for a window the hall does not have
+    svc.window_info(n)  # 404 for a window the hall does not have
     return evaluation_view(desk_of(runtime), n, svc.now(), svc.tz)
 
 
@@ -90,7 +90,7 @@ class RatingIn(BaseModel):
 @router.post("/evaluations/{n}/result", response_model=RatingOut, status_code=201)
 def rate(n: WindowNo, body: RatingIn, runtime: RuntimeDep, svc: ServiceDep) -> RatingOut:
     """The on-screen rating page answers window n's pending request (one rating per visit)."""
-    svc.hall.window(n)
+    svc.window_info(n)
     desk = desk_of(runtime)
     if body.reason == "":
         body.reason = None  # an empty reason is no reason

@@ -10,7 +10,6 @@ from fastapi.responses import PlainTextResponse
 from queue_server import reports, timeline
 from queue_server.api.deps import DayQuery, RuntimeDep, ServiceDep, require
 from queue_server.auth import Principal
-from queue_server.engine import Ticket
 from queue_server.runtime import HallRuntime
 from queue_server.service import HallService
 
@@ -55,20 +54,13 @@ def daily_csv(runtime: RuntimeDep, svc: ServiceDep, _p: Reader, date: DateQ = No
                                       f'attachment; filename="hall-{report["date"]}{suffix}.csv"'})
 
 
-def _day_tickets(svc: HallService, d: date) -> list[Ticket]:
-    with svc.lock:
-        if d == svc.hall.day:
-            return list(svc.hall.tickets.values())
-    return svc.store.tickets_between(d, d)
-
-
 @router.get("/series")
 def series(svc: ServiceDep, _p: Reader, date: DateQ = None,
            step_s: Annotated[int, Query(ge=60, le=3600)] = 60) -> dict[str, Any]:
     """Per queue and minute (``step_s``): people waiting and the longest wait, rebuilt from the tickets."""
     now = svc.now()
     d = date or now.date()
-    tickets = _day_tickets(svc, d)
+    tickets = svc.tickets_of(d)
     sessions = svc.settings.hours.sessions
     start = datetime.combine(d, sessions[0][0] if sessions else time(9), svc.tz)
     end = datetime.combine(d, sessions[-1][1] if sessions else time(17), svc.tz)
@@ -78,6 +70,6 @@ def series(svc: ServiceDep, _p: Reader, date: DateQ = None,
         end = max(end, last)
     start = start.replace(second=0, microsecond=0)
     end = min(now, end + timedelta(hours=1)) if d == now.date() else end
-    out = timeline.series(tickets, list(svc.hall.queues), start, end, step_s)
+    out = timeline.series(tickets, [q.code for q in svc.settings.queues], start, end, step_s)
     out.update(date=d.isoformat(), targets={q.code: q.target_wait_s for q in svc.settings.queues})
     return out

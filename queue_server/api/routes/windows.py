@@ -7,31 +7,18 @@ from fastapi import APIRouter, Path, Response
 from pydantic import BaseModel, Field
 
 from hall_contract.protocol import TicketPublic, WindowState
-from queue_server import payloads
 from queue_server.api.deps import CurrentStaff, ServiceDep, at_window
 from queue_server.api.errors import ApiError
-from queue_server.api.routes.tickets import TransferBody, public
-from queue_server.engine import Change
-from queue_server.service import HallService
+from queue_server.api.routes.tickets import TransferBody
+from queue_server.service import Actor, WindowOutcome
 
 router = APIRouter(prefix="/api/windows", tags=["windows"])
 WindowNo = Annotated[int, Path(ge=1, le=999)]
 
 
-def window_out(svc: HallService, n: int) -> WindowState:
-    with svc.lock:
-        return payloads.window_state(svc.hall.window(n), svc.tz)
-
-
-def _status(n: int, action: str, svc: HallService, p: CurrentStaff) -> WindowState:
-    at_window(p, n, managers_too=True)
-    svc.window_op(n, action, p.username, clerk=p.username if p.role == "clerk" else None)
-    return window_out(svc, n)
-
-
 @router.get("/{n}", response_model=WindowState)
 async def get_window(n: WindowNo, svc: ServiceDep) -> WindowState:
-    return window_out(svc, n)
+    return svc.window_view(n)
 
 
 class WindowNow(BaseModel):
@@ -46,74 +33,71 @@ class WindowNow(BaseModel):
 @router.get("/{n}/current", response_model=WindowNow)
 async def current(n: WindowNo, svc: ServiceDep, p: CurrentStaff) -> WindowNow:
     at_window(p, n, managers_too=True)
-    with svc.lock:
-        w = svc.hall.window(n)
-        t = w.current
-        ticket = payloads.ticket_public(svc.hall, t, svc.settings.status_url()) if t is not None else None
-        waited = round(t.waited_s(t.called_at)) if t is not None and t.called_at is not None else None
-        return WindowNow(window=payloads.window_state(w, svc.tz), ticket=ticket, waited_s=waited,
-                         at=payloads.iso(svc.now(), svc.tz) or "")
+    now = svc.window_now(n)
+    return WindowNow(window=now.window, ticket=now.ticket, waited_s=now.waited_s, at=now.at)
 
 
 @router.post("/{n}/open", response_model=WindowState)
 async def open_window(n: WindowNo, svc: ServiceDep, p: CurrentStaff) -> WindowState:
-    return _status(n, "open", svc, p)
+    at_window(p, n, managers_too=True)
+    actor = p.actor()
+    return svc.open_window(n, actor, clerk=actor.clerk).window
 
 
 @router.post("/{n}/pause", response_model=WindowState)
 async def pause_window(n: WindowNo, svc: ServiceDep, p: CurrentStaff) -> WindowState:
-    return _status(n, "pause", svc, p)
+    at_window(p, n, managers_too=True)
+    return svc.pause_window(n, p.actor()).window
 
 
 @router.post("/{n}/close", response_model=WindowState)
 async def close_window(n: WindowNo, svc: ServiceDep, p: CurrentStaff) -> WindowState:
-    return _status(n, "close", svc, p)
+    at_window(p, n, managers_too=True)
+    return svc.close_window(n, p.actor()).window
 
 
-def _ticket_of(svc: HallService, change: Change | None) -> TicketPublic:
-    if change is None or not change.tickets:
+def _ticket_of(out: WindowOutcome) -> TicketPublic:
+    if out.ticket is None:
         raise ApiError(409, "no_change", "没有可操作的号 (nothing to act on)")
-    return public(svc, change.tickets[-1], with_holder=True)
+    return out.ticket
 
 
 @router.post("/{n}/call-next", response_model=TicketPublic,
              responses={204: {"description": "nobody waits for this window's queues"}})
 async def call_next(n: WindowNo, svc: ServiceDep, p: CurrentStaff) -> TicketPublic | Response:
     at_window(p, n, managers_too=False)
-    change = svc.window_op(n, "call_next", p.username)
-    if change is None or change.call is None:
-        return Response(status_code=204)
-    return _ticket_of(svc, change)
+    out = svc.call_next(n, p.actor())
+    return Response(status_code=204) if out.ticket is None else out.ticket
 
 
-def _act(n: int, action: str, svc: HallService, p: CurrentStaff, **kw: str) -> TicketPublic:
+def _clerk(p: CurrentStaff, n: int) -> Actor:
     at_window(p, n, managers_too=False)
-    return _ticket_of(svc, svc.window_op(n, action, p.username, **kw))
+    return p.actor()
 
 
 @router.post("/{n}/recall", response_model=TicketPublic)
 async def recall(n: WindowNo, svc: ServiceDep, p: CurrentStaff) -> TicketPublic:
-    return _act(n, "recall", svc, p)
+    return _ticket_of(svc.recall(n, _clerk(p, n)))
 
 
 @router.post("/{n}/no-show", response_model=TicketPublic)
 async def no_show(n: WindowNo, svc: ServiceDep, p: CurrentStaff) -> TicketPublic:
-    return _act(n, "no_show", svc, p)
+    return _ticket_of(svc.no_show(n, _clerk(p, n)))
 
 
 @router.post("/{n}/start", response_model=TicketPublic)
 async def start(n: WindowNo, svc: ServiceDep, p: CurrentStaff) -> TicketPublic:
-    return _act(n, "start", svc, p)
+    return _ticket_of(svc.start(n, _clerk(p, n)))
 
 
 @router.post("/{n}/finish", response_model=TicketPublic)
 async def finish(n: WindowNo, svc: ServiceDep, p: CurrentStaff) -> TicketPublic:
-    return _act(n, "finish", svc, p)
+    return _ticket_of(svc.finish(n, _clerk(p, n)))
 
 
 @router.post("/{n}/transfer", response_model=TicketPublic)
 async def transfer(n: WindowNo, body: TransferBody, svc: ServiceDep, p: CurrentStaff) -> TicketPublic:
-    return _act(n, "transfer", svc, p, queue=body.queue)
+    return _ticket_of(svc.transfer(n, body.queue, _clerk(p, n)))
 
 
 class QueuesBody(BaseModel):
@@ -124,5 +108,4 @@ class QueuesBody(BaseModel):
 async def assign_queues(n: WindowNo, body: QueuesBody, svc: ServiceDep, p: CurrentStaff) -> WindowState:
     if p.role not in ("manager", "admin"):
         raise ApiError(403, "forbidden", "只有前台主管可以分配弹性窗口 (only a manager assigns queues)")
-    svc.window_op(n, "assign", p.username, queues=body.queues)
-    return window_out(svc, n)
+    return svc.assign_queues(n, body.queues, p.actor()).window
