@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -188,6 +189,7 @@ def main() -> None:
         screen = display_latency(broker.url, work, args.calls, args.gap)
     finally:
         broker.stop()
+        shutil.rmtree(work, ignore_errors=True)
     print(f"\nwall display figures ({os.cpu_count()} CPUs, Mosquitto on loopback, offscreen SDL via Mesa llvmpipe)")
     print(summary("call published → view-model updated (UI thread)", screen["applied"]))
     print(summary("call published → display updated (frame drawn)", screen["shown"]))

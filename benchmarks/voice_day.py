@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -156,6 +157,7 @@ def main() -> None:
         r = replay(broker.url, work, config, steps, start, end)
     finally:
         broker.stop()
+        shutil.rmtree(work, ignore_errors=True)
     ms: list[float] = r["first_ms"]  # type: ignore[assignment]
     hhmm = f"{int(start // 3600):02d}:{int(start % 3600 // 60):02d}"
     print(f"\nvoice at the peak ({os.cpu_count()} CPUs; espeak-ng via pyttsx3, paced null output, "
