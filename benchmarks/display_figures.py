@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -45,6 +46,17 @@ def settings_for(url: str, hall: str, work: Path, **display: str) -> Any:
     return load_settings(env=env)
 
 
+def fresh_call(number: str, window: int) -> Any:
+    """A call made now (the voice drops calls older than voice_max_delay_s)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from hall_contract.protocol import CallMessage
+
+    return CallMessage(number=number, queue=number[0], window=window, window_name=f"{window}号窗口",
+                       at=datetime.now(ZoneInfo("Asia/Shanghai")).isoformat())
+
+
 def display_latency(url: str, work: Path, calls: int, gap_s: float) -> dict[str, list[float]]:
     """Publish ``calls`` calls ``gap_s`` apart to the real App; ms from publish to the next frame drawn."""
     os.environ.pop("DISPLAY", None)
@@ -58,7 +70,6 @@ def display_latency(url: str, work: Path, calls: int, gap_s: float) -> dict[str,
     from display.app import HallDisplayApp
     from display.runtime import DisplayRuntime
     from hall_contract.protocol import Topics
-    from tests.display._hall import call
 
     hall = "bench-display"
     topics = Topics(hall)
@@ -80,10 +91,10 @@ def display_latency(url: str, work: Path, calls: int, gap_s: float) -> dict[str,
 
     def feed() -> None:
         pub = Collector(url, ())
-        assert app.runtime.link.link.wait_connected(10)
+        assert app.runtime.link.wait_connected(10)
         time.sleep(0.5)
         for i in range(calls):
-            c = call(f"A{i % 1000:03d}", i % 12 + 1)
+            c = fresh_call(f"A{i % 1000:03d}", i % 12 + 1)
             published[c.number] = time.monotonic()
             pub.publish(topics.calls, c.to_json())
             time.sleep(gap_s)
@@ -104,7 +115,6 @@ def audio_latency(url: str, work: Path, samples: int) -> dict[str, list[float]]:
     from display.runtime import DisplayRuntime
     from hall_contract.protocol import Topics
     from hardware.speech import SpeechConfig, SpeechService, Utterance, WavFileOutput
-    from tests.display._hall import call
 
     hall = "bench-voice"
     topics = Topics(hall)
@@ -116,8 +126,8 @@ def audio_latency(url: str, work: Path, samples: int) -> dict[str, list[float]]:
     def listen(event: str, utt: Utterance) -> None:
         if event == "started" and utt.started_at is not None:
             started[utt.label.split("→")[0]] = utt.started_at
-        if event == "finished":
-            done.set()
+        if event == "finished" and rt.announcer is not None and rt.announcer.backlog <= 1:
+            done.set()  # the call and its repeat are said: the voice is free again
 
     def new_service(cache: Path, prerender: bool) -> None:
         assert rt.announcer is not None
@@ -132,15 +142,18 @@ def audio_latency(url: str, work: Path, samples: int) -> dict[str, list[float]]:
         svc.wait_ready()
 
     rt.start()
-    assert rt.link.link.wait_connected(10)
+    assert rt.link.wait_connected(10)
     pub = Collector(url, ())
     time.sleep(0.3)
     out: dict[str, list[float]] = {"cold": [], "cached": [], "uncached": []}
 
     def one(number: str, window: int, kind: str) -> None:
+        assert rt.announcer is not None
+        while rt.announcer.backlog:  # measured with the voice free
+            time.sleep(0.01)
         done.clear()
         t0 = time.monotonic()
-        pub.publish(topics.calls, call(number, window).to_json())
+        pub.publish(topics.calls, fresh_call(number, window).to_json())
         if not done.wait(30) or number not in started:
             raise RuntimeError(f"{number} was not spoken")
         out[kind].append((started[number] - t0) * 1000)
@@ -176,6 +189,7 @@ def main() -> None:
         screen = display_latency(broker.url, work, args.calls, args.gap)
     finally:
         broker.stop()
+        shutil.rmtree(work, ignore_errors=True)
     print(f"\nwall display figures ({os.cpu_count()} CPUs, Mosquitto on loopback, offscreen SDL via Mesa llvmpipe)")
     print(summary("call published → view-model updated (UI thread)", screen["applied"]))
     print(summary("call published → display updated (frame drawn)", screen["shown"]))

@@ -22,7 +22,7 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ColorProperty, ListProperty, NumericProperty, StringProperty
 
 import display.widgets  # noqa: F401  (registers Marquee for the .kv rules)
-from display.board import BoardView, clock_words
+from display.board import STALE, BoardView, clock_words
 from display.runtime import DisplayRuntime
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,11 @@ class HallDisplayApp(App):
     date_text = StringProperty("")
     time_text = StringProperty("")
     online = BooleanProperty(False)
+    live = BooleanProperty(True)
+    banner_head = StringProperty("")  # not live: 暂停叫号
+    banner_rest = StringProperty("")  # 请留意窗口提示
+    banner_en = StringProperty("")  # the banner in English, when English is chosen
+    last_call = StringProperty("")  # not live: the last call, small, marked 信息未更新
     latest_number = StringProperty("")
     latest_window = StringProperty("")
     latest_recall = StringProperty("")
@@ -128,7 +133,7 @@ class HallDisplayApp(App):
     def _tick(self, _dt: float) -> None:
         now = time.monotonic()
         try:
-            if self.runtime.drain(now) | self.runtime.tick() or self._flashing:  # drain: a missed wake-up
+            if self.runtime.drain(now) | self.runtime.tick(now) or self._flashing:  # drain: a missed wake-up
                 self._show(self.runtime.view(now))
         except Exception:
             log.exception("could not update the screen")
@@ -145,6 +150,13 @@ class HallDisplayApp(App):
         self._view = v
         self.hall_name = v.hall_name
         self.online = v.online
+        self.live = v.live
+        zh, _, en = v.banner.partition("\n")
+        head, _, rest = zh.partition("，")
+        self.banner_head = head
+        self.banner_rest, self.banner_en = rest, en
+        self.last_call = (f"上次叫号 {v.latest.number} → {v.latest.window_name}（{STALE}）" if v.latest
+                          else STALE)
         self.latest_number = v.latest.number if v.latest else ""
         self.latest_window = v.latest.window_name if v.latest else ""
         self.latest_recall = v.latest.recall if v.latest else ""
@@ -168,7 +180,7 @@ class HallDisplayApp(App):
             return None
         target = d.screenshot_dir / f"{stem}.png"
         Path(made).replace(target)
-        view = asdict(self.runtime.view())
+        view = asdict(self._view or self.runtime.view())  # what the saved frame shows
         view.update(layout=self.layout_name, size=list(Window.size), png=str(target), time=self.time_text)
         tmp = target.with_suffix(".json.part")
         tmp.write_text(json.dumps(view, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -36,7 +36,16 @@ class WindowCleared:
     number: int
 
 
-Decoded = CallMessage | Board | WindowState | QueueState | DeviceCommand | WindowCleared
+@dataclass(frozen=True)
+class Resync:
+    """The link (re)connected: the retained window and queue states arrive again, so the old ones go."""
+
+
+Decoded = CallMessage | Board | WindowState | QueueState | DeviceCommand | WindowCleared | Resync
+
+#: the banner of a display that has lost the hall (Chinese, English)
+BANNER = ("暂停叫号，请留意窗口提示", "Calling paused: please watch the window screens")
+STALE = "信息未更新"
 
 
 def decode(topics: Topics, device_id: str, topic: str, payload: bytes) -> Decoded | None:
@@ -104,12 +113,17 @@ class BoardView:
     notice: str
     online: bool
     flashing: bool
+    live: bool = True  # False once the link has been down for offline_banner_s: nothing is current
+    banner: str = ""  # what the banner says when not live ("" when live)
 
 
-def attempt_words(attempt: int) -> str:
-    """第二次呼叫 for attempt 2 …; nothing for a first call."""
+def attempt_words(attempt: int, calls: int = 0) -> str:
+    """第二次呼叫 for attempt 2 …, 最后一次呼叫 for the last of ``calls`` (see ``[policy] max_recalls``);
+    nothing for a first call."""
     if attempt < 2:
         return ""
+    if calls and attempt >= calls:
+        return "最后一次呼叫"
     return f"第{chinese_number(attempt)}次呼叫" if attempt <= 99 else f"第{attempt}次呼叫"
 
 
@@ -143,6 +157,10 @@ class BoardModel:
     manager_notice: str | None = None
     issuing: bool = True
     flash_until: float = 0.0
+    calls_per_ticket: int = 0  # 1 + max_recalls; 0: unknown (no 最后一次呼叫)
+    offline_banner_s: float = 5.0
+    offline_since: float | None = None  # monotonic: since when the link is down (None: up, or not known down)
+    english: bool = False  # the banner in English too
 
     def shows(self, window: int) -> bool:
         return not self.windows_filter or window in self.windows_filter
@@ -164,6 +182,10 @@ class BoardModel:
             return True
         if isinstance(msg, WindowCleared):
             return self.windows.pop(msg.number, None) is not None
+        if isinstance(msg, Resync):
+            self.windows.clear()
+            self.queues.clear()
+            return True
         if isinstance(msg, QueueState):
             self.queues[msg.code] = msg
             return True
@@ -180,9 +202,20 @@ class BoardModel:
         self.flash_until = now + self.flash_s
         return True
 
-    def set_online(self, online: bool) -> bool:
+    def set_online(self, online: bool, now: float | None = None) -> bool:
+        """The link's state (``now``: monotonic, when it changed); True when it changed."""
         changed, self.online = online != self.online, online
+        if changed:
+            self.offline_since = None if online else now
         return changed
+
+    def live(self, now: float) -> bool:
+        """Up, or down for less than ``offline_banner_s``: what the screen shows is still the hall's."""
+        return self.offline_since is None or now - self.offline_since < self.offline_banner_s
+
+    def banner(self) -> str:
+        zh, en = BANNER
+        return f"{zh}\n{en}" if self.english else zh
 
     def view(self, now: float) -> BoardView:
         rows: list[CallRow] = []
@@ -190,18 +223,25 @@ class BoardModel:
         for c in self.calls:  # a recall replaces the earlier line of the same ticket
             if c.number not in seen:
                 seen.add(c.number)
-                rows.append(CallRow(c.number, c.window_name or f"{c.window}号窗口", attempt_words(c.attempt)))
+                rows.append(CallRow(c.number, c.window_name or f"{c.window}号窗口",
+                                    attempt_words(c.attempt, self.calls_per_ticket)))
+        live = self.live(now)
+        queues = [QueueRow(q.code, q.name, str(q.waiting), wait_words(q.waiting, q.predicted_wait_s))
+                  if live else QueueRow(q.code, q.name, "—", STALE) for q in self._shown_queues()]
+        windows = [WindowRow(w.number, w.name or f"{w.number}号窗口", self._window_state(w), w.status)
+                   if live else WindowRow(w.number, w.name or f"{w.number}号窗口", STALE, "unknown")
+                   for _, w in sorted(self.windows.items())]
         return BoardView(
             hall_name=self.hall_name,
             latest=rows[0] if rows else None,
             recent=rows[1:self.recent_count + 1],
-            queues=[QueueRow(q.code, q.name, str(q.waiting), wait_words(q.waiting, q.predicted_wait_s))
-                    for q in self._shown_queues()],
-            windows=[WindowRow(w.number, w.name or f"{w.number}号窗口", self._window_state(w), w.status)
-                     for _, w in sorted(self.windows.items())],
+            queues=queues,
+            windows=windows,
             notice=self.notice(),
             online=self.online,
-            flashing=now < self.flash_until,
+            flashing=live and now < self.flash_until,
+            live=live,
+            banner="" if live else self.banner(),
         )
 
     def _shown_queues(self) -> list[QueueState]:
@@ -228,6 +268,7 @@ class BoardModel:
 
 
 __all__ = [
-    "BoardModel", "BoardView", "CallRow", "Decoded", "QueueRow", "ValidationError", "WindowCleared", "WindowRow",
+    "BANNER", "STALE", "BoardModel", "BoardView", "CallRow", "Decoded", "QueueRow", "Resync", "ValidationError",
+    "WindowCleared", "WindowRow",
     "attempt_words", "clock_words", "decode", "wait_words",
 ]

@@ -3,9 +3,11 @@
 ``windows/{n}/state`` and ``calls`` decide what each LED screen says (:func:`screen_text`):
 请A001号办理 while a ticket is called or served, 暂停服务 when the window is paused, the
 window's name when it is idle or closed; a keypad's error (无人等候, ...) shows for
-``message_show_s`` in between. Each caller keypad's presses become ``rpc/window_command``
-requests (:mod:`window_bridge.keypads`); each evaluator asks the server's rating requests and
-publishes the citizen's rating (:mod:`window_bridge.evaluators`).
+``message_show_s`` in between. When the broker link has been down for ``offline_text_s``, every
+screen says 暂停叫号 (``offline_text``) instead of a call that may no longer be true; after the
+reconnect the retained window states arrive again and each screen its right text.
+Each caller keypad's presses become ``rpc/window_command`` requests (:mod:`window_bridge.keypads`);
+each evaluator asks the server's rating requests and publishes the citizen's rating (:mod:`window_bridge.evaluators`).
 
 One thread is the line's only master: it reads the keypads, serves the evaluators and writes
 the screens in turn. A device that does not answer is retried every ``screen_retry_s`` and
@@ -70,8 +72,11 @@ class Screen(LineDevice):
     message: str | None = None  # a keypad's error, shown instead of ``want`` until ``message_until``
     message_until: float = 0.0
 
-    def text(self, now: float) -> str:
-        return self.message if self.message is not None and now < self.message_until else self.want
+    def text(self, now: float, offline: str | None = None) -> str:
+        """A keypad's message while it lasts, else ``offline`` when given (the hall is lost), else ``want``."""
+        if self.message is not None and now < self.message_until:
+            return self.message
+        return offline if offline is not None else self.want
 
 
 class WindowScreenBridge:
@@ -96,12 +101,16 @@ class WindowScreenBridge:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.writes = 0
+        self._lost_logged = False
         self.looped_at = time.monotonic()
         self.keypads = KeypadDesk(d, window_units(settings, "keypad"), t, settings.hall.tz(), self._publish,
                                   self.show_message, self._wake.set)
         self.evaluators = EvaluatorDesk(d, window_units(settings, "evaluator"), t, self._publish)
         self.link = DeviceLink(mqtt_url or settings.server.mqtt_url, t, d.device_id, "window_screens",
                                tz=settings.hall.tz())
+        self.down_since: float | None = time.monotonic()  # the link is down from the start until it connects
+        self.link.on_connected.append(self._link_up)
+        self.link.on_disconnected.append(self._link_down)
         self.link.route(t.calls, self._on_call)
         self.link.route(t.windows_all, self._on_window)
         if self.keypads.keypads:
@@ -110,6 +119,7 @@ class WindowScreenBridge:
             self.link.route(t.base + "evaluations/+/request", self._on_evaluation_request)
 
     def start(self) -> None:
+        self.down_since = time.monotonic()
         if not (self.screens or self.keypads.keypads or self.evaluators.evaluators):
             log.warning("no window devices configured ([window_bridge] screen_units, keypad_units, evaluator_units "
                         "or [devices] rs485_units w<N>-screen, w<N>-keypad, w<N>-evaluator)")
@@ -127,6 +137,24 @@ class WindowScreenBridge:
             self.bus.close()
 
     # -- paho's thread -----------------------------------------------------------------------
+    def _link_up(self) -> None:
+        with self._lock:
+            was = self.down_since
+            self.down_since = None
+        if was is not None and self.offline(time.monotonic(), was):
+            log.info("broker back: the screens show the windows' state again")
+        self._wake.set()
+
+    def _link_down(self) -> None:
+        with self._lock:
+            self.down_since = time.monotonic()
+        self._wake.set()
+
+    def offline(self, now: float, since: float | None = None) -> bool:
+        """The link has been down for ``offline_text_s`` (the screens say ``offline_text``)."""
+        since = self.down_since if since is None else since
+        return since is not None and now - since >= self.settings.window_bridge.offline_text_s
+
     def _on_call(self, _topic: str, payload: bytes) -> None:
         call = CallMessage.model_validate(parse_json_object(payload))
         self.want(call.window, f"请{call.number}号办理")
@@ -221,6 +249,8 @@ class WindowScreenBridge:
             due = min(due, self.keypads.next_poll(), self.evaluators.next_due())
         with self._lock:
             due = min([due, *(s.message_until for s in self.screens.values() if s.message and s.message_until > now)])
+            if self.down_since is not None and not self.offline(now):
+                due = min(due, self.down_since + self.settings.window_bridge.offline_text_s)
         return max(0.01, due - now)
 
     def _line_lost(self, err: LineUnavailable) -> None:
@@ -251,12 +281,18 @@ class WindowScreenBridge:
 
     def _pass(self, brightness: int | None) -> None:
         refresh = self.settings.window_bridge.screen_refresh_s
+        lost = self.offline(time.monotonic())
+        if lost and not self._lost_logged:
+            log.warning("broker lost for %.0f s: the screens say %s", self.settings.window_bridge.offline_text_s,
+                        self.settings.window_bridge.offline_text)
+        self._lost_logged = lost
+        offline_text = self.settings.window_bridge.offline_text if lost else None
         for s in list(self.screens.values()):
             if self._stop.is_set() or self.bus is None:  # stopping, or the line was lost
                 return
             now = time.monotonic()
             with self._lock:
-                text = s.text(now)
+                text = s.text(now, offline_text)
             due = text != s.shown or now - s.written_at >= refresh
             if not due or now < s.next_try:
                 continue

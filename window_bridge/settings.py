@@ -46,6 +46,10 @@ class WindowBridgeSettings(BaseModel):
                                       "answered this many seconds after it was pressed (the screen says so)")
     message_show_s: float = Field(default=3.0, gt=0, le=60, description="how long a keypad error (无人等候, "
                                   "窗口未开放 ...) shows on the window's screen before its normal text")
+    offline_text_s: float = Field(default=5.0, ge=1, le=120, description="after the broker link has been down "
+                                  "this long, every screen shows offline_text instead of a call that may be stale")
+    offline_text: str = Field(default="暂停叫号", min_length=1, max_length=16,
+                              description="what the screens say while the hall is lost (short: an LED screen)")
     evaluator_units: dict[WindowNumber, Unit] = Field(
         default_factory=dict, description='window number -> Modbus unit of its evaluator (评价器), e.g. {"3" = 3}; '
         'empty: the [devices] rs485_units named "w<N>-evaluator"')

@@ -1,4 +1,5 @@
 """Offline Mandarin speech (pyttsx3 + espeak-ng): one queued service for the display and the kiosk."""
+from hardware.speech.letters import LETTER_READINGS, check_reading, letter_text, spoken_ticket, ticket_texts
 from hardware.speech.numerals import chinese_number, spell_digits, spell_ticket
 from hardware.speech.output import AudioOutput, NullOutput, PipeOutput, WavFileOutput, pick_output
 from hardware.speech.render import DEFAULT_VOICE, PhraseCache, Pyttsx3Renderer, SpeechUnavailable
@@ -7,6 +8,7 @@ from hardware.speech.service import CHIME, Pause, SpeechConfig, SpeechService, U
 __all__ = [
     "CHIME",
     "DEFAULT_VOICE",
+    "LETTER_READINGS",
     "AudioOutput",
     "NullOutput",
     "Pause",
@@ -18,8 +20,12 @@ __all__ = [
     "SpeechUnavailable",
     "Utterance",
     "WavFileOutput",
+    "check_reading",
     "chinese_number",
+    "letter_text",
     "pick_output",
     "spell_digits",
     "spell_ticket",
+    "spoken_ticket",
+    "ticket_texts",
 ]
