@@ -52,7 +52,8 @@ def server(config: ConfigOpt = None,
             super().handle_exit(sig, frame)  # type: ignore[arg-type]
 
     Server(uvicorn.Config(app_, host=bind_host, port=bind_port, log_level="warning", access_log=False,
-                          lifespan="on")).run()
+                          lifespan="on", timeout_keep_alive=s.server.http_keepalive_s,
+                          limit_concurrency=s.server.http_max_connections)).run()
     stop.set()
 
 
