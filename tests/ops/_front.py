@@ -92,13 +92,14 @@ class FrontProcess:
             return status, raw.decode(errors="replace")
 
 
-def open_slow_clients(port: int, count: int, context: ssl.SSLContext | None) -> list[socket.socket]:
+def open_slow_clients(port: int, count: int, context: ssl.SSLContext | None,
+                      source: str = "127.0.0.1") -> list[socket.socket]:
     """``count`` connections that never finish a request: every other one stays silent in the TLS handshake,
     the others finish TLS and send the start of a request's headers (as slowloris does); all stay open."""
     socks: list[socket.socket] = []
     try:
         for i in range(count):
-            raw = socket.create_connection(("127.0.0.1", port), timeout=10)
+            raw = socket.create_connection(("127.0.0.1", port), timeout=10, source_address=(source, 0))
             if context is None or i % 2 == 0:
                 if context is None:
                     raw.sendall(SLOW_START)
