@@ -4,12 +4,13 @@ never finish their request headers are connected, and while a request flood come
     python benchmarks/slow_conns.py [--slow 1000] [--seconds 20] [--flood-threads 4] [--rate 25]
 
 A hall server (SQLite, its own Mosquitto) behind nginx on the configuration ``hallctl install`` renders
-(default ``[front]`` limits). Three rounds: quiet; 1,000 slow clients (from 127.0.0.3, kept at 1,000: one the
-front drops after its header timeout is opened again); the same plus a flood of ``GET /api/hall`` on kept-
-alive connections from 127.0.0.2. The slow clients and the flood run in processes of their own. The measured
-client (127.0.0.1) sends 25 requests a second (under the front's 50 per address), one at a time on one kept-
-alive TLS connection, alternating the two routes, and prints p50 / p99 / max per route and round, the flood's
-answers by status, and for comparison the same GET straight to uvicorn with 1,000 slow clients on it.
+(default ``[front]`` limits, but for the measured client's ticket issuing). Three rounds: quiet; 1,000 slow
+clients (from 127.0.0.3, kept at 1,000: one the front drops after its header timeout is opened again); the
+same plus a flood of ``GET /api/hall`` on kept- alive connections from 127.0.0.2. The slow clients and the
+flood run in processes of their own. The measured client (127.0.0.1) sends 25 requests a second (under the
+front's 50 per address), one at a time on one kept- alive TLS connection, alternating the two routes, and
+prints p50 / p99 / max per route and round, the flood's answers by status, and for comparison the same GET
+straight to uvicorn with 1,000 slow clients on it.
 """
 from __future__ import annotations
 
@@ -130,7 +131,8 @@ def main() -> None:
     a = ap.parse_args()
     _raise_file_limit()
     broker, srv, work = _common.start("sqlite")
-    front = FrontProcess(Path(tempfile.mkdtemp(prefix="hall-front-", dir=work)), srv.port).start()
+    front = FrontProcess(Path(tempfile.mkdtemp(prefix="hall-front-", dir=work)), srv.port,
+                         tickets_per_minute=6000, tickets_burst=1000).start()
     cafile = front.settings.cert_file
     try:
         conn = http.client.HTTPSConnection("127.0.0.1", front.https_port, timeout=30, context=front.tls())

@@ -2,7 +2,7 @@
 
 The queue server (uvicorn) listens on loopback only; nginx faces the hall network. It speaks TLS,
 sends plain HTTP to HTTPS, drops clients that do not finish their request headers or body in time,
-refuses bodies over a size, throttles the login route and the rest per address, passes the
+refuses bodies over a size, throttles logins, ticket issuing and all requests per address, passes the
 ``/api/live`` WebSocket through, and adds the browser security headers the server does not set itself.
 nginx reads the whole request before the server sees it, so a slow client costs the server nothing.
 
@@ -53,6 +53,9 @@ class FrontSettings(Section):
     max_body_kb: int = Field(default=1024, ge=1, le=102400, description="larger request bodies get 413")
     login_per_minute: int = Field(default=10, ge=1, le=600, description="login attempts per minute per address")
     login_burst: int = Field(default=5, ge=0, le=100, description="attempts above the rate let through at once")
+    tickets_per_minute: int = Field(default=60, ge=1, le=6000, description="POST /api/tickets per minute per "
+                                    "address (a guide desk issues far fewer)")
+    tickets_burst: int = Field(default=20, ge=0, le=1000)
     requests_per_s: int = Field(default=50, ge=1, le=10000, description="requests per second per address")
     requests_burst: int = Field(default=200, ge=0, le=100000)
     connections_per_ip: int = Field(default=64, ge=1, le=10000, description="requests in progress per address")
@@ -178,11 +181,17 @@ http {{
 
     limit_req_zone $binary_remote_addr zone=hall_login:1m rate={front.login_per_minute}r/m;
     limit_req_zone $binary_remote_addr zone=hall_api:4m rate={front.requests_per_s}r/s;
+    limit_req_zone $hall_ticket_issuer zone=hall_tickets:1m rate={front.tickets_per_minute}r/m;
     limit_conn_zone $binary_remote_addr zone=hall_conn:4m;
     limit_req_status 429;
     limit_conn_status 429;
 
 {_header_maps()}
+
+    map $request_method $hall_ticket_issuer {{
+        POST $binary_remote_addr;
+        default "";
+    }}
 
     map $http_upgrade $hall_connection_upgrade {{
         default upgrade;
@@ -210,6 +219,12 @@ http {{
 
         location = /api/auth/login {{
             limit_req zone=hall_login burst={front.login_burst} nodelay;
+            {proxy}
+        }}
+
+        location = /api/tickets {{
+            limit_req zone=hall_tickets burst={front.tickets_burst} nodelay;
+            limit_req zone=hall_api burst={front.requests_burst} nodelay;
             {proxy}
         }}
 

@@ -29,7 +29,7 @@ def hall(tmp_path_factory: pytest.TempPathFactory, broker: Broker) -> Iterator[t
     srv = ServerProcess(hall_env(work, broker.url), work)
     srv.start()
     front = FrontProcess(work / "nginx", srv.port, header_timeout_s=HEADER_TIMEOUT_S, max_body_kb=1024,
-                         login_per_minute=10, login_burst=3)
+                         login_per_minute=10, login_burst=3, tickets_burst=5)
     try:
         front.start()
         yield srv, front
@@ -85,6 +85,15 @@ def test_a_burst_of_logins_from_one_address_is_throttled(hall: tuple[ServerProce
     assert "稍后" in throttled[0]["error"]["message"]
     status, _, _ = front.request("GET", "/api/hall")
     assert status == 200, "other routes are not throttled by the login limit"
+
+
+def test_a_burst_of_tickets_from_one_address_is_throttled(hall: tuple[ServerProcess, FrontProcess]) -> None:
+    _, front = hall
+    answers = [front.json("POST", "/api/tickets", {"queue": "B"}) for _ in range(30)]
+    statuses = [s for s, _ in answers]
+    assert statuses[0] != 429 and statuses.count(429) >= 30 - 1 - 5 - 2, statuses  # 60/min, burst 5
+    assert all(b["error"]["code"] == "too_many_requests" for s, b in answers if s == 429)
+    assert front.json("GET", "/api/tickets/B001")[0] != 429, "reading a ticket is not issuing one"
 
 
 def test_the_live_websocket_passes_through_the_front(hall: tuple[ServerProcess, FrontProcess]) -> None:
