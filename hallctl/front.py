@@ -282,14 +282,25 @@ def ensure_certificate(front: FrontSettings, root: Path = Path("/"), names: list
 
 
 def certificate_names(public_url: str | None) -> list[str]:
-    """The names a self-signed certificate is made for: the public URL's host, this machine, loopback."""
+    """The names a self-signed certificate is made for: the public URL's host, this machine's name and its
+    address on the hall network, loopback."""
     names = []
     if public_url:
         host = urlsplit(public_url).hostname
         if host:
             names.append(host)
-    names += [socket.gethostname(), "localhost", "127.0.0.1"]
+    names += [socket.gethostname(), _lan_address(), "localhost", "127.0.0.1"]
     return list(dict.fromkeys(n for n in names if n))
+
+
+def _lan_address() -> str:
+    """The address this machine reaches other networks from (no packet is sent), or "" when it has none."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("192.0.2.1", 9))  # TEST-NET-1: only the route is looked up
+            return str(s.getsockname()[0])
+        except OSError:
+            return ""
 
 
 def _is_ip(name: str) -> bool:
