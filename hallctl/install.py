@@ -66,7 +66,8 @@ def _install_front(hall_toml: Path, root: Path, live: bool) -> tuple[list[str], 
         if not Path(nginx).exists():
             done.append("nginx is not installed: apt-get install nginx, then start hall-front.service")
         else:
-            subprocess.run([nginx, "-t", "-q", "-c", str(conf)], check=True)
+            if subprocess.run([nginx, "-t", "-q", "-c", str(conf)]).returncode != 0:
+                raise typer.BadParameter(f"nginx refuses {conf} (its words are above): fix [front] in {hall_toml}")
             done.append(f"{conf}: nginx -t ok")
     return done, s.front.conf_file.as_posix()
 
@@ -120,6 +121,9 @@ def install(role: str, root: Path, config: Path | None, enable: bool, front: boo
             done.append("nginx.service: disabled (hall-front.service runs nginx)")
         subprocess.run(["systemctl", "enable", "--now", *spec["units"]], check=True)
         done.append("enabled and started: " + ", ".join(spec["units"]))
+        if front_conf is not None:  # already running: it takes the configuration just written
+            subprocess.run(["systemctl", "reload-or-restart", "hall-front.service"], check=True)
+            done.append("hall-front.service: reloaded")
     elif live:
         done.append("systemd is not running here: start the units when it is")
     return done
