@@ -164,14 +164,12 @@ def test_install_lays_out_the_front_and_keeps_the_server_on_loopback(
     assert "--host" not in (plain / "etc/systemd/system/hall-server.service").read_text()
 
 
-def test_doctor_reports_the_front(hall: tuple[ServerProcess, FrontProcess], tmp_path: Path) -> None:
+def test_doctor_reports_the_front(hall: tuple[ServerProcess, FrontProcess]) -> None:
     srv, front = hall
     s = front.settings
-    extra = (f"\n[front]\nhttps_port = {s.https_port}\nhttp_port = {s.http_port}\nconf_dir = \"{s.conf_dir}\"\n"
-             f"cert_file = \"{s.cert_file}\"\nkey_file = \"{s.key_file}\"\n")
-    config = tmp_path / "hall.toml"
-    config.write_text(Path(srv.env["HALL_CONFIG"]).read_text(encoding="utf-8") + extra, encoding="utf-8")
-    env = {**srv.env, "HALL_CONFIG": str(config)}
+    env = {**srv.env, "HALL_FRONT__HTTPS_PORT": str(s.https_port), "HALL_FRONT__HTTP_PORT": str(s.http_port),
+           "HALL_FRONT__CONF_DIR": s.conf_dir, "HALL_FRONT__CERT_FILE": s.cert_file,
+           "HALL_FRONT__KEY_FILE": s.key_file}
     r = subprocess.run([HALLCTL, "doctor"], env=env, capture_output=True, text=True, timeout=60)
     line = next((ln for ln in r.stdout.splitlines() if "https front" in ln), "")
     assert line.startswith("ok") and f"127.0.0.1:{s.https_port} answers (TLSv1." in line, r.stdout
