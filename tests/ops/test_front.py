@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import resource
 import shutil
+import socket
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -130,6 +131,33 @@ def test_a_thousand_clients_that_never_finish_their_headers_do_not_stop_the_hall
                    "the front drops clients that do not finish their headers in time")
     finally:
         close_all(slow)
+
+
+def test_the_server_itself_closes_idle_connections_and_bounds_how_many_it_holds(tmp_path: Path,
+                                                                                broker: Broker) -> None:
+    srv = ServerProcess(hall_env(tmp_path, broker.url, HALL_SERVER__HTTP_KEEPALIVE_S="1",
+                                 HALL_SERVER__HTTP_MAX_CONNECTIONS="20"), tmp_path)
+    srv.start()
+    idle: list[socket.socket] = []
+    try:
+        kept = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
+        kept.sendall(b"GET /healthz HTTP/1.1\r\nHost: hall\r\n\r\n")
+        assert kept.recv(4096).startswith(b"HTTP/1.1 200")
+        t0 = time.monotonic()
+        kept.settimeout(10)
+        while kept.recv(4096):
+            pass
+        assert time.monotonic() - t0 < 3, "an idle kept-alive connection is closed after http_keepalive_s (1 s)"
+        kept.close()
+        idle = [socket.create_connection(("127.0.0.1", srv.port), timeout=5) for _ in range(25)]
+        status = eventually(lambda: srv.api("GET", "/api/hall")[0], 5)
+        assert status == 503, "above http_max_connections new requests are refused, not queued"
+        close_all(idle)
+        idle = []
+        eventually(lambda: srv.api("GET", "/api/hall")[0] == 200, 10, "answered again once they are gone")
+    finally:
+        close_all(idle)
+        srv.stop()
 
 
 def test_install_lays_out_the_front_and_keeps_the_server_on_loopback(
