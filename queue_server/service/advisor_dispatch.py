@@ -98,9 +98,10 @@ def closed_line(rec: Recommendation, at: datetime) -> tuple[str, str]:
 def notice_text(d: Dispatch, names: dict[str, str]) -> tuple[str, str]:
     """What the person sent reads on their page."""
     qs = queue_list(d.queues, names)
-    return (f"主管{d.by}于{d.accepted_at:%H:%M}安排您前往{d.window_name}（弹性窗口）办理{qs}，"
+    who, who_en = (f"主管{d.by}", f"The manager ({d.by})") if d.by else ("系统按弹性窗口建议", "The advisor")
+    return (f"{who}于{d.accepted_at:%H:%M}安排您前往{d.window_name}（弹性窗口）办理{qs}，"
             f"请约{d.ready_at:%H:%M}到岗；到达后点“到岗开窗”，窗口即开始叫号。",
-            f"The manager ({d.by}) asks you at {d.accepted_at:%H:%M} to go to window {d.window} (elastic) for "
+            f"{who_en} asks you at {d.accepted_at:%H:%M} to go to window {d.window} (elastic) for "
             f"{', '.join(d.queues)}, by about {d.ready_at:%H:%M}; press “I am here” when you arrive and the window "
             "opens.")
 

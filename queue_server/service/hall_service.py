@@ -25,7 +25,7 @@ from hall_contract import protocol as p
 from hall_contract.errors import HallError
 from hall_contract.protocol import IssueTicketArgs
 from queue_server import payloads
-from queue_server.actor import ADVISOR, DAY, STARTUP, Actor
+from queue_server.actor import ADVISOR, DAY, STARTUP, Actor, ActorKind
 from queue_server.engine import Advice, Change, Hall, Priority, Ticket, restore
 from queue_server.engine.errors import AdviceExpired
 from queue_server.hall_factory import build_hall
@@ -309,6 +309,8 @@ class HallService(HallReads):
 
     def tick(self) -> None:
         """Periodic work: day rollover and fresh advice (applied when configured to)."""
+        if self.settings.advisor.enabled:
+            self._desk.history.for_day(self.now().date())  # the day's one history query, outside the lock
         with self._lock:
             now = self.now()
             self._roll(now)
@@ -340,7 +342,8 @@ class HallService(HallReads):
                                      {"advice": rec_id, "person": rec.person.id if rec.person else None,
                                       **actor.audit_detail()}, now)
                     if rec.action == "open":
-                        self._desk.dispatch(conn, rec, actor.name or actor.id, now)
+                        by = (actor.name or actor.id) if actor.kind is ActorKind.STAFF else ""
+                        self._desk.dispatch(conn, rec, by, now)
                     else:
                         self._desk.closed(conn, rec, now)
             except SQLAlchemyError as err:
