@@ -176,10 +176,14 @@ def test_the_reason_for_a_known_state(tmp_path: Path, clock: Clock) -> None:
     a = table["A"]
     assert a.target_wait_s == 900 and a.waiting == 20
     predicted = f"{round(a.predicted_wait_s / 60)}分钟"
-    assert rec.reason.startswith(
-        f"A综合受理：近30分钟每小时到达约40人，平均每人办理{minutes_of(svc, 'A')}，目标等候15分钟；"
-        f"现20人等候，预计等候{predicted}，开放后约")
-    assert rec.reason_en.startswith("A: 40 arrivals/h over the last 30 min, ")
+    assert predicted == "231分钟" and minutes_of(svc, "A") == "12分钟"  # as the queue table and config say
+    assert rec.reason == (
+        "A综合受理：近30分钟每小时到达约40人，平均每人办理12分钟，目标等候15分钟；"
+        "现20人等候，预计等候231分钟，开放后约116分钟。建议开放10号窗口办理A（兼办B、C），请后台li前往，约10:03开始叫号")
+    assert rec.reason_en == (
+        "A: 40 arrivals/h over the last 30 min, 12 min per visit, target 15 min; 20 waiting, predicted wait "
+        "231 min, about 116 min with window 10. Open window 10 for A (also B, C); li (back office) to go, "
+        "calling from about 10:03")
     assert rec.wait_now_s == pytest.approx(a.predicted_wait_s, rel=0.01)
     assert rec.wait_after_s is not None and rec.wait_after_s < rec.wait_now_s
 
@@ -205,3 +209,26 @@ def test_within_target_is_never_said_while_a_queue_is_beyond_it(tmp_path: Path, 
     assert shown.within_target is False
     assert "目标之内" not in shown.reason and shown.reason.startswith("A综合受理预计等候")
     assert "超过目标15分钟" in shown.reason
+
+
+def test_an_idle_clerk_is_named_before_the_guide_and_leaves_their_window_paused(tmp_path: Path,
+                                                                                 clock: Clock) -> None:
+    """No back office on the floating list: zhao, a clerk free to work anywhere, sits idle at query
+    window 7 (nobody waits for B); zhou is the guide. The open for A names zhao first, then zhou;
+    zhao's arrival at window 10 pauses window 7."""
+    s = hall_settings(tmp_path, HALL_ADVISOR__GUIDES='["zhou"]')
+    store = open_store(s)
+    add_staff(store, "zhao", "zhou")
+    svc = HallService(s, store, clock=clock)
+    open_dedicated(svc, range(1, 7))
+    svc.open_window(7, ZHAO, clerk="zhao")
+    clock.at("10:00")
+    issue(svc, "A", 60)
+    svc.tick()
+    named = [(r.window, r.staffing, r.person, r.person_label) for r in svc.advice_view().recommendations]
+    assert named[:2] == [(10, "named", "zhao", "柜员zhao"), (11, "named", "zhou", "导办员zhou")]
+    svc.accept_advice("open-10-A", BOSS)
+    clock.at("10:03")
+    svc.arrive(10, ZHAO)
+    assert svc.window_view(7).status == "paused"
+    assert (svc.window_view(10).status, svc.window_view(10).clerk) == ("open", "zhao")
