@@ -1,11 +1,14 @@
 """Who could go to an elastic window now: the roster the advisor names people from.
 
-* **floating**: back-office staff listed in ``[advisor] floating_staff`` (usernames), with an
-  active account and not at a window;
+* **floating**: back-office staff listed in ``[advisor] floating_staff`` (usernames), not at a
+  window;
 * **clerk**: a clerk on duty and idle: at an open dedicated window with no ticket called and
   nobody waiting in its queues, and free to work at any window (an account without a fixed
   window; a clerk tied to a window stays there);
 * **guide**: the hall's guides, ``[advisor] guides``, not at a window; named last.
+
+Everyone named has an active clerk account without a fixed window, since that is who may call
+at any window; anyone else on the lists is left out.
 
 People already on their way to a window are left out by the advisor itself.
 """
@@ -35,16 +38,16 @@ def roster(hall: Hall, cfg: AdvisorConfig, accounts: dict[str, StaffAccount]) ->
     """The people available now, in the order the configuration lists them."""
     busy = at_windows(hall)
 
-    def free(username: str) -> bool:
+    def may_go(username: str) -> bool:
         acc = accounts.get(username)
-        return acc is not None and acc.active and username not in busy
+        return acc is not None and acc.active and acc.role == "clerk" and acc.window is None
+
+    def free(username: str) -> bool:
+        return may_go(username) and username not in busy
 
     listed = set(cfg.floating_staff) | set(cfg.guides)
     people = [Person(u, u, Role.FLOATING) for u in dict.fromkeys(cfg.floating_staff) if free(u)]
-    for u in idle_clerks(hall):
-        acc = accounts.get(u)
-        if u not in listed and acc is not None and acc.active and acc.role == "clerk" and acc.window is None:
-            people.append(Person(u, u, Role.CLERK))
+    people += [Person(u, u, Role.CLERK) for u in idle_clerks(hall) if u not in listed and may_go(u)]
     people += [Person(u, u, Role.GUIDE) for u in dict.fromkeys(cfg.guides) if free(u) and u not in cfg.floating_staff]
     return people
 

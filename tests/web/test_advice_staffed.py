@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.conftest import WebHall
+from tests.web.conftest import WebHall, shot
 
 
 @pytest.mark.timeout(120)
@@ -37,12 +37,14 @@ def test_accepting_an_open_sends_the_person_and_the_window_opens_when_they_arriv
     expect(console.locator("#advice-way [data-on-the-way='10']")).to_contain_text("后台li")
     expect(console.locator("#windows tr[data-window='10'] [data-way='10']")).to_have_text("人员前往中")
     assert hall.api("GET", "/api/windows/10")[1]["status"] == "closed"
+    shot(console, "advice-on-the-way")
 
     clerk = hall.page(1200, 900)
     hall.login(clerk, "li")  # a clerk without a window of their own lands on window 1's page
     notice = clerk.locator("#advice-notice [data-notice='10']")
     expect(notice).to_contain_text("主管boss")
     expect(notice).to_contain_text("安排您前往10号窗口（弹性窗口）")
+    shot(clerk, "advice-notice", full_page=False)
     notice.locator("[data-go='10']").click()
     expect(clerk).to_have_url(re.compile(r"/window/10$"))
     clerk.locator("#advice-notice [data-arrive='10']").click()
@@ -53,5 +55,6 @@ def test_accepting_an_open_sends_the_person_and_the_window_opens_when_they_arriv
     assert (w10["status"], w10["clerk"], w10["queues"]) == ("open", "li", ["A", "B", "C"])
     expect(log).to_contain_text("后台li已到达10号窗口")
     expect(console.locator("#advice-way")).to_have_count(0)
+    shot(console, "advice-arrived")
     assert hall.api("GET", "/api/advice/notices", token=boss)[1] == {"notices": []}
     assert not hall.js_errors, hall.js_errors
