@@ -11,6 +11,7 @@ answers payloads and views, and each command answers what its caller shows.
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import logging
 import threading
@@ -324,7 +325,8 @@ class HallService(HallReads):
             self._emit(advice=True)
             if self.settings.advisor.auto_apply:
                 for rec in advice.recommendations:
-                    self.accept_advice(rec.id, ADVISOR)
+                    with contextlib.suppress(AdviceExpired):  # the advice made afresh after the first may drop it
+                        self.accept_advice(rec.id, ADVISOR)
 
     def accept_advice(self, rec_id: str, actor: Actor) -> p.Advice:
         """Carry out a recommendation: a close closes its window; an open sends its person a notice

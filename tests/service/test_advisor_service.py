@@ -232,3 +232,19 @@ def test_an_idle_clerk_is_named_before_the_guide_and_leaves_their_window_paused(
     svc.arrive(10, ZHAO)
     assert svc.window_view(7).status == "paused"
     assert (svc.window_view(10).status, svc.window_view(10).clerk) == ("open", "zhao")
+
+
+def test_auto_apply_sends_the_people_and_opens_nothing_by_itself(tmp_path: Path, clock: Clock) -> None:
+    s = hall_settings(tmp_path, HALL_ADVISOR__FLOATING_STAFF='["li"]', HALL_ADVISOR__AUTO_APPLY="true")
+    store = open_store(s)
+    add_staff(store, "li")
+    svc = HallService(s, store, clock=clock)
+    open_dedicated(svc)
+    clock.at("10:00")
+    issue(svc, "A", 60)
+    svc.tick()
+    shown = svc.advice_view()
+    assert {d.window for d in shown.on_the_way} >= {10} and shown.auto_apply
+    notices = svc.advice_notices("li")
+    assert len(notices) == 1 and notices[0]["text"].startswith("系统按弹性窗口建议于10:00安排您前往10号窗口")
+    assert all(svc.window_view(n).status == "closed" for n in (10, 11, 12))
