@@ -51,11 +51,13 @@ class AdvisorDesk:
         self.lines: list[tuple[datetime, str, str]] = []
         #: grows with every status line: the service tells the console when it changed
         self.version = 0
+        self._saved_changes = 0
 
     # -- memory, kept in the database ------------------------------------------------------
 
     def restore(self, hall: Hall, now: datetime) -> None:
-        """Today's dispatches and status lines from the database (after a restart)."""
+        """Today's dispatches, status lines and the day's count of changes (the budget) from the
+        database (after a restart)."""
         self._new_day(hall.day)
         raw = self.store.get_meta(META_KEY)
         try:
@@ -64,16 +66,18 @@ class AdvisorDesk:
                 return
             self.dispatches = {d.window: d for d in map(Dispatch.from_json, data.get("dispatches", []))}
             self.lines = [(datetime.fromisoformat(a), zh, en) for a, zh, en in data.get("lines", [])]
+            changes = int(data.get("changes", 0))
         except (ValueError, KeyError, TypeError) as err:
             log.warning("advisor memory not restored: %s", err)
             return
-        if self.dispatches:
-            self.advisor.advise(hall, now)  # the advisor starts its day, then hears who is on the way
-        for d in self.dispatches.values():
+        self.advisor.advise(hall, now)  # the advisor starts its day (seeing the windows as they are) ...
+        self.advisor.changes = self._saved_changes = max(self.advisor.changes, changes)
+        for d in self.dispatches.values():  # ... and hears who is on the way
             self.advisor.accept(d.recommendation(), d.accepted_at)
 
     def _save(self, conn: Connection) -> None:
-        data = {"day": self.day.isoformat() if self.day else None,
+        self._saved_changes = self.advisor.changes
+        data = {"day": self.day.isoformat() if self.day else None, "changes": self.advisor.changes,
                 "dispatches": [d.to_json() for d in self.dispatches.values()],
                 "lines": [(a.isoformat(), zh, en) for a, zh, en in self.lines[-LOG_LINES:]]}
         self.store.set_meta(conn, META_KEY, json.dumps(data, ensure_ascii=False))
@@ -106,7 +110,10 @@ class AdvisorDesk:
             log.warning("staff not read for the advisor: %s", str(err).splitlines()[0])
             accounts = {}
         people = roster(hall, self.settings.advisor, accounts)
-        return self.advisor.advise(hall, now, history=self.history.for_day(hall.day), staff=people)
+        advice = self.advisor.advise(hall, now, history=self.history.for_day(hall.day), staff=people)
+        if self.advisor.changes != self._saved_changes:
+            self._save_now()
+        return advice
 
     def _settle(self, hall: Hall, now: datetime) -> bool:
         """Dispatches whose window opened some other way, or that lapsed. True when any did."""

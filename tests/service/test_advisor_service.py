@@ -142,6 +142,25 @@ def test_an_accepted_open_waits_for_its_person_and_survives_a_restart(tmp_path: 
     shown = again.advice_view()
     assert shown.on_the_way == [] and again.advice_notices("li") == []
     assert shown.log[0].text == "后台li已到达10号窗口，10:03开始办理A综合受理、B查询出件、C大宗业务"
+    again.tick()
+    assert service(svc.settings, clock).advice_view().log[0].text == shown.log[0].text
+
+
+def test_the_days_budget_of_changes_survives_a_restart(tmp_path: Path, clock: Clock) -> None:
+    """Changes counted before a restart still count after it, so a restart does not hand the
+    advice a fresh budget of moves for the day."""
+    svc = staffed_hall(tmp_path, clock)
+    clock.at("09:59")
+    svc.tick()
+    clock.at("10:00")
+    svc.open_window(11, BOSS, queues=["A"])  # by hand: the budget counts every move, whoever makes it
+    svc.tick()
+    clock.at("10:40")
+    svc.close_window(11, BOSS)
+    svc.tick()
+    assert svc._desk.advisor.changes == 2  # the payload does not carry the count: the desk's advisor does
+    again = service(svc.settings, clock)
+    assert again._desk.advisor.changes == 2
 
 
 def test_an_open_nobody_reaches_lapses_and_says_so(tmp_path: Path, clock: Clock) -> None:
