@@ -56,5 +56,8 @@ def test_accepting_an_open_sends_the_person_and_the_window_opens_when_they_arriv
     expect(log).to_contain_text("后台li已到达10号窗口")
     expect(console.locator("#advice-way")).to_have_count(0)
     shot(console, "advice-arrived")
+    console.click("#lang-en")
+    expect(console.locator("#advice-log")).to_contain_text("li (back office) arrived at window 10")
+    expect(console.locator("#advice-log")).to_contain_text("Accepted: li (back office) asked to go to window 10")
     assert hall.api("GET", "/api/advice/notices", token=boss)[1] == {"notices": []}
     assert not hall.js_errors, hall.js_errors
