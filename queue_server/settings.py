@@ -66,6 +66,10 @@ class AdvisorConfig(Section):
                                    "not opened this long after the walk is advised again")
     share_windows: bool = Field(default=True, description="an elastic window opened by advice serves every "
                                 "queue, the queue it is for first")
+    floating_staff: list[str] = Field(default_factory=list, max_length=50, description="usernames of back-office "
+                                      "staff who may be sent to an elastic window (named first)")
+    guides: list[str] = Field(default_factory=list, max_length=20, description="usernames of the hall's guides "
+                              "(导办员), named last when nobody else is free")
 
     @model_validator(mode="after")
     def _margins(self) -> AdvisorConfig:
