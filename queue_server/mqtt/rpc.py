@@ -53,6 +53,7 @@ class RpcServer:
             "issue_ticket": self.issue_ticket,
             "ticket_status": self.ticket_status,
             "window_command": self.window_command,
+            "register_document": self.register_document,
         }
 
     def start(self) -> None:
@@ -133,6 +134,12 @@ class RpcServer:
     def ticket_status(self, args: dict[str, Any]) -> dict[str, Any]:
         parsed = TicketStatusArgs.model_validate(args)
         return _bare(self.service.ticket_public(parsed.number))
+
+    def register_document(self, args: dict[str, Any]) -> dict[str, Any]:
+        """A kiosk registers an A4 document it printed, for ``/verify/{code}`` (queue_server.documents)."""
+        from queue_server.documents import document_register
+
+        return document_register(self.service).register(args, request_actor(args))
 
     def window_command(self, args: dict[str, Any]) -> dict[str, Any]:
         """A window device drives its window (the caller keypad: call next, recall, no-show, …).
