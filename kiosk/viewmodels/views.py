@@ -169,7 +169,8 @@ def ticket(m: KioskModel) -> TicketView | None:
     item = next((i for i in m.cfg.items if i.code == tk.item), None)
     item_name = (item.name_en or item.name if lang == "en" else item.name) if item else (tk.item_name or "")
     if shown.state == "qr":
-        status = t("ticket_qr", lang, reason=t(shown.reason or "no_printer", lang))
+        status = (t(shown.reason or "no_printer", lang) + ("：" if lang != "en" else ": ")
+                  + t("ticket_unprinted", lang, number=tk.number, desk=t("service_desk", lang)))
     else:
         status = t("ticket_printing" if shown.state == "printing" else "ticket_printed", lang)
     return TicketView(number=tk.number, queue=queue, item=item_name,
