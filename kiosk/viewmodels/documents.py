@@ -89,6 +89,7 @@ class DocumentDesk:
         self.pages = 0
         self.state: str | None = None  # loading | rendering | ready | printing | refused
         self.reason: str | None = None
+        self.held = False  # refused by the printer's state (not by a failed job): cleared when it is ready
         self.job: str | None = None
 
     @property
@@ -127,13 +128,13 @@ class DocumentDesk:
 
     def print_now(self, now: float) -> None:
         doc = self.document
-        if doc is None or self.state in ("printing", "loading", "rendering"):
+        if doc is None or self.preview is None or self.state in ("printing", "loading", "rendering"):
             return
         if not self.can_print_now:
-            self.state, self.reason = "refused", self._fault()
+            self.state, self.reason, self.held = "refused", self._fault(), True
             self.shell.changed()
             return
-        self.state, self.reason = "printing", None
+        self.state, self.reason, self.held = "printing", None, False
         self.job = self.shell.job("document", self._printed)
         self.a4.print_document(self.job, doc)
         self._register(doc)
@@ -234,13 +235,16 @@ class DocumentDesk:
         if self.pages:
             summary.append(t("document_pages", lang, pages=self.pages))
         refused = t("print_refused", lang, reason=t(self.reason or "a4_fault", lang))
+        if self.held and self.can_print_now:
+            refused = ""  # the printer that refused is ready again
         status = {"rendering": t("document_rendering", lang), "printing": t("document_printing", lang),
                   "refused": refused}.get(self.state or "", "")
         citizen = self.session.citizen
         holder = t("pin_holder", lang, name=citizen.masked_name(), id=citizen.masked_id()) if citizen else ""
         return DocumentView(title=t(f"document_{self.kind}", lang), holder=holder, types=types, periods=periods,
                             summary=summary, preview=self.preview, status=status,
-                            can_print=self.state == "ready" and self.can_print_now)
+                            can_print=self.preview is not None and self.state in ("ready", "refused")
+                            and self.can_print_now)
 
 
 def _record(g: Gateway, number: str) -> ContributionRecord:
