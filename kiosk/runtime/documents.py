@@ -102,7 +102,7 @@ class DocumentWorker:
 
         try:
             pdf, pages = self._render(document)
-            self.post(ev.DocumentPreviewed(job, preview_png(pdf, dpi=60), pages))
+            self.post(ev.DocumentPreviewed(job, preview_png(pdf, dpi=72), pages))
         except Exception as err:
             log.exception("document preview failed")
             self.post(ev.DocumentFailed(job, "a4_render_failed", "证明生成失败，请到窗口办理",

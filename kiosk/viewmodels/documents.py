@@ -240,7 +240,11 @@ class DocumentDesk:
         status = {"rendering": t("document_rendering", lang), "printing": t("document_printing", lang),
                   "refused": refused}.get(self.state or "", "")
         citizen = self.session.citizen
-        holder = t("pin_holder", lang, name=citizen.masked_name(), id=citizen.masked_id()) if citizen else ""
+        holder = ""
+        if citizen is not None:  # labelled by what identified the holder: 持卡人 or 身份证
+            key = "holder_idcard" if citizen.source == "idcard" else "holder_card"
+            label = t(key, lang, name=citizen.masked_name())
+            holder = f"{label}　{citizen.masked_id()}"
         return DocumentView(title=t(f"document_{self.kind}", lang), holder=holder, types=types, periods=periods,
                             summary=summary, preview=self.preview, status=status,
                             can_print=self.preview is not None and self.state in ("ready", "refused")

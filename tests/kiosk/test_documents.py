@@ -107,7 +107,7 @@ def test_a_certificate_is_chosen_previewed_printed_on_a4_and_registered(rig: Doc
     rig.previewed(pages=3)
     v = views_document(m)
     assert v.can_print and "A4 纸共 3 页" in v.summary and v.preview == b"\x89PNG"
-    assert v.holder == "持卡人：周*　1301**********1810"
+    assert v.holder == "身份证：周*　1301**********1810"  # she placed her ID card
     # choose: no work injury, the last 3 years
     m.tap_document_type("injury", rig.now)
     m.tap_document_period("y3", rig.now)

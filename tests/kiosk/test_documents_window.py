@@ -1,0 +1,74 @@
+"""The 办事指南 and A4 document screens in a real window (offscreen SDL), by touch, with screenshots in
+``artifacts/screenshots/kiosk-*.png``. The preview is page 1 of the real PDF (poppler)."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from hardware.document import preview_png, render_pdf
+from kiosk import events as ev
+from tests.kiosk.fakes import ZHOU
+from tests.kiosk.test_documents import DocRig, doc_rig
+
+if TYPE_CHECKING:
+    from tests.kiosk.kivy_harness import WindowDriver
+
+pytestmark = pytest.mark.timeout(90)
+
+
+@pytest.fixture
+def rig(tmp_path: Path) -> DocRig:
+    return doc_rig(tmp_path)
+
+
+@pytest.fixture
+def ui(rig: DocRig, kivy_window: type[WindowDriver]) -> Iterator[WindowDriver]:
+    driver = kivy_window(rig.model, lambda: rig.now)
+    yield driver
+    driver.close()
+
+
+def settle(rig: DocRig, ui: WindowDriver) -> None:
+    rig.at(0)
+    ui.app.refresh()
+    ui.frames(2)
+
+
+def test_the_guide_screen_by_touch(rig: DocRig, ui: WindowDriver) -> None:
+    ui.tap("取号")
+    ui.tap("社会保障")
+    ui.tap("企业职工基本养老保险关系转移接续")
+    assert rig.model.screen == "guide"
+    texts = "\n".join(ui.texts())
+    for shown in ("办事指南", "申请材料", "1. 居民身份证", "办理时限：15个工作日", "收费：不收费", "需到窗口办理"):
+        assert shown in texts, shown
+    ui.screenshot("guide")
+    ui.tap("材料已备齐，取号")
+    assert rig.model.screen == "issuing" and rig.link.requests[-1][1]["item"] == "SB-004"
+
+
+def test_the_document_screen_by_touch(rig: DocRig, ui: WindowDriver) -> None:
+    rig.post(ev.IdCardRead(ZHOU))
+    ui.tap("自助服务")
+    ui.tap("参保证明打印")
+    settle(rig, ui)
+    assert rig.model.screen == "document"
+    job, document = rig.docs.previews[-1]
+    pdf = render_pdf(document)
+    rig.post(ev.DocumentPreviewed(job, preview_png(pdf, dpi=60), 7))
+    settle(rig, ui)
+    texts = "\n".join(ui.texts())
+    assert "社会保险参保缴费证明（个人）" in texts and "A4 纸共 7 页" in texts and "工伤" in texts
+    ui.screenshot("document")
+    ui.tap("工伤")
+    ui.tap("近3年")
+    assert rig.docs.previews[-1][1].insurances == ("pension", "medical", "unemployment")
+    job, document = rig.docs.previews[-1]
+    rig.post(ev.DocumentPreviewed(job, preview_png(render_pdf(document), dpi=60), 2))
+    settle(rig, ui)
+    ui.tap("打印")
+    assert rig.docs.prints and rig.link.requests[-1][0] == "register_document"
+    ui.screenshot("document-printing")
