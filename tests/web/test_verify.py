@@ -87,3 +87,22 @@ def test_the_limit_forgets_old_requests() -> None:
     for client in ("b", "c", "d"):
         limit.allow(client, 12)
     assert len(limit._seen) == 2
+
+
+def test_links_on_paper_use_the_public_url_or_an_address_a_phone_can_reach() -> None:
+    from hallctl.doctor import public_url_check
+    from queue_server.settings import load_settings
+    from tests.peers import ROOT
+
+    def settings(**env: str) -> object:
+        return load_settings(ROOT / "config" / "hall.toml", env=env)
+
+    public = settings(HALL_PUBLIC_URL="http://hall.example.cn:8080/")
+    assert public.status_url() == "http://hall.example.cn:8080/t/{number}"  # type: ignore[attr-defined]
+    assert public_url_check(public)[1]
+    listening = settings(HALL_HTTP_HOST="192.168.10.5", HALL_HTTP_PORT="8088")
+    assert listening.status_url() == "http://192.168.10.5:8088/t/{number}"  # type: ignore[attr-defined]
+    local = settings(HALL_HTTP_HOST="0.0.0.0")
+    _, ok, detail = public_url_check(local)
+    assert not ok and "127.0.0.1" in detail and "HALL_PUBLIC_URL" in detail
+
