@@ -31,6 +31,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "a4_jobs_stuck": ("文件打印超时", "A print job is stuck"),
     "a4_job_failed": ("文件打印失败", "The print job failed"),
     "a4_render_failed": ("证明生成失败", "The document could not be made"),
+    "document_not_registered": ("核验服务暂不可用", "The verification service does not answer"),
     # 办事指南 (一次性告知)
     "guide_title": ("办事指南", "Service guide"),
     "guide_materials": ("申请材料", "Bring"),

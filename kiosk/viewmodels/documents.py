@@ -16,7 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from hall_contract.protocol import Topics
+from hall_contract.protocol import RpcReply, Topics
 from hardware.document.model import INSURANCES, KINDS, ContributionMonth, DocumentHolder, InsuranceDocument
 from hardware.document.verification import grouped, new_code, verify_url
 from kiosk import events as ev
@@ -37,6 +37,16 @@ PERIOD_LABELS = {"all": ("全部", "All"), "y1": ("近1年", "1 year"), "y3": ("
                  "y5": ("近5年", "5 years")}
 A4_BLOCKING = ("a4_not_fitted", "a4_unreachable", "a4_queue_missing", "a4_stopped", "a4_not_accepting",
                "a4_paper_out", "a4_paper_jam", "a4_cover_open", "a4_toner_out", "a4_offline", "a4_jobs_stuck")
+
+
+@dataclass
+class Registration:
+    """A ``register_document`` request waiting for the server's answer."""
+
+    request_id: str
+    payload: dict[str, Any]
+    started: float
+    sent: float
 
 
 @dataclass(frozen=True)
@@ -90,6 +100,7 @@ class DocumentDesk:
         self.state: str | None = None  # loading | rendering | ready | printing | refused
         self.reason: str | None = None
         self.held = False  # refused by the printer's state (not by a failed job): cleared when it is ready
+        self.registration: Registration | None = None
         self.job: str | None = None
 
     @property
@@ -114,7 +125,7 @@ class DocumentDesk:
         self.shell.go("loading", now)
 
     def toggle(self, code: str, now: float) -> None:
-        if code not in self.offered() or self.state in ("printing", "loading"):
+        if code not in self.offered() or self.state in ("printing", "registering", "loading"):
             return
         chosen = set(self.types) ^ {code}
         if chosen:  # at least one type stays chosen
@@ -122,24 +133,51 @@ class DocumentDesk:
             self._rebuild(now)
 
     def choose_period(self, choice: str, now: float) -> None:
-        if choice in PERIODS and self.state not in ("printing", "loading"):
+        if choice in PERIODS and self.state not in ("printing", "registering", "loading"):
             self.period = choice
             self._rebuild(now)
 
     def print_now(self, now: float) -> None:
         doc = self.document
-        if doc is None or self.preview is None or self.state in ("printing", "loading", "rendering"):
+        if doc is None or self.preview is None or self.state in ("printing", "registering", "loading", "rendering"):
             return
         if not self.can_print_now:
             self.state, self.reason, self.held = "refused", self._fault(), True
             self.shell.changed()
             return
-        self.state, self.reason, self.held = "printing", None, False
-        self.job = self.shell.job("document", self._printed)
-        self.a4.print_document(self.job, doc)
-        self._register(doc)
+        # first the hall server learns the code (so the paper can be checked the moment it is out), then it prints
+        self.state, self.reason, self.held = "registering", None, False
+        self.registration = self._register(doc, now)
         self.guide.say("voice_document_printing")
         self.shell.changed()
+
+    def reply(self, reply: RpcReply, now: float) -> None:
+        """The server's answer to ``register_document``: print now, or say why not."""
+        pending = self.registration
+        if pending is None or reply.request_id != pending.request_id or self.document is None:
+            return
+        self.registration = None
+        if not reply.ok:
+            self.state, self.reason = "refused", "document_not_registered"
+            self.shell.changed()
+            return
+        self.state = "printing"
+        self.job = self.shell.job("document", self._printed)
+        self.a4.print_document(self.job, self.document)
+        self.shell.changed()
+
+    def tick(self, now: float, connected: bool) -> None:
+        """Send an unanswered registration again (same ``request_id``); give up after ``rpc_give_up_s``."""
+        pending = self.registration
+        if pending is None:
+            return
+        k = self.cfg.kiosk
+        if now - pending.started >= k.rpc_give_up_s:
+            self.registration, self.state, self.reason = None, "refused", "document_not_registered"
+            self.shell.changed()
+        elif connected and now - pending.sent >= k.rpc_timeout_s:
+            pending.sent = now
+            self.link.request("register_document", pending.payload)
 
     # -- what the platform and the printer answer -------------------------------------------------
     def _answered(self, event: ev.GatewayAnswered | ev.GatewayFailed, now: float) -> None:
@@ -203,7 +241,7 @@ class DocumentDesk:
                            seconds=self.cfg.kiosk.ticket_screen_s)
         self.guide.say("voice_printed")
 
-    def _register(self, doc: InsuranceDocument) -> None:
+    def _register(self, doc: InsuranceDocument, now: float) -> Registration:
         citizen = self.session.citizen
         assert citizen is not None
         payload: dict[str, Any] = {
@@ -214,6 +252,7 @@ class DocumentDesk:
             "last_month": f"{doc.last_month:%Y-%m}", "pages": max(self.pages, 1),
             "issued_at": doc.issued_at.isoformat(timespec="seconds")}
         self.link.request("register_document", payload)
+        return Registration(payload["request_id"], payload, started=now, sent=now)
 
     def _fault(self) -> str:
         return next((f for f in self.hall.a4_faults if f in A4_BLOCKING), "a4_fault")
@@ -238,6 +277,7 @@ class DocumentDesk:
         if self.held and self.can_print_now:
             refused = ""  # the printer that refused is ready again
         status = {"rendering": t("document_rendering", lang), "printing": t("document_printing", lang),
+                  "registering": t("document_printing", lang),
                   "refused": refused}.get(self.state or "", "")
         citizen = self.session.citizen
         holder = ""

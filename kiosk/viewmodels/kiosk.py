@@ -164,6 +164,7 @@ class KioskModel:
                 self.desk.reconnected(now)
             case ev.ReplyReceived(reply=reply):
                 self.desk.reply(reply, now)
+                self.documents.reply(reply, now)
             case (ev.PrintFinished() | ev.PrintFailed() | ev.GatewayAnswered() | ev.GatewayFailed()
                   | ev.DocumentPreviewed() | ev.DocumentPrinted() | ev.DocumentFailed()):
                 self.jobs.answered(event, now)
@@ -207,6 +208,7 @@ class KioskModel:
 
     def tick(self, now: float) -> None:
         self.desk.tick(now)
+        self.documents.tick(now, self.hall.connected)
         if self.toast_shown is not None and now >= self.toast_until:
             self.toast_shown = None
             self.changed()

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from hall_contract.protocol import RpcError, RpcReply
 from hardware.document.model import InsuranceDocument
 from hardware.document.verification import normalize
 from hardware.printer.ticket import ticket_bytes
@@ -60,6 +61,14 @@ class DocRig(Rig):
     def previewed(self, pages: int = 7) -> None:
         job, _ = self.docs.previews[-1]
         self.post(ev.DocumentPreviewed(job, b"\x89PNG", pages))
+
+    def registered(self, ok: bool = True) -> None:
+        """The server's answer to the last ``register_document``."""
+        method, req = self.link.requests[-1]
+        assert method == "register_document"
+        error = None if ok else RpcError(code="not_allowed", message="只有本厅自助终端可以登记打印的证明")
+        self.post(ev.ReplyReceived(RpcReply(request_id=req["request_id"], ok=ok,
+                                            result={"code": req["code"]} if ok else None, error=error)))
 
 
 def doc_rig(tmp: Path, **env: str) -> DocRig:
@@ -117,14 +126,16 @@ def test_a_certificate_is_chosen_previewed_printed_on_a4_and_registered(rig: Doc
     assert not views_document(m).can_print  # the new choice's preview is not there yet
     rig.previewed(pages=2)
     m.tap_document_print(rig.now)  # tap 3
-    job, printed = rig.docs.prints[-1]
-    assert printed is doc
+    assert rig.docs.prints == []  # the server learns the code first
     method, reg = rig.link.requests[-1]
     assert method == "register_document" and reg["code"] == doc.verification_code
     assert reg["holder"] == "周*" and reg["id_masked"] == "1301**********1810" and reg["kind"] == "certificate"
     assert ZHOU.id_number not in str(reg) and "周丽娜" not in str(reg)
     assert reg["first_month"] == "2022-05" and reg["last_month"] == "2025-04" and reg["pages"] == 2
     assert views_document(m).status == "正在打印，请稍候…"
+    rig.registered()
+    job, printed = rig.docs.prints[-1]
+    assert printed is doc
     rig.post(ev.DocumentPrinted(job, 2))
     assert m.screen == "message" and views.message(m).lines == [
         "打印完成，共 2 页，请在A4打印机出纸口取走证明和您的卡片"]
@@ -165,10 +176,29 @@ def test_a_failed_print_says_why_and_can_be_tried_again(rig: DocRig) -> None:
     rig.at(0)
     rig.previewed()
     m.tap_document_print(rig.now)
+    rig.registered()
     job, _ = rig.docs.prints[-1]
     rig.post(ev.DocumentFailed(job, "a4_jobs_stuck", "文件打印超时，请联系工作人员", "stuck"))
     assert views_document(m).status == "文件打印超时，暂不能打印，请到窗口办理"
     assert m.screen == "document" and m.session.citizen is not None
+
+
+def test_a_document_the_server_cannot_register_is_not_printed(rig: DocRig) -> None:
+    m = rig.model
+    signed_in(rig)
+    m.tap_service("certificate", rig.now)
+    rig.at(0)
+    rig.previewed()
+    m.tap_document_print(rig.now)
+    first = rig.link.requests[-1][1]
+    rig.at(m.cfg.kiosk.rpc_timeout_s + 0.1)  # no answer: the same request again
+    assert rig.link.requests[-1] == ("register_document", first)
+    rig.at(m.cfg.kiosk.rpc_give_up_s)  # still none: refused, nothing printed
+    assert rig.docs.prints == []
+    assert views_document(m).status == "核验服务暂不可用，暂不能打印，请到窗口办理"
+    m.tap_document_print(rig.now)  # tried again later: the server refuses
+    rig.registered(ok=False)
+    assert rig.docs.prints == [] and views_document(m).can_print
 
 
 def test_without_an_a4_printer_the_thermal_slip_stays_short(tmp_path: Path) -> None:

@@ -70,5 +70,8 @@ def test_the_document_screen_by_touch(rig: DocRig, ui: WindowDriver) -> None:
     rig.post(ev.DocumentPreviewed(job, preview_png(render_pdf(document), dpi=60), 2))
     settle(rig, ui)
     ui.tap("打印")
-    assert rig.docs.prints and rig.link.requests[-1][0] == "register_document"
+    assert rig.link.requests[-1][0] == "register_document"
+    rig.registered()
+    assert rig.docs.prints
+    settle(rig, ui)
     ui.screenshot("document-printing")
