@@ -19,7 +19,7 @@ from queue_server.store.documents import DocumentRecord, DocumentStore
 
 
 class NotAKiosk(HallError):
-    code = "not_allowed"
+    code = "not_a_kiosk"
     message_zh = "只有本厅自助终端可以登记打印的证明"
     message_en = "Only this hall's kiosks may register printed documents"
 

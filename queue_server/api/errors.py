@@ -31,6 +31,8 @@ STATUS_BY_CODE: dict[str, int] = {
     "engine_error": 409, "window_not_open": 409, "no_current_ticket": 409, "invalid_transition": 409,
     "already_waiting": 409, "issuing_stopped": 409, "advice_expired": 409,
     "rating_error": 409, "no_pending_rating": 409, "already_rated": 409,
+    # printed documents (register_document)
+    "not_a_kiosk": 403, "invalid_code": 422, "code_taken": 409,
     # the server cannot answer now
     "store_unavailable": 503,
 }

@@ -58,7 +58,7 @@ def test_unknown_and_malformed_codes_are_not_valid(hall_app: HallApp) -> None:
 
 def test_only_the_kiosk_registers_and_never_an_unmasked_holder(hall_app: HallApp, broker: Broker) -> None:
     stranger = register(hall_app, broker, source="display-1")
-    assert not stranger["reply"]["ok"] and stranger["reply"]["error"]["code"] == "not_allowed"
+    assert not stranger["reply"]["ok"] and stranger["reply"]["error"]["code"] == "not_a_kiosk"
     unmasked = register(hall_app, broker, holder="王小明")
     assert not unmasked["reply"]["ok"] and unmasked["reply"]["error"]["code"] == "invalid_request"
     for done in (stranger, unmasked):
