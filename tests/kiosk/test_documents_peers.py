@@ -28,7 +28,7 @@ from kiosk.runtime import KioskRuntime
 from kiosk.settings import load_kiosk_settings
 from tests.hall_app import HallApp
 from tests.kiosk.fakes import HALL_TOML, ZHOU, FakeSpeaker
-from tests.peers import Broker
+from tests.peers import Broker, Collector
 from tests.waiting import within
 
 pytestmark = [pytest.mark.timeout(180), pytest.mark.peer]  # cupsd, a PDF printer, a broker, the server
@@ -130,3 +130,33 @@ def test_the_ticket_qr_code_holds_the_public_url(hall: tuple[HallApp, KioskRunti
     shots = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     (shots / "kiosk-ticket-guide.png").write_bytes(buf.getvalue())
+
+
+def test_a_stopped_a4_queue_is_in_the_kiosk_status_and_refuses_before_printing(
+        hall: tuple[HallApp, KioskRuntime, Any], office: tuple[PrivateCups, PdfPrinterEmulator, str],
+        broker: Broker) -> None:
+    _, runtime, _ = hall
+    m = runtime.model
+    cups, printer, _url = office
+    status = Collector(broker.url, (runtime.link.status_topic,))
+    subprocess.run(["cupsdisable", "-h", str(cups.socket), "KioskA4"], check=True)
+    try:
+        assert runtime.documents is not None
+        runtime.documents.check()
+        assert pump_until(runtime, lambda: "a4_stopped" in m.hall.faults(), 15), m.hall.faults()
+        assert status.wait_for(lambda ms: any(b'"a4_stopped"' in p for _, p, *_ in ms), 10)
+        m.post(ev.IdCardRead(ZHOU))
+        assert pump_until(runtime, lambda: m.session.authenticated, 5)
+        m.tap_self_service(time.monotonic())
+        m.tap_service("record", time.monotonic())
+        assert pump_until(runtime, lambda: m.documents.preview is not None, 60), m.documents.state
+        jobs = len(printer.jobs)
+        m.tap_document_print(time.monotonic())
+        view = m.documents.view()
+        assert view is not None and view.status == "文件打印机已暂停，暂不能打印，请到窗口办理" and not view.can_print
+        assert len(printer.jobs) == jobs
+    finally:
+        subprocess.run(["cupsenable", "-h", str(cups.socket), "KioskA4"], check=True)
+        status.close()
+    runtime.documents.check()
+    assert pump_until(runtime, lambda: not m.hall.a4_faults, 15), m.hall.a4_faults
