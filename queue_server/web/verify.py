@@ -11,10 +11,11 @@ import threading
 import time
 from collections import OrderedDict, deque
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi import Path as PathParam
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from hardware.document.verification import grouped
 from queue_server.api.deps import ServiceDep
@@ -53,6 +54,16 @@ LIMIT = RateLimit()
 
 def _client(request: Request) -> str:
     return request.client.host if request.client else "unknown"
+
+
+@router.get("/verify", response_class=HTMLResponse)
+async def verify_form(request: Request, svc: ServiceDep) -> Response:
+    """A code typed off the paper: the form, and its answer (``?code=``) sent on to ``/verify/{code}``."""
+    typed = request.query_params.get("code", "").strip()[:64]
+    if typed:
+        return RedirectResponse(f"/verify/{quote(typed, safe='')}", status_code=303)
+    return render(request, svc, "verify.html", "verify", "verify_title", outcome="ask", doc=None, code="",
+                  message=pick(page_lang(request, svc))["verify_ask"])
 
 
 @router.get("/verify/{code}", response_class=HTMLResponse)

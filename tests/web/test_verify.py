@@ -48,6 +48,17 @@ def test_a_registered_document_is_valid_with_its_holder_masked(hall_app: HallApp
     assert status == 200 and "Valid" in page
 
 
+def test_a_code_typed_off_the_paper(hall_app: HallApp, broker: Broker) -> None:
+    done = register(hall_app, broker)
+    code = done["request"]["code"]
+    status, page = hall_app.api("GET", "/verify")
+    assert status == 200 and "请输入证明上的核验码" in page and 'name="code"' in page
+    assert hall_app.client is not None
+    r = hall_app.client.get("/verify", params={"code": f" {grouped(code).lower()} "}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/verify/{grouped(code).lower()}"
+    assert "核验通过" in hall_app.client.get(r.headers["location"]).text
+
+
 def test_unknown_and_malformed_codes_are_not_valid(hall_app: HallApp) -> None:
     for code in (new_code(), "0000000000000000", "x" * 64, "%E7%8E%8B", "'--"):
         status, page = hall_app.api("GET", f"/verify/{code}")

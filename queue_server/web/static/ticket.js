@@ -56,11 +56,17 @@
     tone(kind === "called" ? 3 : 1);
     if (navigator.vibrate) navigator.vibrate(kind === "called" ? [400, 200, 400, 200, 400] : [300]);
   }
+  function nearNote() {
+    const sub = $("t-sub");
+    sub.textContent = [sub.textContent, Hall.t("alert_near")].filter(Boolean).join(" · ");
+  }
   function watch(t) {
-    if (t.state === "waiting" && t.ahead <= near && !alerted.near) {
-      alerted.near = true;
-      alertNow("near");
-      $("t-sub").textContent = Hall.t("alert_near", { n: t.ahead });
+    if (t.state === "waiting" && t.ahead <= near) {
+      nearNote();
+      if (!alerted.near) {
+        alerted.near = true;
+        alertNow("near");
+      }
     }
     if (t.state === "called" && (t.attempts || 1) !== alerted.attempt) {
       alerted.attempt = t.attempts || 1;
@@ -80,6 +86,7 @@
   }
   const first = Hall.DATA.ticket;
   render(first);
+  if (first.state === "waiting" && first.ahead <= near) nearNote();
   if (first.state === "waiting" && first.ahead <= near) alerted.near = true;  // no alarm for what is known
   if (first.state === "called") alerted.attempt = first.attempts || 1;
   Hall.live({ tickets: [number] }, (msg) => {
