@@ -72,6 +72,7 @@ class KioskModel:
         self.documents = DocumentDesk(self, s, self.hall, gateway, documents or NoDocuments(inbox=self.post), link,
                                       guide, cfg, wall)
         self.service_guide = ServiceGuide(cfg)
+        self.after_sign_in: str | None = None  # a self-service action chosen before anyone signed in
         self.screen = "home"
         self.pin_purpose: PinPurpose = "card"
         self.pin_note: Line | None = None
@@ -122,6 +123,7 @@ class KioskModel:
         self.services.clear()
         self.documents.clear()
         self.service_guide.clear()
+        self.after_sign_in = None
         self.desk.clear()
         self.identity.clear()
         self.message_shown = None
@@ -171,6 +173,9 @@ class KioskModel:
             case (ev.CardInserted() | ev.CardPulled() | ev.CardRead() | ev.CardFailed() | ev.IdCardRead()
                   | ev.IdCardFailed()):
                 self._card(event, now)
+                if self.after_sign_in and self.session.authenticated and self.screen == "services":
+                    action, self.after_sign_in = self.after_sign_in, None
+                    self.tap_service(action, now)
         self.changed()
 
     def _card(self, event: ev.CardEvent, now: float) -> None:
@@ -315,6 +320,8 @@ class KioskModel:
         """在本机办理 on the 办事指南 screen: the item's self-service action (a card first, if none is in)."""
         action = self.service_guide.action()
         if action is not None:
+            if not self.session.authenticated:
+                self.after_sign_in = action  # the card or ID card first, then straight on to it
             self.tap_service(action, now)
 
     def tap_document_type(self, code: str, now: float) -> None:
