@@ -42,6 +42,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "guide_self_no": ("需到窗口办理", "Done at a window"),
     "guide_take_ticket": ("材料已备齐，取号", "I have these: take a ticket"),
     "guide_do_here": ("在本机办理", "Do it here"),
+    "item_self_here": ("  ·  本机可办", "  ·  can be done here"),
     "voice_guide": ("请核对所需材料，备齐后点击取号", ""),
     # a ticket that could not be printed
     "ticket_unprinted": ("请记住您的号码 {number}，留意叫号；也可扫码保存。如需帮助请到{desk}",

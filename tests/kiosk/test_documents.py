@@ -244,6 +244,9 @@ def test_every_item_of_the_hall_has_its_guide(rig: DocRig) -> None:
 def test_an_item_the_kiosk_does_says_so_and_does_it(rig: DocRig) -> None:
     m = rig.model
     m.tap_take_ticket(rig.now)
+    m.tap_board("社会保障", rig.now)
+    lines = {code: line for code, _, line in views.items(m).items}
+    assert lines["SB-002"].endswith("本机可办") and "本机可办" not in lines["SB-004"]  # said on the list too
     m.tap_item("SB-002", rig.now)
     g = m.service_guide.view("zh_CN")
     assert g is not None and g.can_do_here and g.self_line == "本机可自助办理，无需排队"
