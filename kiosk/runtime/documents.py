@@ -61,6 +61,8 @@ class DocumentWorker:
             if item is None:
                 return
             kind, job, document = item
+            if kind == "preview":
+                kind, job, document = self._latest_preview(item)
             if kind == "check" or document is None:
                 self._check()
             elif kind == "preview":
@@ -68,6 +70,24 @@ class DocumentWorker:
             else:
                 self._print(job, document)
                 self._check()
+
+    def _latest_preview(self, item: Job) -> Job:
+        """Of previews asked in a row (a citizen tapping through the choices), only the last is made;
+        the others are answered as superseded. Anything else queued behind them keeps its turn."""
+        later: list[Job | None] = []
+        while True:
+            try:
+                following = self._jobs.get_nowait()
+            except queue.Empty:
+                break
+            if following is not None and following[0] == "preview" and not later:
+                self.post(ev.DocumentFailed(item[1], "superseded", "", ""))
+                item = following
+            else:
+                later.append(following)
+        for following in later:
+            self._jobs.put(following)
+        return item
 
     def _printer(self) -> object:
         from hardware.document import A4Printer

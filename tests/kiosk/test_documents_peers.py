@@ -160,3 +160,25 @@ def test_a_stopped_a4_queue_is_in_the_kiosk_status_and_refuses_before_printing(
         status.close()
     runtime.documents.check()
     assert pump_until(runtime, lambda: not m.hall.a4_faults, 15), m.hall.a4_faults
+
+
+def test_previews_asked_in_a_row_make_only_the_last() -> None:
+    """A citizen tapping through the choices: the worker renders the last choice, not every one."""
+    from hardware.document.render import now_in_hall
+    from hardware.document.sample import sample_document
+    from hardware.document.verification import new_code
+    from kiosk.runtime.documents import DocumentWorker
+
+    posted: list[ev.Event] = []
+    worker = DocumentWorker(None, posted.append)
+    for n in range(4):
+        worker.preview(f"preview-{n}", sample_document(new_code(), PUBLIC, now_in_hall()))
+    worker.start()
+    try:
+        answered = lambda: [e for e in posted if isinstance(e, ev.DocumentPreviewed | ev.DocumentFailed)]  # noqa: E731
+        assert within(lambda: len(answered()) == 4, 60)
+    finally:
+        worker.stop()
+    outcomes = [(type(e).__name__, e.job) for e in answered()]
+    assert outcomes == [("DocumentFailed", "preview-0"), ("DocumentFailed", "preview-1"),
+                        ("DocumentFailed", "preview-2"), ("DocumentPreviewed", "preview-3")]
