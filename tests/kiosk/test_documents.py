@@ -326,3 +326,18 @@ def views_document(m: KioskModel) -> Any:
     v = m.documents.view()
     assert v is not None
     return v
+
+
+def test_a_wrong_guide_file_is_a_configuration_error(tmp_path: Path) -> None:
+    from hall_contract.config import ConfigError
+
+    (tmp_path / "hall.toml").write_text(HALL_TOML.read_text(encoding="utf-8"), encoding="utf-8")
+    guide = tmp_path / "guide.toml"
+    guide.write_text('[guide.XX-999]\nmaterials = ["居民身份证"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="XX-999"):
+        load_kiosk_settings(tmp_path / "hall.toml", env={})
+    guide.write_text('[guide.SB-001\nmaterials = [', encoding="utf-8")
+    with pytest.raises(ConfigError, match="guide"):
+        load_kiosk_settings(tmp_path / "hall.toml", env={})
+    guide.unlink()  # no guide: the items go straight to the ticket
+    assert load_kiosk_settings(tmp_path / "hall.toml", env={}).guide == {}
