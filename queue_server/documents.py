@@ -68,3 +68,12 @@ def document_register(service: Any) -> DocumentRegister:
     """The register on the hall service's database (the kiosk of the hall's configuration may register)."""
     settings = service.settings
     return DocumentRegister(DocumentStore(service.store.engine), service.now, lambda: (settings.kiosk.device_id,))
+
+
+def register_document(service: Any, args: dict[str, Any], device: str | None = None) -> dict[str, Any]:
+    """The ``register_document`` RPC: ``device`` is the sender the broker proved (its topic), when known;
+    on a broker without accounts the request's ``source`` is all there is."""
+    source = device or args.get("source")
+    sender = source.strip()[:64] if isinstance(source, str) and source.strip() else "rpc"
+    return document_register(service).register(args, Actor.device(sender))
+

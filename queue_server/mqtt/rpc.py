@@ -15,6 +15,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from pydantic import ValidationError
@@ -31,6 +32,7 @@ from hall_contract.protocol import (
     WindowCommandArgs,
     parse_json_object,
 )
+from queue_server.documents import register_document
 from queue_server.service import Actor, HallService, WindowOutcome
 
 log = logging.getLogger(__name__)
@@ -53,7 +55,7 @@ class RpcServer:
             "issue_ticket": self.issue_ticket,
             "ticket_status": self.ticket_status,
             "window_command": self.window_command,
-            "register_document": self.register_document,
+            "register_document": partial(register_document, self.service),
         }
 
     def start(self) -> None:
@@ -134,12 +136,6 @@ class RpcServer:
     def ticket_status(self, args: dict[str, Any]) -> dict[str, Any]:
         parsed = TicketStatusArgs.model_validate(args)
         return _bare(self.service.ticket_public(parsed.number))
-
-    def register_document(self, args: dict[str, Any]) -> dict[str, Any]:
-        """A kiosk registers an A4 document it printed, for ``/verify/{code}`` (queue_server.documents)."""
-        from queue_server.documents import document_register
-
-        return document_register(self.service).register(args, request_actor(args))
 
     def window_command(self, args: dict[str, Any]) -> dict[str, Any]:
         """A window device drives its window (the caller keypad: call next, recall, no-show, …).
