@@ -75,3 +75,39 @@ def test_the_document_screen_by_touch(rig: DocRig, ui: WindowDriver) -> None:
     assert rig.docs.prints
     settle(rig, ui)
     ui.screenshot("document-printing")
+
+
+def _outside(ui: WindowDriver) -> list[str]:
+    """Visible widgets of the current screen that reach outside the window."""
+    from kivy.core.window import Window
+
+    screen = ui.app.root.ids.screens.current_screen  # type: ignore[union-attr]
+    bad = []
+    for w in screen.walk(restrict=True):
+        if w.opacity == 0 or w.width <= 0 or w.height <= 0 or w is screen:
+            continue
+        x, y = w.to_window(w.x, w.y)
+        if x < -1 or y < -1 or x + w.width > Window.width + 1 or y + w.height > Window.height + 1:
+            bad.append(f"{type(w).__name__} {getattr(w, 'text', '')[:20]!r} at {x:.0f},{y:.0f} {w.size}")
+    return bad
+
+
+def test_the_longest_guide_and_the_document_fit_in_elderly_mode(rig: DocRig, ui: WindowDriver) -> None:
+    ui.tap("长者模式")
+    ui.tap("取号")
+    ui.tap("劳动关系")
+    ui.tap("劳务派遣经营许可申请")  # five materials, the longest
+    assert rig.model.screen == "guide" and rig.model.session.elderly
+    assert _outside(ui) == []
+    ui.screenshot("elderly-guide-long")
+    ui.tap("首页")
+    rig.post(ev.IdCardRead(ZHOU))
+    ui.tap("长者模式")
+    ui.tap("自助服务")
+    ui.tap("参保证明打印")
+    settle(rig, ui)
+    job, document = rig.docs.previews[-1]
+    rig.post(ev.DocumentPreviewed(job, preview_png(render_pdf(document), dpi=60), 7))
+    settle(rig, ui)
+    assert rig.model.screen == "document" and rig.model.session.elderly and _outside(ui) == []
+    ui.screenshot("elderly-document")
