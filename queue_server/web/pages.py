@@ -118,6 +118,16 @@ async def close_page(request: Request, svc: ServiceDep) -> HTMLResponse:
                   {"date": request.query_params.get("date") or svc.now().date().isoformat()})
 
 
+@router.get("/report/period", response_class=HTMLResponse)
+async def period_page(request: Request, svc: ServiceDep) -> HTMLResponse:
+    """Figures, grades and risks over a month, quarter, half-year or any dates; printable."""
+    return render(request, svc, "period.html", "period", "period_title",
+                  {"period": (request.query_params.get("period")
+                              or svc.now().astimezone(svc.tz).strftime("%Y-%m"))[:10],
+                   "by": request.query_params.get("by", "clerk")[:8],
+                   "window_names": _window_names(svc, page_lang(request, svc))})
+
+
 @router.get("/rate/{n}", response_class=HTMLResponse)
 async def rate_page(n: WindowNo, request: Request, svc: ServiceDep) -> HTMLResponse:
     """The customer-facing tablet at window n: no login, one rating per visit."""
