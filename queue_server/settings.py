@@ -79,8 +79,17 @@ class AdvisorConfig(Section):
         return self
 
 
-#: reasons a citizen can pick after a 不满意/非常不满意 rating (codes; the pages show the words)
-RATING_REASONS = ("long_wait", "attitude", "slow", "unclear", "come_again", "other")
+#: reasons a citizen can pick after a 不满意/非常不满意 rating, by the standard's three dimensions
+#: (服务态度, 办事效率, 办事质量; codes, the pages show the words); ``attitude`` is the older catch-all
+REASON_DIMENSIONS: dict[str, tuple[str, ...]] = {
+    "attitude": ("rude", "ignored", "uniform", "attitude"),
+    "efficiency": ("long_wait", "slow", "away"),
+    "quality": ("unclear", "come_again", "error"),
+    "other": ("other",),
+}
+RATING_REASONS = tuple(r for rs in REASON_DIMENSIONS.values() for r in rs)
+DEFAULT_REASONS = ("rude", "ignored", "uniform", "long_wait", "slow", "away", "unclear", "come_again", "error",
+                   "other")
 
 
 class RatingsConfig(Section):
@@ -90,7 +99,7 @@ class RatingsConfig(Section):
     timeout_s: float = Field(default=60.0, gt=0, le=600, description="seconds the citizen has to rate; "
                              "no answer by then is recorded as no_rating")
     grace_s: float = Field(default=2.0, ge=0, le=30, description="seconds a late device answer is still taken")
-    reasons: list[str] = Field(default_factory=lambda: list(RATING_REASONS),
+    reasons: list[str] = Field(default_factory=lambda: list(DEFAULT_REASONS),
                                description=f"reasons offered after a negative rating, from {', '.join(RATING_REASONS)}")
 
     @field_validator("reasons")

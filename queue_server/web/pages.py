@@ -19,7 +19,9 @@ from fastapi.templating import Jinja2Templates
 
 from hall_contract.errors import HallError
 from queue_server.api.deps import ServiceDep
+from queue_server.rating_detail import TEXT_MAX
 from queue_server.service import HallService
+from queue_server.settings import REASON_DIMENSIONS
 from queue_server.web.i18n import LANGS, MESSAGES, pick
 
 HERE = Path(__file__).resolve().parent
@@ -138,7 +140,9 @@ async def rate_page(n: WindowNo, request: Request, svc: ServiceDep) -> HTMLRespo
                       message=pick(page_lang(request, svc))["window_unknown"])
     name = window_label(w.name, n, page_lang(request, svc))
     return render(request, svc, "rate.html", "rate", "rate_title",
-                  {"window": n, "window_name": name, "reasons": list(svc.settings.ratings.reasons)},
+                  {"window": n, "window_name": name, "reasons": list(svc.settings.ratings.reasons),
+                   "dimensions": {d: [r for r in codes if r in svc.settings.ratings.reasons]
+                                  for d, codes in REASON_DIMENSIONS.items()}, "text_max": TEXT_MAX},
                   window_name=name)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Annotated, Any, Literal
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import PlainTextResponse
 
@@ -15,7 +14,7 @@ from queue_server.api.errors import ApiError
 from queue_server.auth import Principal
 from queue_server.service import HallService
 from queue_server.store.period import PeriodStore
-from queue_server.store.tables import staff_t
+from queue_server.store.staff_cards import staff_cards
 
 router = APIRouter(prefix="/api/reports", tags=["reports"])
 Reader = Annotated[Principal, Depends(require("manager", "auditor"))]
@@ -39,17 +38,6 @@ def _range(svc: HallService, first: date | None, last: date | None, name: str | 
     return first, last
 
 
-def staff_cards(svc: HallService) -> dict[str, dict[str, Any]]:
-    """Each account's name for reports: its display name and staff number when the records carry them."""
-    with svc.store.engine.connect() as conn:
-        rows = conn.execute(sa.select(staff_t)).all()
-    cards = {}
-    for r in rows:
-        m = r._mapping
-        cards[m["username"]] = {"display": m.get("display_name") or m["username"], "staff_no": m.get("staff_no")}
-    return cards
-
-
 def build(svc: HallService, first: date, last: date, by: str) -> dict[str, Any]:
     s = svc.settings
     store = PeriodStore(svc.store.engine)
@@ -62,7 +50,7 @@ def build(svc: HallService, first: date, last: date, by: str) -> dict[str, Any]:
     out: list[dict[str, Any]] = []
     names = s.queue_names()
     windows = {w.number: w.display_name() for w in s.windows}
-    cards = staff_cards(svc) if by == "clerk" else {}
+    cards = staff_cards(svc.store.engine) if by == "clerk" else {}
     for k, row in rows.items():
         if by == "queue":
             row.update(queue=k, name=names.get(k, k))
@@ -70,7 +58,7 @@ def build(svc: HallService, first: date, last: date, by: str) -> dict[str, Any]:
             row.update(window=k, name=windows.get(k, f"{k}号窗口"))
         elif by == "clerk":
             card = cards.get(k, {})
-            row.update(clerk=k, name=card.get("display") or k, staff_no=card.get("staff_no"))
+            row.update(clerk=k, name=card.get("name") or k, staff_no=card.get("staff_no"))
         out.append(row)
     if by == "clerk":
         period.add_grades(out, s.grades)
