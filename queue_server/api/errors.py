@@ -33,6 +33,9 @@ STATUS_BY_CODE: dict[str, int] = {
     # the advice sent someone else to this window
     "not_dispatched": 403,
     "rating_error": 409, "no_pending_rating": 409, "already_rated": 409,
+    # 事前授权
+    "authorisation_error": 409, "invalid_authorisation": 422, "authorisation_not_found": 404,
+    "already_answered": 409,
     # the server cannot answer now
     "store_unavailable": 503,
 }
