@@ -167,9 +167,11 @@ class RatingDesk:
         except (ValueError, ValidationError) as err:
             log.warning("ignored a malformed rating on window %s: %s", n, str(err).splitlines()[0])
             return
+        reasons = [r for r in (res.reasons or []) if r in self.cfg.reasons]  # a device's unknown codes are dropped
         try:
-            self.submit(n, res.rating, (res.reason or "")[:64] or None, ticket_id=res.ticket_id,
-                        number=res.number, source=f"evaluator:{n}")
+            self.submit(n, res.rating, (res.reason or "")[:64] or (reasons[0] if reasons else None),
+                        ticket_id=res.ticket_id, number=res.number, source=f"evaluator:{n}",
+                        detail=RatingDetail(reasons, None, None) if reasons else None)
         except HallError as err:
             log.info("refused a rating on window %s: %s", n, err.message)
 

@@ -73,3 +73,22 @@ def test_the_api_stores_masks_and_purges(tmp_path: Path) -> None:
         assert app.api("GET", f"/api/ratings/{out['id']}/callback", token=boss)[0] == 404
     finally:
         app.stop()
+
+
+def test_an_evaluator_device_sends_reasons_by_dimension(hall_app: HallApp) -> None:
+    from window_bridge.sim_evaluator import SimulatedEvaluator
+
+    evaluator = SimulatedEvaluator(hall_app.mqtt_url, hall_app.hall_id, window=1, rating=1,
+                                   reasons=["away", "bogus", "error"]).start()
+    try:
+        wang, boss = hall_app.staff("wang", "clerk", 1), hall_app.staff("boss", "manager")
+        hall_app.api("POST", "/api/tickets", {"queue": "A"})
+        hall_app.api("POST", "/api/windows/1/open", token=wang)
+        hall_app.api("POST", "/api/windows/1/call-next", token=wang)
+        hall_app.api("POST", "/api/windows/1/finish", token=wang)
+        eventually(lambda: bool(hall_app.api("GET", "/api/ratings?negative=true", token=boss)[1]))
+        (row,) = hall_app.api("GET", "/api/ratings?negative=true", token=boss)[1]
+        assert (row["rating"], row["reason"], row["reasons"], row["dimensions"], row["source"]) == \
+            (1, "away", ["away", "error"], ["efficiency", "quality"], "evaluator:1")
+    finally:
+        evaluator.stop()

@@ -38,7 +38,7 @@ def _range(svc: HallService, first: date | None, last: date | None, name: str | 
     return first, last
 
 
-def build(svc: HallService, first: date, last: date, by: str) -> dict[str, Any]:
+def build(svc: HallService, first: date, last: date, by: str, totals: bool = True) -> dict[str, Any]:
     s = svc.settings
     store = PeriodStore(svc.store.engine)
     targets = {q.code: float(q.target_wait_s) * s.grades.long_wait_factor for q in s.queues}
@@ -46,7 +46,7 @@ def build(svc: HallService, first: date, last: date, by: str) -> dict[str, Any]:
     rows = period.merge(store.tickets(first, last, by, targets),
                         store.ratings(first, last, by, svc.now(), due_s), s.grades)
     total = period.merge(store.tickets(first, last, "hall", targets),
-                         store.ratings(first, last, "hall", svc.now(), due_s), s.grades).get("hall")
+                         store.ratings(first, last, "hall", svc.now(), due_s), s.grades).get("hall") if totals else None
     out: list[dict[str, Any]] = []
     names = s.queue_names()
     windows = {w.number: w.display_name() for w in s.windows}
@@ -115,7 +115,7 @@ def risks(svc: ServiceDep, _p: Reader, first: Annotated[DayQuery, Query(alias="f
                             store.ratings(first, last, "month", svc.now(), due_s), s.grades)
     for row in by_month.values():
         row["follow_overdue"] = row["ratings"]["follow_overdue"]
-    clerks = build(svc, first, last, "clerk")["rows"]
+    clerks = build(svc, first, last, "clerk", totals=False)["rows"]
     queues = [{"queue": k, **v} for k, v in store.tickets(first, last, "queue", targets).items()]
     summary = period.risk_summary(period.months_of(first, last), by_month, clerks, queues)
     return {"from": first.isoformat(), "to": last.isoformat(), **summary, "notes": NOTES}
