@@ -222,3 +222,26 @@ def test_the_csv_is_guarded_against_formulas(month: Month) -> None:
     li = next(r for r in march if r["clerk"] == "li")
     assert (li["served"], li["r1"], li["r4"], li["negative"], li["grade"], li["score"]) == \
         ("30", "3", "27", "3", "C", "78.0")
+
+
+@pytest.mark.parametrize(("text", "first", "last"), [
+    ("2026-02", "2026-02-01", "2026-02-28"), ("2026-Q4", "2026-10-01", "2026-12-31"),
+    ("2026-h1", "2026-01-01", "2026-06-30"), ("2026-H2", "2026-07-01", "2026-12-31")])
+def test_periods_are_read(text: str, first: str, last: str) -> None:
+    from queue_server.period import parse_period
+
+    assert tuple(d.isoformat() for d in parse_period(text)) == (first, last)
+
+
+def test_grade_thresholds_must_fall() -> None:
+    from pydantic import ValidationError
+
+    from queue_server.settings import GradesConfig
+
+    with pytest.raises(ValidationError, match="a >= b >= c >= d"):
+        GradesConfig(a=70, b=80)
+
+
+def test_the_hall_row(month: Month) -> None:
+    (hall,) = month.get("/api/reports/period?period=2026-03&by=hall")["rows"]
+    assert (hall["issued"], hall["served"], hall["negative"], hall["satisfaction"]) == (93, 63, 3, 0.952)
