@@ -302,3 +302,8 @@ def pick(lang: str) -> dict[str, str]:
     """The whole table in one language."""
     i = 1 if lang == "en" else 0
     return {k: v[i] for k, v in MESSAGES.items()}
+
+
+from queue_server.web.i18n_front import FRONT_MESSAGES  # noqa: E402 (the front office's words)
+
+MESSAGES.update(FRONT_MESSAGES)
