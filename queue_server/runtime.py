@@ -10,8 +10,9 @@ from hall_contract.link import DeviceLink
 from hall_contract.protocol import DeviceCommand, Topics
 from queue_server.auth import Keyring
 from queue_server.devices import DeviceInfo, DeviceRegistry
+from queue_server.frontdesk.rpc import appointment_checkin
 from queue_server.mqtt.publisher import StatePublisher
-from queue_server.mqtt.rpc import RpcServer
+from queue_server.mqtt.rpc import RpcServer, request_actor
 from queue_server.ratings import RatingDesk
 from queue_server.service import Actor, HallService
 from queue_server.settings import Settings
@@ -61,6 +62,7 @@ class HallRuntime:
             self.link = DeviceLink(s.server.mqtt_url, self.topics, s.server.device_id, "server", tz=self.service.tz)
             self.publisher = StatePublisher(self.service, self.link, self.topics)
             self.rpc = RpcServer(self.service, self.link, self.topics)
+            self.rpc.methods["appointment_checkin"] = appointment_checkin(self.service, request_actor)
             self.link.route(self.topics.rpc_all, self.rpc.submit)
             self.link.route(self.topics.evaluation_results_all, self._on_evaluation_result)
             self.link.route(self.topics.devices_status_all, self._on_device_status)

@@ -25,6 +25,7 @@ from hall_contract.config import (
     config_path,
     load,
 )
+from queue_server.appointment_settings import AppointmentsConfig
 
 __all__ = ["RATING_REASONS", "AdvisorConfig", "PolicyConfig", "RatingsConfig", "RetentionConfig", "ServerConfig",
            "Settings", "config_path", "load_settings"]
@@ -149,6 +150,7 @@ class Settings(HallSettings):
     advisor: AdvisorConfig = Field(default_factory=AdvisorConfig)
     ratings: RatingsConfig = Field(default_factory=RatingsConfig)
     retention: RetentionConfig = Field(default_factory=RetentionConfig)
+    appointments: AppointmentsConfig = Field(default_factory=AppointmentsConfig)
     kiosk: DeviceSection = Field(default_factory=lambda: DeviceSection(device_id=DEFAULT_KIOSK_ID))
     display: DeviceSection = Field(default_factory=lambda: DeviceSection(device_id=DEFAULT_DISPLAY_ID))
 

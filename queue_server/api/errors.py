@@ -33,6 +33,8 @@ STATUS_BY_CODE: dict[str, int] = {
     # the advice sent someone else to this window
     "not_dispatched": 403,
     "rating_error": 409, "no_pending_rating": 409, "already_rated": 409,
+    # an appointment check-in over RPC that found no booking, or came too early
+    "checkin_refused": 409,
     # the server cannot answer now
     "store_unavailable": 503,
 }

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from hall_contract.protocol import IssueTicketArgs, TicketPublic
 from queue_server.api.deps import ServiceDep, require
+from queue_server.api.errors import ApiError
 from queue_server.auth import Principal
 from queue_server.service import Actor
 
@@ -23,7 +24,11 @@ def _without_holder(t: TicketPublic) -> TicketPublic:
 @router.post("", response_model=TicketPublic, status_code=201,
              responses={200: {"description": "the same request_id answered before", "model": TicketPublic}})
 async def issue_ticket(body: IssueTicketArgs, svc: ServiceDep, response: Response) -> TicketPublic:
-    # no token: someone on the hall network (the ticket and the audit's subject keep its ``source``)
+    # no token: someone on the hall network, a normal ticket only (a priority comes from the guide desk
+    # /api/desk/tickets, a kiosk that read the card, or an appointment check-in)
+    if body.priority != "normal" or body.holder is not None or body.holder_ref is not None:
+        raise ApiError(403, "priority_not_allowed", "优先号及持证人信息须经导办台或自助机核验 "
+                       "(without a staff token only normal tickets are issued here)")
     ticket, new = svc.issue(body, Actor.anonymous("web"))
     if not new:
         response.status_code = 200
