@@ -5,6 +5,8 @@ language) is handed to the page's JavaScript. ``{name}`` placeholders are filled
 """
 from __future__ import annotations
 
+from queue_server.web.i18n_desk import DESK_MESSAGES
+
 LANGS = ("zh", "en")
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -261,6 +263,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "updated": ("更新于 {time}", "Updated {time}"),
     "privacy_note": ("本页不显示任何个人信息", "This page shows no personal data"),
 }
+
+MESSAGES.update(DESK_MESSAGES)
 
 
 def pick(lang: str) -> dict[str, str]:
