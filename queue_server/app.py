@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import PlainTextResponse
 
@@ -24,6 +24,7 @@ from queue_server.api.routes import (
     tickets,
     windows,
 )
+from queue_server.api.window_kind import clerk_window_kind
 from queue_server.metrics import HallMetrics
 from queue_server.runtime import HallRuntime
 from queue_server.settings import Settings
@@ -54,7 +55,7 @@ def create_app(runtime: HallRuntime, manage_runtime: bool = True) -> FastAPI:
     app.state.runtime = runtime
     errors.install(app)
     for module in (auth, tickets, windows, hall, stats, ratings, advisor, live, desk, appointments, staff_cards):
-        app.include_router(module.router)
+        app.include_router(module.router, dependencies=[Depends(clerk_window_kind)] if module is windows else None)
     web.install(app)
 
     @app.get("/metrics", response_class=PlainTextResponse, tags=["monitoring"])

@@ -9,6 +9,8 @@ from subprocess import CompletedProcess
 
 import pytest
 
+from queue_server.frontdesk.profiles import ProfileStore
+from tests.frontdesk._clocked import ClockedHall
 from tests.peers import ServerProcess, http
 
 
@@ -54,3 +56,18 @@ def test_staff_add_takes_the_new_roles_a_badge_and_a_bounded_photo(
     assert r.returncode == 1 and "accept, query, bulk, elastic" in r.stderr + r.stdout
     r = hallctl("staff", "add", "li", "--role", "porter", "--password-stdin", env=server.env, input="Clerk-pass-1\n")
     assert r.returncode == 1 and "guide" in r.stderr + r.stdout
+
+
+def test_a_clerk_without_a_fixed_window_works_at_any_window_of_their_kind(desk_hall: ClockedHall) -> None:
+    hall = desk_hall
+    assert hall.runtime is not None and hall.runtime.store is not None
+    floating = hall.staff("li", "clerk")  # no window: any window of the kind on the record
+    ProfileStore(hall.runtime.store.engine).set("li", display_name="李敏", staff_no="HB0420", window_kind="query")
+    assert hall.api("POST", "/api/windows/7/open", token=floating)[0] == 200
+    assert hall.api("POST", "/api/windows/8/open", token=floating)[0] == 200
+    st, err = hall.api("POST", "/api/windows/1/open", token=floating)
+    assert (st, err["error"]["code"]) == (403, "wrong_window_kind")
+    anywhere = hall.staff("zhao", "clerk")  # no kind on the record: any window, as before
+    assert hall.api("POST", "/api/windows/1/open", token=anywhere)[0] == 200
+    fixed = hall.staff("wang", "clerk", 2)
+    assert hall.api("POST", "/api/windows/3/open", token=fixed)[1]["error"]["code"] == "wrong_window"
