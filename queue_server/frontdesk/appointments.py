@@ -6,6 +6,7 @@ answer says from when). A booking never checked in is ``missed`` once its check-
 """
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -21,6 +22,7 @@ from queue_server.frontdesk.citizens import hall_salt, holder_ref, mask_id, mask
 from queue_server.frontdesk.tables import appointment_t, slot_t
 from queue_server.service import HallService
 
+log = logging.getLogger(__name__)
 _CODE_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
@@ -66,7 +68,11 @@ class AppointmentBook:
         have = {(r.start, r.queue, r.item) for r in conn.execute(
             sa.select(slot_t.c.start, slot_t.c.queue, slot_t.c.item).where(slot_t.c.day == day))}
         for t in self.cfg.slots:
-            queue, item = self._target(t.queue, t.item)
+            try:
+                queue, item = self._target(t.queue, t.item)
+            except BookingError as err:  # a slot for a queue or item the hall does not have: said, left out
+                log.warning("[appointments] slot at %s left out: %s", t.start, err)
+                continue
             if (t.start, queue, item) not in have:
                 conn.execute(slot_t.insert().values(day=day, start=t.start, end=t.end, queue=queue, item=item,
                                                     capacity=t.capacity))

@@ -45,7 +45,10 @@ def test_check_in_within_the_window_gives_appointment_priority_and_late_does_not
     st, err = hall.api("POST", "/api/appointments", {"date": DAY, "start": "10:00", "queue": "A",
                                                      "id_number": PROXY_ID})
     assert (st, err["error"]["code"]) == (409, "slot_full")
-    assert hall.api("GET", f"/api/appointments/slots?date={DAY}")[1]["slots"][1]["free"] == 0
+    slots = hall.api("GET", f"/api/appointments/slots?date={DAY}")[1]["slots"]
+    assert [(s["start"], s["queue"], s["item"], s["capacity"], s["free"]) for s in slots] == [
+        ("09:00", "A", None, 3, 2), ("09:30", "B", None, 6, 6), ("10:00", "A", None, 2, 0),  # the config's, changed
+        ("10:30", "A", "SB-003", 1, 0), ("14:00", "A", None, 4, 4)]
 
     _at(hall, "09:20")  # too early for 10:00 (check-in opens 30 minutes before)
     st, err = hall.api("POST", "/api/appointments/checkin", {"code": on_time["code"]})
@@ -103,6 +106,7 @@ def test_the_provincial_platforms_bookings_are_imported_once(
                    ("09:30", "A", "SB-003", "李*", "1101**********0033", "province", "HB-2026-0002"),
                    ("09:30", "A", "SB-003", None, "1301**********1232", "province", "HB-2026-0003")]
     slots = server.api("GET", f"/api/appointments/slots?date={day}")[1]["slots"]
-    assert [(s["start"], s["end"], s["booked"]) for s in slots] == [("09:00", "09:30", 1), ("09:30", "10:00", 2)]
+    made = [(s["start"], s["end"], s["queue"], s["item"], s["booked"]) for s in slots if s["booked"]]
+    assert made == [("09:00", "09:30", "A", None, 1), ("09:30", "10:00", "A", "SB-003", 2)]
     assert OLD_ID not in (Path(server.env["HALL_DATABASE_URL"].removeprefix("sqlite:///"))).read_bytes().decode(
         "latin-1")
