@@ -177,7 +177,7 @@ class AppointmentBook:
                                                                appointment_t.c.state == "booked")
                                 .order_by(appointment_t.c.starts_at)).all()
         if not rows:
-            raise BookingError("booking_not_found", "没有找到今天的预约 (no booking for today was found)", 404)
+            return self._again(cond, now)
         r = next((x for x in rows if now <= self._closes(x.starts_at)), rows[-1])
         if now < self._opens(r.starts_at):
             opens = self._opens(r.starts_at).astimezone(self.tz).strftime("%H:%M")
@@ -201,6 +201,18 @@ class AppointmentBook:
                    f"so {ticket.number} is a normal ticket)")
         booking = self._out({**r._mapping, "state": "checked_in" if on_time else "late", "ticket": ticket.number})
         return CheckIn(ticket, on_time, msg, booking)
+
+    def _again(self, cond: Any, now: datetime) -> CheckIn:
+        """A booking checked in before (a retried request, a second visit to the kiosk): its ticket again."""
+        with self.engine.connect() as conn:
+            r = conn.execute(sa.select(appointment_t).where(cond, appointment_t.c.day == now.date(),
+                                                            appointment_t.c.state.in_(("checked_in", "late")))
+                             .order_by(appointment_t.c.checked_in_at.desc())).first()
+        if r is None or r.ticket is None:
+            raise BookingError("booking_not_found", "没有找到今天的预约 (no booking for today was found)", 404)
+        ticket = self.svc.ticket_public(r.ticket)
+        msg = f"您已签到，号码 {r.ticket} (already checked in: your ticket is {r.ticket})"
+        return CheckIn(ticket, r.state == "checked_in", msg, self._out(dict(r._mapping)))
 
     def figures(self, day: date) -> dict[str, int]:
         """The day's bookings: booked, checked in on time, late, missed, still to come."""
