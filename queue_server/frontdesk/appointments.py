@@ -23,7 +23,8 @@ from queue_server.frontdesk.tables import appointment_t, slot_t
 from queue_server.service import HallService
 
 log = logging.getLogger(__name__)
-_CODE_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+#: booking codes are digits, for the kiosk's keypad
+_CODE_DIGITS = 8
 
 
 class BookingError(ValueError):
@@ -131,7 +132,7 @@ class AppointmentBook:
         if booked >= slot.capacity:
             raise BookingError("slot_full", f"{start} 时段已约满 (the {start} slot is full)")
         hh, mm = (int(x) for x in start.split(":"))
-        row = {"code": _new_code(), "slot_id": slot.id, "day": day, "queue": queue_code, "item": item,
+        row = {"code": _new_code(conn), "slot_id": slot.id, "day": day, "queue": queue_code, "item": item,
                "starts_at": datetime.combine(day, time(hh, mm), self.tz), "holder": masked_name(name),
                "holder_id": mask_id(number), "holder_ref": ref, "source": source, "ext_ref": ext_ref,
                "state": "booked", "created_at": self.svc.now()}
@@ -229,5 +230,8 @@ def _is(col: Any, value: str | None) -> Any:
     return col.is_(None) if value is None else col == value
 
 
-def _new_code() -> str:
-    return "".join(secrets.choice(_CODE_CHARS) for _ in range(8))
+def _new_code(conn: Connection) -> str:
+    while True:
+        code = "".join(secrets.choice("0123456789") for _ in range(_CODE_DIGITS))
+        if conn.execute(sa.select(appointment_t.c.id).where(appointment_t.c.code == code)).first() is None:
+            return code
