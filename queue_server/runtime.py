@@ -10,6 +10,7 @@ from hall_contract.link import DeviceLink
 from hall_contract.protocol import DeviceCommand, Topics
 from queue_server.auth import Keyring
 from queue_server.devices import DeviceInfo, DeviceRegistry
+from queue_server.frontdesk.retention import purge_each_day
 from queue_server.frontdesk.rpc import appointment_checkin
 from queue_server.mqtt.publisher import StatePublisher
 from queue_server.mqtt.rpc import RpcServer, request_actor
@@ -50,6 +51,7 @@ class HallRuntime:
         self.store.upgrade()
         self.service = HallService(s, self.store, clock=self.clock)
         self.staff = StaffStore(self.store.engine)
+        self.service.listeners.append(purge_each_day(self.service))
         #: the token keys (today one key, from the configuration or generated once per database)
         self.keyring = Keyring.of(s.server.secret_key or self.store.secret_key())
         configured = [(s.kiosk.device_id, "kiosk"), (s.display.device_id, "display")]
