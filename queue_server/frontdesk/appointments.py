@@ -139,6 +139,18 @@ class AppointmentBook:
         conn.execute(appointment_t.insert().values(**row))
         return self._out(row)
 
+    def cancel(self, code: str) -> dict[str, Any]:
+        """Cancel a booking not yet checked in (its place is free again)."""
+        with self.engine.begin() as conn:
+            r = conn.execute(sa.select(appointment_t).where(appointment_t.c.code == code.strip())).first()
+            if r is None:
+                raise BookingError("booking_not_found", "没有此预约 (no such booking)", 404)
+            if r.state != "booked" or self.svc.now() > self._closes(r.starts_at):
+                raise BookingError("not_cancellable", "此预约已签到或已过期，不能取消 "
+                                   "(the booking was checked in or has passed)")
+            conn.execute(appointment_t.update().where(appointment_t.c.id == r.id).values(state="cancelled"))
+        return self._out({**r._mapping, "state": "cancelled"})
+
     def bookings(self, day: date) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(appointment_t).where(appointment_t.c.day == day)

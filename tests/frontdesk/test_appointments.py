@@ -50,6 +50,12 @@ def test_check_in_within_the_window_gives_appointment_priority_and_late_does_not
         ("09:00", "A", None, 3, 2), ("09:30", "B", None, 6, 6), ("10:00", "A", None, 2, 0),  # the config's, changed
         ("10:30", "A", "SB-003", 1, 0), ("14:00", "A", None, 4, 4)]
 
+    gone = hall.api("POST", "/api/appointments", {"date": DAY, "start": "09:00", "queue": "A", "id_number": OLD_ID})
+    assert gone[0] == 201
+    st, c = hall.api("POST", f"/api/appointments/{gone[1]['code']}/cancel")
+    assert st == 200 and c["state"] == "cancelled"
+    assert hall.api("POST", f"/api/appointments/{gone[1]['code']}/cancel")[1]["error"]["code"] == "not_cancellable"
+
     _at(hall, "09:20")  # too early for 10:00 (check-in opens 30 minutes before)
     st, err = hall.api("POST", "/api/appointments/checkin", {"code": on_time["code"]})
     assert (st, err["error"]["code"]) == (409, "too_early") and "09:30" in err["error"]["message"]
@@ -74,10 +80,11 @@ def test_check_in_within_the_window_gives_appointment_priority_and_late_does_not
     st, day = hall.api("GET", f"/api/stats/daily?date={DAY}", token=boss)
     assert st == 200
     assert day["appointments"] == {"booked": 4, "checked_in": 2, "late": 1, "missed": 1, "pending": 0,
-                                   "cancelled": 0}
+                                   "cancelled": 1}
     st, listed = hall.api("GET", "/api/appointments", token=guide)
     assert {b["code"]: b["state"] for b in listed["bookings"]} == {
-        late["code"]: "late", on_time["code"]: "checked_in", missed["code"]: "missed", by_card["code"]: "checked_in"}
+        late["code"]: "late", on_time["code"]: "checked_in", missed["code"]: "missed", by_card["code"]: "checked_in",
+        gone[1]["code"]: "cancelled"}
 
 
 CSV = """预约编号,日期,时间,队列,事项,姓名,证件号码

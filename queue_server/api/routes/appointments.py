@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date as Date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, Field
 
 from queue_server.actor import Actor
@@ -116,4 +116,13 @@ def check_in_by_id(body: IdIn, svc: ServiceDep, p: Desk, request: Request) -> di
     try:
         return _checked(book_of(request, svc).check_in(p.actor(), id_number=body.id_number))
     except (BookingError, CitizenInputError) as err:
+        raise _fail(err) from err
+
+
+@router.post("/{code}/cancel")
+def cancel(code: Annotated[str, Path(pattern=r"^[0-9]{8}$")], svc: ServiceDep, request: Request) -> dict[str, Any]:
+    """Cancel a booking by its code (the code is the proof), before its check-in window has passed."""
+    try:
+        return book_of(request, svc).cancel(code)
+    except BookingError as err:
         raise _fail(err) from err
