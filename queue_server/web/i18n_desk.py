@@ -50,4 +50,16 @@ DESK_MESSAGES: dict[str, tuple[str, str]] = {
     "desk_registered": ("已登记，联系电话 {contact}", "Registered; phone {contact}"),
     "desk_today": ("今日登记", "Registered today"),
     "desk_none": ("—", "—"),
+    "desk_bookings": ("今日预约", "Today's bookings"),
+    "desk_source": ("来源", "Booked on"),
+    "src_api": ("本厅", "This hall"),
+    "src_province": ("省平台", "Provincial platform"),
+    "bk_booked": ("待签到", "To check in"),
+    "bk_checked_in": ("已签到", "Checked in"),
+    "bk_late": ("迟到（普通号）", "Late (normal ticket)"),
+    "bk_missed": ("爽约", "Missed"),
+    "bk_cancelled": ("已取消", "Cancelled"),
+    "desk_booking_figures": ("共 {booked} 个预约：已签到 {checked_in}，迟到 {late}，爽约 {missed}，待签到 {pending}",
+                             "{booked} bookings: {checked_in} checked in, {late} late, {missed} missed, "
+                             "{pending} to come"),
 }

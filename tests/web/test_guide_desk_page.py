@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
@@ -18,6 +20,14 @@ PROXY_ID = "130102198001011232"
 def test_the_guide_issues_a_disabled_and_a_proxy_ticket(web: Callable[..., WebHall]) -> None:
     hall = web()
     hall.staff("guide1", "guide")
+    boss = hall.staff("boss", "manager")
+    now = datetime.now(ZoneInfo("Asia/Shanghai"))
+    start = now.strftime("%H:%M")
+    hall.api("PUT", "/api/appointments/slots", {"date": now.date().isoformat(), "start": start,
+                                                "end": "23:59", "queue": "B", "capacity": 2}, token=boss)
+    st, booking = hall.api("POST", "/api/appointments", {"date": now.date().isoformat(), "start": start, "queue": "B",
+                                                         "id_number": "11010119410312001X", "name": "张三"})
+    assert st == 201, booking
     page = hall.page()
     hall.login(page, "guide1", then="/desk")
     expect(page).to_have_url(re.compile(r"/desk$"))
@@ -47,6 +57,17 @@ def test_the_guide_issues_a_disabled_and_a_proxy_ticket(web: Callable[..., WebHa
     page.click("#reprint")
     expect(page.locator("#dt-number")).to_have_text("A001")
     expect(page.locator("#dt-priority")).to_have_text("残疾人优先")
+
+    booked = page.locator(f"#booking-table tr[data-code='{booking['code']}']")
+    expect(booked).to_contain_text("待签到")
+    expect(booked).to_contain_text("1101**********001X")
+    page.fill("#checkin-code", booking["code"])
+    page.click("#checkin")
+    expect(page.locator("#dt-number")).to_have_text("B001")
+    expect(page.locator("#dt-priority")).to_have_text("预约")
+    expect(page.locator("#checkin-message")).to_contain_text("预约签到成功")
+    expect(booked).to_contain_text("已签到")
+    expect(page.locator("#booking-figures")).to_contain_text("已签到 1")
 
     page.select_option("#fb-kind", "complaint")
     page.select_option("#fb-category", "efficiency")

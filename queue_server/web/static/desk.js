@@ -63,6 +63,7 @@
       showTicket({ ticket: out.ticket });
       $("checkin-message").textContent = Hall.localMessage(out.message);
       $("checkin-form").reset();
+      loadBookings();
     } catch (e) { Hall.showError(e); }
   });
 
@@ -71,6 +72,17 @@
       el("td", {}, t("kind_" + f.kind)), el("td", {}, t("cat_" + f.category)),
       el("td", {}, f.window ? (Hall.DATA.window_names[String(f.window)] || f.window) : "—"),
       el("td", {}, f.number || "—"), el("td", {}, f.contact || "—"), el("td", {}, f.text));
+  }
+
+  async function loadBookings() {
+    try {
+      const day = await Hall.api("GET", "/api/appointments");
+      $("booking-figures").textContent = t("desk_booking_figures", day.figures);
+      $("booking-table").tBodies[0].replaceChildren(...day.bookings.map((b) => el("tr", { "data-code": b.code },
+        el("td", {}, b.start), el("td", {}, b.item || Hall.queueName(b.queue)), el("td", {}, b.holder || "—"),
+        el("td", {}, b.holder_id || "—"), el("td", {}, t("src_" + b.source)), el("td", { class: "state" }, t("bk_" + b.state)),
+        el("td", {}, b.ticket || "—"))));
+    } catch (e) { Hall.showError(e); }
   }
 
   async function loadFeedback() {
@@ -95,4 +107,5 @@
   });
 
   loadFeedback();
+  loadBookings();
 })();
