@@ -40,6 +40,8 @@ class AppointmentsConfig(Section):
     early_min: int = Field(default=30, ge=0, le=240, description="check-in opens this many minutes before the slot")
     late_min: int = Field(default=15, ge=0, le=240, description="check-in with appointment priority until this "
                           "many minutes after the slot starts; later: a normal ticket")
+    days_ahead: int = Field(default=30, ge=0, le=365, description="bookings through the API up to this many days "
+                            "ahead; the configured slots exist from today to then")
     slot_min: int = Field(default=30, ge=5, le=240, description="length of a slot the CSV import creates")
     import_capacity: int = Field(default=4, ge=1, le=1000, description="capacity of a slot the CSV import creates")
     holder_salt: str = Field(default="", description="the kiosks' holder_salt (check-in by ID card matches the "

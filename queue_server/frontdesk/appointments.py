@@ -65,7 +65,11 @@ class AppointmentBook:
         return code, None
 
     def ensure_day(self, conn: Connection, day: date) -> None:
-        """The configured slots exist on ``day`` (made the first time the day is looked at)."""
+        """The configured slots exist on ``day`` (made the first time the day is looked at, from today to
+        ``days_ahead``: a look at any other day writes nothing)."""
+        today = self.svc.now().date()
+        if not today <= day <= today + timedelta(days=self.cfg.days_ahead):
+            return
         have = {(r.start, r.queue, r.item) for r in conn.execute(
             sa.select(slot_t.c.start, slot_t.c.queue, slot_t.c.item).where(slot_t.c.day == day))}
         for t in self.cfg.slots:
@@ -114,6 +118,9 @@ class AppointmentBook:
         """Book a place in the slot at ``start`` (one booking per person and slot)."""
         number = normal_id(id_number)
         queue_code, item = self._target(queue, item)
+        if source == "api" and day > self.svc.now().date() + timedelta(days=self.cfg.days_ahead):
+            raise BookingError("too_far_ahead", f"只能预约 {self.cfg.days_ahead} 天内 "
+                               f"(bookings up to {self.cfg.days_ahead} days ahead)", 422)
         if conn is None:
             with self.engine.begin() as c:
                 return self.book(day, start, queue, item, number, name, source, ext_ref, c)

@@ -42,6 +42,10 @@ def test_check_in_within_the_window_gives_appointment_priority_and_late_does_not
     on_time, missed = book("10:00", YOUNG_ID), book("10:00", OLD_ID)
     by_card = book("10:30", YOUNG_ID, item="SB-003")
     assert on_time["holder"] == "赵*" and on_time["holder_id"] == "1101**********0033" and len(on_time["code"]) == 8
+    far = (MORNING + timedelta(days=31)).date().isoformat()
+    st, err = hall.api("POST", "/api/appointments", {"date": far, "start": "09:00", "queue": "A", "id_number": OLD_ID})
+    assert (st, err["error"]["code"]) == (422, "too_far_ahead")
+    assert hall.api("GET", "/api/appointments/slots?date=2999-01-01")[1]["slots"] == []  # nothing made for it
     st, err = hall.api("POST", "/api/appointments", {"date": DAY, "start": "10:00", "queue": "A",
                                                      "id_number": PROXY_ID})
     assert (st, err["error"]["code"]) == (409, "slot_full")
