@@ -25,6 +25,7 @@ from hall_contract.config import (
     config_path,
     load,
 )
+from queue_server.appointment_settings import AppointmentsConfig
 
 __all__ = ["RATING_REASONS", "AdvisorConfig", "GradesConfig", "PolicyConfig", "RatingsConfig", "RetentionConfig",
            "ServerConfig", "Settings", "config_path", "load_settings"]
@@ -191,6 +192,7 @@ class Settings(HallSettings):
     ratings: RatingsConfig = Field(default_factory=RatingsConfig)
     grades: GradesConfig = Field(default_factory=GradesConfig)
     retention: RetentionConfig = Field(default_factory=RetentionConfig)
+    appointments: AppointmentsConfig = Field(default_factory=AppointmentsConfig)
     kiosk: DeviceSection = Field(default_factory=lambda: DeviceSection(device_id=DEFAULT_KIOSK_ID))
     display: DeviceSection = Field(default_factory=lambda: DeviceSection(device_id=DEFAULT_DISPLAY_ID))
 

@@ -38,6 +38,8 @@ STATUS_BY_CODE: dict[str, int] = {
     # 事前授权
     "authorisation_error": 409, "invalid_authorisation": 422, "authorisation_not_found": 404,
     "already_answered": 409,
+    # an appointment check-in over RPC that found no booking, or came too early
+    "checkin_refused": 409,
     # the server cannot answer now
     "store_unavailable": 503,
 }

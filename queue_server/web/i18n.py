@@ -5,6 +5,8 @@ language) is handed to the page's JavaScript. ``{name}`` placeholders are filled
 """
 from __future__ import annotations
 
+from queue_server.web.i18n_desk import DESK_MESSAGES
+
 LANGS = ("zh", "en")
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -296,6 +298,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ins_unemployment": ("失业保险", "Unemployment insurance"),
     "ins_injury": ("工伤保险", "Work injury insurance"),
 }
+
+MESSAGES.update(DESK_MESSAGES)
 
 
 def pick(lang: str) -> dict[str, str]:

@@ -107,6 +107,15 @@ async def console_page(request: Request, svc: ServiceDep) -> HTMLResponse:
                   {"window_names": _window_names(svc, page_lang(request, svc))})
 
 
+@router.get("/desk", response_class=HTMLResponse)
+async def desk_page(request: Request, svc: ServiceDep) -> HTMLResponse:
+    """The guide desk (咨询引导): tickets for citizens, 代办, a lost ticket, check-in, feedback and complaints."""
+    lang = page_lang(request, svc)
+    items = [{"code": i.code, "name": i.name, "queue": i.queue} for i in svc.settings.items]
+    return render(request, svc, "desk.html", "desk", "desk_title",
+                  {"items": items, "window_names": _window_names(svc, lang)})
+
+
 @router.get("/report", response_class=HTMLResponse)
 async def report_page(request: Request, svc: ServiceDep) -> HTMLResponse:
     return render(request, svc, "report.html", "report", "report_title",

@@ -13,6 +13,7 @@ from queue_server.api.deps import DayQuery, RuntimeDep, ServiceDep, require
 from queue_server.api.errors import ApiError
 from queue_server.api.routes.windows import WindowNo
 from queue_server.auth import Principal
+from queue_server.frontdesk.staff_cards import staff_card, window_clerk
 from queue_server.rating_detail import (
     REASONS_MAX,
     TEXT_MAX,
@@ -28,7 +29,6 @@ from queue_server.ratings import RatingDesk
 from queue_server.runtime import HallRuntime
 from queue_server.settings import REASON_DIMENSIONS
 from queue_server.store import RatingRecord
-from queue_server.store.staff_cards import staff_card, window_clerk
 
 router = APIRouter(prefix="/api", tags=["ratings"])
 Reader = Annotated[Principal, Depends(require("manager", "auditor", "admin"))]

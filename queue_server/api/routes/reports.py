@@ -12,9 +12,9 @@ from queue_server import period
 from queue_server.api.deps import DayQuery, ServiceDep, require
 from queue_server.api.errors import ApiError
 from queue_server.auth import Principal
+from queue_server.frontdesk.staff_cards import staff_cards
 from queue_server.service import HallService
 from queue_server.store.period import PeriodStore
-from queue_server.store.staff_cards import staff_cards
 
 router = APIRouter(prefix="/api/reports", tags=["reports"])
 Reader = Annotated[Principal, Depends(require("manager", "auditor"))]
