@@ -10,6 +10,7 @@ from hall_contract.link import DeviceLink
 from hall_contract.protocol import DeviceCommand, Topics
 from queue_server.auth import Keyring
 from queue_server.devices import DeviceInfo, DeviceRegistry
+from queue_server.mqtt.identity import Roster
 from queue_server.mqtt.publisher import StatePublisher
 from queue_server.mqtt.rpc import RpcServer
 from queue_server.ratings import RatingDesk
@@ -60,8 +61,11 @@ class HallRuntime:
         if mqtt:
             self.link = DeviceLink(s.server.mqtt_url, self.topics, s.server.device_id, "server", tz=self.service.tz)
             self.publisher = StatePublisher(self.service, self.link, self.topics)
-            self.rpc = RpcServer(self.service, self.link, self.topics)
+            roster = Roster.of(s, enforced=self.link.address.username is not None)
+            self.rpc = RpcServer(self.service, self.link, self.topics, roster, s.server.rpc_per_device_per_s,
+                                 s.server.rpc_burst)
             self.link.route(self.topics.rpc_all, self.rpc.submit)
+            self.link.route(self.topics.device_rpc_all, self.rpc.submit)
             self.link.route(self.topics.evaluation_results_all, self._on_evaluation_result)
             self.link.route(self.topics.devices_status_all, self._on_device_status)
             self.link.on_connected.append(self.publisher.publish_all)

@@ -16,12 +16,15 @@ from typing import Literal
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from hall_contract.config import (
+    DEFAULT_BRIDGE_ID,
     DEFAULT_DISPLAY_ID,
     DEFAULT_KIOSK_ID,
+    DeviceId,
     DeviceSection,
     HallSettings,
     Section,
     ServerLink,
+    WindowDevicesSection,
     config_path,
     load,
 )
@@ -109,6 +112,12 @@ class ServerConfig(ServerLink):
     token_ttl_s: int = Field(default=12 * 3600, gt=0)
     sqlite_synchronous: Literal["OFF", "NORMAL", "FULL"] = "NORMAL"
     publish_interval_s: float = Field(default=0.05, ge=0, description="board/queue state coalescing")
+    kiosk_ids: list[DeviceId] = Field(default_factory=list, description="the hall's other kiosks besides "
+                                      "[kiosk] device_id (only kiosks may set a ticket's priority and holder)")
+    rpc_per_device_per_s: float = Field(default=20.0, gt=0, description="requests a device may make per second "
+                                        "over MQTT, sustained (more are answered rate_limited)")
+    rpc_burst: int = Field(default=60, ge=1, description="requests a device may make at once before "
+                           "rpc_per_device_per_s applies")
     nats_url: str | None = Field(default=None, description="the province's NATS (nats://host:4222) the uplink "
                                  "relay publishes to; unset: events wait in the outbox")
 
@@ -142,6 +151,8 @@ class Settings(HallSettings):
     retention: RetentionConfig = Field(default_factory=RetentionConfig)
     kiosk: DeviceSection = Field(default_factory=lambda: DeviceSection(device_id=DEFAULT_KIOSK_ID))
     display: DeviceSection = Field(default_factory=lambda: DeviceSection(device_id=DEFAULT_DISPLAY_ID))
+    window_bridge: WindowDevicesSection = Field(
+        default_factory=lambda: WindowDevicesSection(device_id=DEFAULT_BRIDGE_ID))
 
 
 def load_settings(path: str | os.PathLike[str] | None = None, env: Mapping[str, str] = os.environ) -> Settings:

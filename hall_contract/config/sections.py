@@ -136,6 +136,20 @@ class DeviceSection(BaseModel):
     device_id: DeviceId
 
 
+class WindowDevicesSection(DeviceSection):
+    """``[window_bridge]`` seen from the server: the bridge's device id and the windows whose devices it
+    drives (a provisioned hall lets it act on those windows only)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    screen_units: dict[int, int] = Field(default_factory=dict)
+    keypad_units: dict[int, int] = Field(default_factory=dict)
+    evaluator_units: dict[int, int] = Field(default_factory=dict)
+
+    def windows(self) -> frozenset[int]:
+        return frozenset([*self.screen_units, *self.keypad_units, *self.evaluator_units])
+
+
 class HallSettings(BaseModel):
     """The sections every app shares; other apps' sections are ignored here."""
 

@@ -1,0 +1,44 @@
+"""Who sent an RPC request, as the broker proves it.
+
+A device sends on ``devices/{device_id}/rpc/{method}``; on a broker with accounts (what
+``hallctl devices provision`` writes) only that device's account may write there, so the
+topic's device id is who sent it, whatever the payload says. The plain ``rpc/{method}`` form
+(a broker without accounts) has no sender: it is anonymous.
+
+The :class:`Roster` says what each device may do: kiosks (``[kiosk] device_id`` and
+``[server] kiosk_ids``) may set a ticket's priority, holder and source; window devices
+(``window-{n}`` for window n, the window bridge for the windows of its units) drive only their
+own windows. ``enforced`` is true when the server itself logs in to the broker with an account:
+then the hall is provisioned and the window rules apply; on an open broker (the demo, a test
+bench) anyone may say anything and only the reply and priority rules hold.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from queue_server.settings import Settings
+
+ANONYMOUS = "anonymous"
+
+
+@dataclass(frozen=True)
+class Roster:
+    kiosks: frozenset[str] = frozenset()
+    windows: dict[str, frozenset[int]] = field(default_factory=dict)
+    enforced: bool = False
+
+    @classmethod
+    def of(cls, settings: Settings, enforced: bool) -> Roster:
+        windows = {f"window-{w.number}": frozenset({w.number}) for w in settings.windows}
+        bridge = settings.window_bridge
+        windows[bridge.device_id] = windows.get(bridge.device_id, frozenset()) | bridge.windows()
+        return cls(frozenset([settings.kiosk.device_id, *settings.server.kiosk_ids]), windows, enforced)
+
+    def is_kiosk(self, device: str | None) -> bool:
+        return device is not None and device in self.kiosks
+
+    def may_drive(self, device: str | None, window: int) -> bool:
+        """May ``device`` (None: an anonymous request) act on window ``window``?"""
+        if not self.enforced:
+            return True
+        return device is not None and window in self.windows.get(device, frozenset())
