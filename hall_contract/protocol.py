@@ -244,7 +244,7 @@ class IssueTicketArgs(BaseModel):
         """An empty string means "not given": an empty request_id is no idempotency key. Control
         characters never reach a ticket or a screen."""
         v = plain_text(v)
-        return v if v is None or v.strip() else None
+        return v.strip() if v is not None and v.strip() else None
 
 
 class TicketStatusArgs(BaseModel):
