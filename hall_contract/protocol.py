@@ -20,10 +20,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u
 
 def plain_text(v: str | None) -> str | None:
     """Text that reaches a screen, a ticket or a voice: control and bidi characters removed, tabs and
-    newlines as spaces."""
+    newlines as spaces, no space at either end."""
     if v is None:
         return None
-    return _CONTROL.sub("", v.replace("\t", " ").replace("\n", " ").replace("\r", " "))
+    return _CONTROL.sub("", v.replace("\t", " ").replace("\n", " ").replace("\r", " ")).strip()
 
 
 class Topics:
