@@ -8,7 +8,8 @@ URL for its ``HALL_MQTT_URL``). ``passwd`` and ``acl`` are readable by the ``mos
 (Mosquitto started as root reads them after it drops to that user, as Debian's service does).
 Re-running keeps existing passwords (``--rotate`` makes new ones). What each user may do:
 
-* the server: everything under ``hall/{id}/``;
+* the server: everything under ``hall/{id}/``; its second session (``{server}-kiosks``, the same
+  password), which hears the kiosks' requests apart from any flood: devices' requests, replies;
 * a kiosk: publish its own RPCs (``devices/{id}/rpc/...``) and its own status; read the board,
   queue and window states, its replies and its commands;
 * a display: read everything of the hall; publish only its own status;
@@ -37,6 +38,7 @@ import typer
 
 from hall_contract.cli import ConfigOpt, fail, settings_or_exit
 from hallctl.settings import HallConfiguration
+from queue_server.mqtt.identity import KIOSK_LANE_SUFFIX
 
 devices_app = typer.Typer(help="devices: broker accounts and access", no_args_is_help=True)
 
@@ -59,6 +61,8 @@ def acl_lines(hall: str, d: Device) -> list[str]:
     own = [f"topic readwrite {mine}/status", f"topic read {mine}/cmd", f"topic read {b}/reply/{d.user}"]
     if d.kind == "server":
         return [f"topic readwrite {b}/#"]
+    if d.kind == "server_lane":  # the server's session for the kiosks' requests
+        return [f"topic readwrite {mine}/status", f"topic read {b}/devices/+/rpc/+", f"topic write {b}/reply/+"]
     if d.kind == "kiosk":
         return [*own, f"topic write {mine}/rpc/issue_ticket", f"topic write {mine}/rpc/ticket_status",
                 f"topic read {b}/board", f"topic read {b}/queues/+/state", f"topic read {b}/windows/+/state"]
@@ -129,6 +133,10 @@ def provision(hall: str, devices: list[Device], out: Path, host: str, port: int,
     if cred_file.exists() and not rotate:
         old = {k: v for k, v in tomllib.loads(cred_file.read_text()).get("passwords", {}).items()}
     passwords = {d.user: old.get(d.user) or secrets.token_urlsafe(18) for d in devices}
+    for d in [d for d in devices if d.kind == "server"]:  # its kiosk lane: the server's password, another account
+        lane = Device(d.user + KIOSK_LANE_SUFFIX, "server_lane")
+        devices = [*devices, lane]
+        passwords[lane.user] = passwords[d.user]
     passwd = out / "passwd"
     passwd.unlink(missing_ok=True)
     passwd.touch(mode=0o600)

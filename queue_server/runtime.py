@@ -10,7 +10,7 @@ from hall_contract.link import DeviceLink
 from hall_contract.protocol import DeviceCommand, Topics
 from queue_server.auth import Keyring
 from queue_server.devices import DeviceInfo, DeviceRegistry
-from queue_server.mqtt.identity import Roster
+from queue_server.mqtt.identity import KIOSK_LANE_SUFFIX, Roster, kiosk_lane_url
 from queue_server.mqtt.publisher import StatePublisher
 from queue_server.mqtt.rpc import RpcServer
 from queue_server.ratings import RatingDesk
@@ -39,6 +39,7 @@ class HallRuntime:
         self.link: DeviceLink | None = None
         self.publisher: StatePublisher | None = None
         self.rpc: RpcServer | None = None
+        self.kiosk_lane: DeviceLink | None = None
         self.ratings: RatingDesk | None = None
         self.devices: DeviceRegistry | None = None
         self._stop = threading.Event()
@@ -66,12 +67,20 @@ class HallRuntime:
                                  s.server.rpc_burst)
             self.link.route(self.topics.rpc_all, self.rpc.submit)
             self.link.route(self.topics.device_rpc_all, self.rpc.submit)
+            if roster.kiosks:  # the kiosks' requests also come on a session of their own: no flood queues before them
+                self.kiosk_lane = DeviceLink(kiosk_lane_url(s.server.mqtt_url), self.topics,
+                                             s.server.device_id + KIOSK_LANE_SUFFIX, "server", tz=self.service.tz)
+                for kiosk in sorted(roster.kiosks):
+                    self.kiosk_lane.route(self.topics.device_rpc(kiosk, "+"), self.rpc.submit_kiosk_lane)
+                self.rpc.kiosk_link = self.kiosk_lane
             self.link.route(self.topics.evaluation_results_all, self._on_evaluation_result)
             self.link.route(self.topics.devices_status_all, self._on_device_status)
             self.link.on_connected.append(self.publisher.publish_all)
             self.publisher.start()
             self.rpc.start()
             self.link.start()
+            if self.kiosk_lane is not None:
+                self.kiosk_lane.start()
         self._ticker = threading.Thread(target=self._tick_loop, name="hall-tick", daemon=True)
         self._ticker.start()
 
@@ -132,6 +141,8 @@ class HallRuntime:
             self.rpc.stop()
         if self.publisher is not None:
             self.publisher.stop()
+        if self.kiosk_lane is not None:
+            self.kiosk_lane.stop()
         if self.link is not None:
             self.link.stop()
         if self.store is not None:

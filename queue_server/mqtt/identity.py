@@ -14,11 +14,27 @@ bench) anyone may say anything and only the reply and priority rules hold.
 """
 from __future__ import annotations
 
+import urllib.parse
 from dataclasses import dataclass, field
 
 from queue_server.settings import Settings
 
 ANONYMOUS = "anonymous"
+#: the server's second broker session, which hears only the kiosks' requests (its account: the server's
+#: username with this suffix and the server's password, written by ``hallctl devices provision``)
+KIOSK_LANE_SUFFIX = "-kiosks"
+
+
+def kiosk_lane_url(server_url: str) -> str:
+    """The server's broker URL with the kiosk lane's account (the same when the server has no account)."""
+    u = urllib.parse.urlsplit(server_url)
+    if not u.username:
+        return server_url
+    netloc = urllib.parse.quote(urllib.parse.unquote(u.username) + KIOSK_LANE_SUFFIX, safe="")
+    if u.password is not None:
+        netloc += ":" + u.password
+    netloc += "@" + u.netloc.rsplit("@", 1)[1]
+    return urllib.parse.urlunsplit((u.scheme, netloc, u.path, u.query, u.fragment))
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,11 @@ class RpcServer:
         self.limits = RateLimits(rate_per_s, burst)
         self._thread = threading.Thread(target=self._work, name="rpc-worker", daemon=True)
         self._dropped_logged = 0.0
+        self._limited_told: dict[str, float] = {}
+        #: the kiosk lane's session: kiosks' replies go out there, apart from the main session's traffic
+        self.kiosk_link: DeviceLink | None = None
+        self._recent: OrderedDict[int, list[float]] = OrderedDict()  # a kiosk request's copies per session, when
+        self._recent_lock = threading.Lock()
         # window_command's answers by sender and request_id: a retried request (its reply was lost) gets the first
         # answer again and does not act twice; another device's request with the same id is its own. Kept in memory
         # (the last 10,000): a retry that straddles a server restart acts again. issue_ticket keeps its request_id
@@ -95,8 +100,17 @@ class RpcServer:
 
     def submit(self, topic: str, payload: bytes) -> None:
         """paho's thread: queue the request in its sender's lane (dropped when that lane is full)."""
+        self._submit(topic, payload, 0)
+
+    def submit_kiosk_lane(self, topic: str, payload: bytes) -> None:
+        """The same for the kiosk lane's session."""
+        self._submit(topic, payload, 1)
+
+    def _submit(self, topic: str, payload: bytes, session: int) -> None:
         who = self.topics.rpc_sender(topic)
         if who is None:
+            return
+        if self.roster.is_kiosk(who[0]) and self._twin(topic, payload, session):
             return
         if not self.inbox.put(who[0] or ANONYMOUS, (topic, payload)):
             now = time.monotonic()
@@ -104,6 +118,21 @@ class RpcServer:
                 self._dropped_logged = now
                 log.warning("RPC lane of %s full: dropping its requests (%d so far)", who[0] or ANONYMOUS,
                             self.inbox.dropped)
+
+    def _twin(self, topic: str, payload: bytes, session: int) -> bool:
+        """A kiosk's request arrives once on each session (the server's and the kiosk lane's): the copy on the
+        session that has already seen fewer of the same message is the twin of one already taken."""
+        key, now = hash((topic, payload)), time.monotonic()
+        with self._recent_lock:
+            while self._recent and next(iter(self._recent.values()))[2] < now - 60.0:
+                self._recent.popitem(last=False)
+            counts = self._recent.pop(key, [0, 0, now])
+            counts[session] += 1
+            counts[2] = now
+            self._recent[key] = counts
+            if len(self._recent) > 10_000:
+                self._recent.popitem(last=False)
+            return counts[session] <= counts[1 - session]
 
     def _work(self) -> None:
         while (got := self.inbox.get()) is not None:
@@ -133,8 +162,11 @@ class RpcServer:
         if reply_to is None:
             log.warning("ignored a request on %s without a reply/{id} topic of this hall to answer on", topic)
             return
-        if not self.limits.allow(device or ANONYMOUS):
-            self._send(reply_to, _refusal(request_id, "rate_limited", "too many requests; try again in a moment"))
+        sender = device or ANONYMOUS
+        if not self.limits.allow(sender):
+            if self._tell_limited(sender):  # once a second: a flood is not answered reply by reply
+                self._send(reply_to, _refusal(request_id, "rate_limited", "too many requests; try again in a moment"),
+                           qos=0)
             return
         args = dict(req)
         nested = req.get("args")
@@ -142,7 +174,8 @@ class RpcServer:
             args.update(nested)
         started = time.perf_counter()
         reply = self.answer(method, args, request_id, device)
-        self._send(reply_to, reply)
+        lane = self.kiosk_link if self.roster.is_kiosk(device) else None
+        self._send(reply_to, reply, link=lane if lane is not None and lane.connected else None)
         for observe in self.observers:
             observe(method if method in self.methods else "unknown", time.perf_counter() - started)
 
@@ -156,8 +189,17 @@ class RpcServer:
             reply_to = f"reply/{source}" if isinstance(source, str) and source else None
         return self.topics.resolve_reply_to(reply_to) if reply_to else None
 
-    def _send(self, topic: str, reply: RpcReply) -> None:
-        self.link.publish(topic, reply.to_json())
+    def _send(self, topic: str, reply: RpcReply, qos: int = 1, link: DeviceLink | None = None) -> None:
+        (link or self.link).publish(topic, reply.to_json(), qos=qos)
+
+    def _tell_limited(self, sender: str) -> bool:
+        now = time.monotonic()
+        if now - self._limited_told.get(sender, 0.0) < 1.0:
+            return False
+        self._limited_told[sender] = now
+        if len(self._limited_told) > 2000:
+            self._limited_told.clear()
+        return True
 
     def answer(self, method: str, args: dict[str, Any], request_id: str | None,
                device: str | None = None) -> RpcReply:

@@ -136,6 +136,10 @@ def test_the_provisioned_broker_runs_as_its_own_user(hall: Hall) -> None:
     kiosk = Client(hall, "kiosk-1")
     assert kiosk.connects == [True]
     kiosk.close()
+    display = Client(hall, "display-1", subscribe=(f"{B}/devices/hall-server-kiosks/status",))
+    assert eventually(lambda: any(p.get("state") == "online" for _, p in list(display.got)), 5), \
+        "the server's kiosk lane (its own account) is on the broker"
+    display.close()
 
 
 @pytest.mark.peer
