@@ -136,6 +136,11 @@ class DeviceRegistry:
             except Exception:
                 log.exception("device listener failed")
 
+    def kind_of(self, device_id: str) -> str | None:
+        with self._lock:
+            info = self._devices.get(device_id)
+            return info.kind if info is not None else None
+
     def all(self) -> list[DeviceInfo]:
         with self._lock:
             return list(self._devices.values())

@@ -73,6 +73,7 @@ class HallRuntime:
                 for kiosk in sorted(roster.kiosks):
                     self.kiosk_lane.route(self.topics.device_rpc(kiosk, "+"), self.rpc.submit_kiosk_lane)
                 self.rpc.kiosk_link = self.kiosk_lane
+            self.rpc.device_kind = self.devices.kind_of
             self.link.route(self.topics.evaluation_results_all, self._on_evaluation_result)
             self.link.route(self.topics.devices_status_all, self._on_device_status)
             self.link.on_connected.append(self.publisher.publish_all)

@@ -74,6 +74,8 @@ class RpcServer:
         self._thread = threading.Thread(target=self._work, name="rpc-worker", daemon=True)
         self._dropped_logged = 0.0
         self._limited_told: dict[str, float] = {}
+        #: the kind a device's own status says (the device registry's word), for an open broker
+        self.device_kind: Callable[[str], str | None] = lambda _d: None
         #: the kiosk lane's session: kiosks' replies go out there, apart from the main session's traffic
         self.kiosk_link: DeviceLink | None = None
         self._recent: OrderedDict[int, list[float]] = OrderedDict()  # a kiosk request's copies per session, when
@@ -230,7 +232,7 @@ class RpcServer:
         """Only a kiosk (it read the card) sets the priority, the holder and its source; anyone else gets a normal
         ticket, or ``priority_not_allowed`` when it asked for another priority."""
         parsed = IssueTicketArgs.model_validate(args)
-        if self.roster.is_kiosk(device):
+        if self.roster.is_kiosk(device, self.device_kind(device) if device else None):
             parsed = parsed.model_copy(update={"source": device})
         else:
             if parsed.priority != "normal":
