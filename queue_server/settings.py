@@ -22,6 +22,7 @@ from hall_contract.config import (
     DeviceId,
     DeviceSection,
     HallSettings,
+    Rs485Units,
     Section,
     ServerLink,
     WindowDevicesSection,
@@ -153,6 +154,7 @@ class Settings(HallSettings):
     display: DeviceSection = Field(default_factory=lambda: DeviceSection(device_id=DEFAULT_DISPLAY_ID))
     window_bridge: WindowDevicesSection = Field(
         default_factory=lambda: WindowDevicesSection(device_id=DEFAULT_BRIDGE_ID))
+    devices: Rs485Units = Field(default_factory=Rs485Units)
 
 
 def load_settings(path: str | os.PathLike[str] | None = None, env: Mapping[str, str] = os.environ) -> Settings:

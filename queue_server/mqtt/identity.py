@@ -48,7 +48,8 @@ class Roster:
     def of(cls, settings: Settings, enforced: bool) -> Roster:
         windows = {f"window-{w.number}": frozenset({w.number}) for w in settings.windows}
         bridge = settings.window_bridge
-        windows[bridge.device_id] = windows.get(bridge.device_id, frozenset()) | bridge.windows()
+        bridged = bridge.windows(settings.devices.rs485_units)
+        windows[bridge.device_id] = windows.get(bridge.device_id, frozenset()) | bridged
         return cls(frozenset([settings.kiosk.device_id, *settings.server.kiosk_ids]), windows, enforced)
 
     def is_kiosk(self, device: str | None, said_kind: str | None = None) -> bool:

@@ -98,3 +98,23 @@ def test_the_provisioned_acl_gives_no_device_the_plain_rpc_form_nor_another_devi
     assert lines.count("use_username_as_clientid true") == 2  # a listener's setting: after each listener
     assert lines.index("use_username_as_clientid true") > lines.index("listener 1883")
     assert any(line.startswith("max_packet_size ") for line in lines)
+
+
+def test_on_a_provisioned_hall_a_window_command_needs_the_windows_own_device() -> None:
+    """Finding 6: an anonymous (plain ``rpc/``) command is refused; a device only drives its windows, and a
+    request id is remembered per device."""
+    from queue_server.mqtt.identity import Roster
+    from queue_server.mqtt.rpc import RpcServer
+    rpc = RpcServer(None, None, Topics("h"), Roster(windows={"window-3": frozenset({3})}, enforced=True))  # type: ignore[arg-type]
+    refused = rpc.answer("window_command", {"window": 3, "action": "open"}, "r1", None)
+    assert refused.error is not None and refused.error.code == "device_identity_required"
+    other = rpc.answer("window_command", {"window": 3, "action": "open"}, "r1", "window-4")
+    assert other.error is not None and other.error.code == "not_your_window"
+    assert rpc.answer("window_command", {"window": 4, "action": "open"}, "r1", "window-4") is other
+
+
+def test_the_bridge_serves_the_windows_of_its_units_or_of_the_rs485_names() -> None:
+    from hall_contract.config import WindowDevicesSection
+    named = WindowDevicesSection(device_id="wb", keypad_units={1: 2})
+    assert named.windows({"w7-evaluator": 3}) == {1, 7}
+    assert WindowDevicesSection(device_id="wb").windows({"w3-keypad": 2, "w4-screen": 1, "x-9": 4}) == {3, 4}
