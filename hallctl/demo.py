@@ -62,7 +62,7 @@ def start_broker_if_needed(url: str) -> tuple[str, subprocess.Popen[bytes] | Non
     import getpass
 
     conf.write_text(f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n"
-                    f"max_queued_messages 100000\nuser {getpass.getuser()}\n")
+                    f"max_queued_messages 100000\nset_tcp_nodelay true\nuser {getpass.getuser()}\n")
     proc = subprocess.Popen([binary, "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(50):
         if _answers("127.0.0.1", port):
