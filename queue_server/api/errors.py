@@ -33,6 +33,8 @@ STATUS_BY_CODE: dict[str, int] = {
     "rating_error": 409, "no_pending_rating": 409, "already_rated": 409,
     # the server cannot answer now
     "store_unavailable": 503,
+    # the sender may not do this (device identity on the broker; the same codes over HTTP)
+    "priority_not_allowed": 403, "device_identity_required": 403, "not_your_window": 403,
 }
 
 
