@@ -133,3 +133,24 @@ def test_a_flood_neither_starves_a_kiosk_nor_fills_the_queues(hall_app: HallApp,
         stop.set()
         flooder.loop_stop()
         sub.close()
+
+
+def test_garbage_on_the_device_request_topics_is_ignored(hall_app: HallApp, broker: Broker) -> None:
+    """Malformed payloads, unknown methods and odd device ids on ``devices/{id}/rpc/{method}``: the server
+    answers what it can, on the sender's own reply topic, and goes on serving."""
+    hall = hall_app.hall_id
+    sub = Collector(broker.url, (f"hall/{hall}/reply/+",))
+    try:
+        junks = (b"", b"\xff\x00garbage", b"[]", b'"str"', b"{" * 10000, b'{"window": "x", "action": 5}',
+                 json.dumps({"request_id": ["x"], "queue": {"a": 1}}).encode())
+        for junk in junks:
+            for method in ("issue_ticket", "window_command", "ticket_status", "nope"):
+                sub.publish(f"hall/{hall}/devices/kiosk-z/rpc/{method}", junk)
+        sub.publish(f"hall/{hall}/devices/kiosk-z/rpc/nope", json.dumps({"request_id": "u"}))
+        sub.publish(f"hall/{hall}/devices/kiosk-z/rpc/issue_ticket", json.dumps({"request_id": "ok", "queue": "A"}))
+        unknown = _reply(sub, f"hall/{hall}/reply/kiosk-z", "u")
+        assert unknown["ok"] is False and unknown["error"]["code"] == "unknown_method"  # type: ignore[index]
+        assert _reply(sub, f"hall/{hall}/reply/kiosk-z", "ok")["ok"] is True
+        assert {t for t, *_ in list(sub.messages)} == {f"hall/{hall}/reply/kiosk-z"}
+    finally:
+        sub.close()
