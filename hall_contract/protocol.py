@@ -7,11 +7,23 @@ server. Fields beyond the contract's minimum are additions, never renames.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 SCHEMA_VERSION = 1
+#: what a device id (and so a ``reply/{id}`` topic's last level) may be
+DEVICE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def plain_text(v: str | None) -> str | None:
+    """Text that reaches a screen, a ticket or a voice: control and bidi characters removed, tabs and
+    newlines as spaces, no space at either end."""
+    if v is None:
+        return None
+    return _CONTROL.sub("", v.replace("\t", " ").replace("\n", " ").replace("\r", " ")).strip()
 
 
 class Topics:
@@ -24,6 +36,7 @@ class Topics:
         self.board = self.base + "board"
         self.advice = self.base + "advice"
         self.rpc_all = self.base + "rpc/+"
+        self.device_rpc_all = self.base + "devices/+/rpc/+"
         self.windows_all = self.base + "windows/+/state"
         self.queues_all = self.base + "queues/+/state"
         self.devices_status_all = self.base + "devices/+/status"
@@ -44,6 +57,10 @@ class Topics:
     def rpc(self, method: str) -> str:
         return f"{self.base}rpc/{method}"
 
+    def device_rpc(self, device_id: str, method: str) -> str:
+        """A device's request in its own subtree: the broker's ACL lets only that device write it."""
+        return f"{self.base}devices/{device_id}/rpc/{method}"
+
     def reply(self, device_id: str) -> str:
         return f"{self.base}reply/{device_id}"
 
@@ -53,9 +70,22 @@ class Topics:
     def evaluation_result(self, n: int) -> str:
         return f"{self.base}evaluations/{n}/result"
 
-    def resolve_reply_to(self, reply_to: str) -> str:
-        """A ``reply_to`` may be a full topic or relative to the hall (``reply/kiosk-1``)."""
-        return reply_to if reply_to.startswith("hall/") else self.base + reply_to.lstrip("/")
+    def resolve_reply_to(self, reply_to: str) -> str | None:
+        """A ``reply_to`` may be a full topic or relative to the hall (``reply/kiosk-1``); ``None`` unless it
+        names one ``reply/{id}`` topic of this hall (a reply never lands on another topic or another hall)."""
+        full = reply_to if reply_to.startswith("hall/") else self.base + reply_to.lstrip("/")
+        rest = full[len(self.base + "reply/"):] if full.startswith(self.base + "reply/") else ""
+        return full if rest and DEVICE_ID.fullmatch(rest) else None
+
+    def rpc_sender(self, topic: str) -> tuple[str | None, str] | None:
+        """``(device_id, method)`` of a device-scoped request, ``(None, method)`` of a plain ``rpc/{method}``
+        one, ``None`` for any other topic."""
+        tail = self.tail(topic)
+        if len(tail) == 2 and tail[0] == "rpc":
+            return None, tail[1]
+        if len(tail) == 4 and tail[0] == "devices" and tail[2] == "rpc":
+            return tail[1], tail[3]
+        return None
 
     def tail(self, topic: str) -> list[str]:
         return topic[len(self.base):].split("/") if topic.startswith(self.base) else []
@@ -136,6 +166,11 @@ class Board(Message):
     notice: str | None = None
     issuing: bool = True
 
+    @field_validator("notice")
+    @classmethod
+    def _plain_notice(cls, v: str | None) -> str | None:
+        return plain_text(v)
+
 
 class AdviceItem(BaseModel):
     id: str
@@ -207,6 +242,11 @@ class DeviceCommand(Message):
     cmd: Literal["notice", "stop_issuing", "resume_issuing", "reload"]
     text: str | None = None
 
+    @field_validator("text")
+    @classmethod
+    def _plain_text(cls, v: str | None) -> str | None:
+        return plain_text(v)
+
 
 class RpcError(BaseModel):
     code: str
@@ -237,8 +277,10 @@ class IssueTicketArgs(BaseModel):
     @field_validator("request_id", "holder", "holder_ref", "source", "queue", "item")
     @classmethod
     def _blank_is_absent(cls, v: str | None) -> str | None:
-        """An empty string means "not given": an empty request_id is no idempotency key."""
-        return v if v is None or v.strip() else None
+        """An empty string means "not given": an empty request_id is no idempotency key. Control
+        characters never reach a ticket or a screen."""
+        v = plain_text(v)
+        return v.strip() if v is not None and v.strip() else None
 
 
 class TicketStatusArgs(BaseModel):
@@ -297,5 +339,5 @@ __all__ = [
     "DeviceCommand", "DeviceStatus",
     "EvaluationRequest", "EvaluationResult", "IssueTicketArgs", "Message", "QueueState", "RpcError",
     "RpcReply", "TicketPublic", "TicketStatusArgs", "Topics", "ValidationError", "WindowAction",
-    "WindowCommandArgs", "WindowState", "parse_json_object",
+    "WindowCommandArgs", "WindowState", "parse_json_object", "plain_text",
 ]

@@ -62,7 +62,7 @@ def start_broker_if_needed(url: str) -> tuple[str, subprocess.Popen[bytes] | Non
     import getpass
 
     conf.write_text(f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n"
-                    f"max_queued_messages 100000\nuser {getpass.getuser()}\n")
+                    f"max_queued_messages 100000\nset_tcp_nodelay true\nuser {getpass.getuser()}\n")
     proc = subprocess.Popen([binary, "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(50):
         if _answers("127.0.0.1", port):
@@ -117,7 +117,8 @@ def run_demo(settings: Settings, duration: float, rate_per_min: float, config: P
     from queue_server.store import StaffStore
 
     mqtt_url, broker = start_broker_if_needed(settings.server.mqtt_url)
-    server_cfg = settings.server.model_copy(update={"mqtt_url": mqtt_url})
+    server_cfg = settings.server.model_copy(update={"mqtt_url": mqtt_url,  # the simulated kiosk is a kiosk too
+                                                    "kiosk_ids": [*settings.server.kiosk_ids, "kiosk-sim"]})
     if server_cfg.database_url == "sqlite:///var/hall.db":
         server_cfg = server_cfg.model_copy(update={"database_url": "sqlite:///var/demo.db"})
     s = settings.model_copy(update={"server": server_cfg})
@@ -220,9 +221,8 @@ def _citizens(url: str, topics: Topics, s: Settings, rate_per_min: float, stop: 
     while not stop.wait(rng.expovariate(rate_per_min / 60.0)):
         item = rng.choice(items)
         priority = "elderly" if rng.random() < 0.1 else "normal"
-        req = {"v": 1, "request_id": str(uuid.uuid4()), "reply_to": topics.reply("kiosk-sim"),
-               "item": item.code, "priority": priority, "source": "kiosk-sim"}
-        c.publish(topics.rpc("issue_ticket"), json.dumps(req), qos=1)
+        req = {"v": 1, "request_id": str(uuid.uuid4()), "item": item.code, "priority": priority}
+        c.publish(topics.device_rpc("kiosk-sim", "issue_ticket"), json.dumps(req), qos=1)
     c.loop_stop()
 
 

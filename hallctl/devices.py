@@ -2,20 +2,30 @@
 
 Writes, into ``--out`` (default ``/etc/mosquitto/hall``): ``passwd`` (through
 ``mosquitto_passwd``, hashed), ``acl``, ``hall.conf`` (the broker configuration: no anonymous
-access, the listener, an optional TLS listener) and ``credentials.toml`` (mode 0600: each
-device's ``mqtt://user:pass@host:port`` URL for its ``HALL_MQTT_URL``). Re-running keeps
-existing passwords (``--rotate`` makes new ones). What each user may do:
+access, each client id bound to its username, a packet size limit, the listener, an optional
+TLS listener) and ``credentials.toml`` (mode 0600: each device's ``mqtt://user:pass@host:port``
+URL for its ``HALL_MQTT_URL``). ``passwd`` and ``acl`` are readable by the ``mosquitto`` user
+(Mosquitto started as root reads them after it drops to that user, as Debian's service does).
+Re-running keeps existing passwords (``--rotate`` makes new ones). What each user may do:
 
-* the server: everything under ``hall/{id}/``;
-* a kiosk: publish its RPCs and its own status; read the board, queue and window states, its
-  replies and its commands;
+* the server: everything under ``hall/{id}/``; its second session (``{server}-kiosks``, the same
+  password), which hears the kiosks' requests apart from any flood: devices' requests, replies;
+* a kiosk: publish its own RPCs (``devices/{id}/rpc/...``) and its own status; read the board,
+  queue and window states, its replies and its commands;
 * a display: read everything of the hall; publish only its own status;
-* a window device (keypad, evaluator, screen of window n): its window's state, calls, its
+* a window device (keypad, evaluator, screen of window n): its window's state, calls, its own
   RPCs and replies, its window's evaluation request and result, its own status;
-* the window-screen bridge: window states, calls, evaluation requests/results, its own status.
+* the window-screen bridge: window states, calls, its own ``window_command`` RPCs and replies,
+  the evaluation requests/results of its windows, its own status.
+
+No device may write ``rpc/#`` (the plain form is for a broker without accounts) nor another
+device's subtree.
 """
 from __future__ import annotations
 
+import grp
+import os
+import pwd
 import secrets
 import shutil
 import subprocess
@@ -28,6 +38,7 @@ import typer
 
 from hall_contract.cli import ConfigOpt, fail, settings_or_exit
 from hallctl.settings import HallConfiguration
+from queue_server.mqtt.identity import KIOSK_LANE_SUFFIX
 
 devices_app = typer.Typer(help="devices: broker accounts and access", no_args_is_help=True)
 
@@ -37,30 +48,45 @@ class Device:
     user: str
     kind: str  # server | kiosk | display | window | bridge
     window: int | None = None
+    windows: tuple[int, ...] = ()  # a bridge's windows (its keypads', evaluators' and screens')
+
+
+#: the largest MQTT packet the broker takes (a board is a few kB; a request a few hundred bytes)
+MAX_PACKET_BYTES = 256 * 1024
 
 
 def acl_lines(hall: str, d: Device) -> list[str]:
     b = f"hall/{hall}"
-    own = [f"topic readwrite {b}/devices/{d.user}/status"]
+    mine = f"{b}/devices/{d.user}"
+    own = [f"topic readwrite {mine}/status", f"topic read {mine}/cmd", f"topic read {b}/reply/{d.user}"]
     if d.kind == "server":
         return [f"topic readwrite {b}/#"]
+    if d.kind == "server_lane":  # the server's session for the kiosks' requests
+        return [f"topic readwrite {mine}/status", f"topic read {b}/devices/+/rpc/+", f"topic write {b}/reply/+"]
     if d.kind == "kiosk":
-        return [*own, f"topic write {b}/rpc/issue_ticket", f"topic write {b}/rpc/ticket_status",
-                      f"topic read {b}/reply/{d.user}", f"topic read {b}/devices/{d.user}/cmd",
-                      f"topic read {b}/board", f"topic read {b}/queues/+/state", f"topic read {b}/windows/+/state"]
+        return [*own, f"topic write {mine}/rpc/issue_ticket", f"topic write {mine}/rpc/ticket_status",
+                f"topic read {b}/board", f"topic read {b}/queues/+/state", f"topic read {b}/windows/+/state"]
     if d.kind == "display":
-        return [*own, f"topic read {b}/#"]
+        return [f"topic readwrite {mine}/status", f"topic read {b}/#"]
     if d.kind == "window":
         n = d.window
-        return [*own, f"topic read {b}/windows/{n}/state", f"topic read {b}/calls", f"topic write {b}/rpc/+",
-                      f"topic read {b}/reply/{d.user}", f"topic read {b}/devices/{d.user}/cmd",
-                      f"topic read {b}/evaluations/{n}/request", f"topic write {b}/evaluations/{n}/result"]
+        return [*own, f"topic read {b}/windows/{n}/state", f"topic read {b}/calls", f"topic write {mine}/rpc/+",
+                f"topic read {b}/evaluations/{n}/request", f"topic write {b}/evaluations/{n}/result"]
     if d.kind == "bridge":
-        return [*own, f"topic read {b}/windows/+/state", f"topic read {b}/calls", f"topic read {b}/board",
-                f"topic read {b}/devices/{d.user}/cmd", f"topic read {b}/evaluations/+/request",
-                f"topic write {b}/evaluations/+/result", f"topic write {b}/rpc/window_command",
-                f"topic read {b}/reply/{d.user}"]
+        lines = [*own, f"topic read {b}/windows/+/state", f"topic read {b}/calls", f"topic read {b}/board",
+                 f"topic write {mine}/rpc/window_command"]
+        for n in d.windows:
+            lines += [f"topic read {b}/evaluations/{n}/request", f"topic write {b}/evaluations/{n}/result"]
+        return lines
     raise ValueError(f"unknown device kind {d.kind}")
+
+
+def with_kiosk_lanes(devices: list[Device]) -> list[Device]:
+    """``devices`` and, for each server, its kiosk lane's account (``{server}-kiosks``)."""
+    have = {d.user for d in devices}
+    lanes = [Device(d.user + KIOSK_LANE_SUFFIX, "server_lane") for d in devices
+             if d.kind == "server" and d.user + KIOSK_LANE_SUFFIX not in have]
+    return [*devices, *lanes]
 
 
 def render_acl(hall: str, devices: list[Device]) -> str:
@@ -76,12 +102,18 @@ def render_conf(out: Path, port: int, bind: str, tls_port: int | None, persisten
              "# (Debian: copy or link it into /etc/mosquitto/conf.d/).",
              "per_listener_settings false", "allow_anonymous false",
              f"password_file {out / 'passwd'}", f"acl_file {out / 'acl'}",
+             f"max_packet_size {MAX_PACKET_BYTES}",
              "max_queued_messages 100000", "max_inflight_messages 20",
-             f"listener {port} {bind}".rstrip()]
+             "# send each packet at once (a reply right after an acknowledgement waits ~40 ms otherwise)",
+             "set_tcp_nodelay true",
+             f"listener {port} {bind}".rstrip(),
+             "# a client id is its username: no account can take over another's session (a listener's setting)",
+             "use_username_as_clientid true"]
     if persistence is not None:
         lines += ["persistence true", f"persistence_location {persistence}/"]
     if tls_port:
         lines += ["", "# TLS listener: put the hall's certificate and key here", f"listener {tls_port}",
+                  "use_username_as_clientid true",
                   f"certfile {out / 'tls' / 'server.crt'}", f"keyfile {out / 'tls' / 'server.key'}",
                   "tls_version tlsv1.2"]
     return "\n".join(lines) + "\n"
@@ -91,9 +123,10 @@ def default_devices(config: Path | None, kiosks: list[str], displays: list[str],
                     windows: list[int] | None) -> tuple[str, list[Device]]:
     s = settings_or_exit(HallConfiguration, config)
     devs = [Device(s.server.device_id, "server")]
-    devs += [Device(k, "kiosk") for k in (kiosks or [s.kiosk.device_id])]
+    devs += [Device(k, "kiosk") for k in (kiosks or [s.kiosk.device_id, *s.server.kiosk_ids])]
     devs += [Device(d, "display") for d in (displays or [s.display.device_id])]
-    devs += [Device(b, "bridge") for b in (bridges or [s.window_bridge.device_id])]
+    bridge_windows = tuple(sorted(s.window_bridge.windows(s.devices.rs485_units)))
+    devs += [Device(b, "bridge", windows=bridge_windows) for b in (bridges or [s.window_bridge.device_id])]
     for n in (windows if windows is not None else [w.number for w in s.windows]):
         devs.append(Device(f"window-{n}", "window", n))
     return s.hall.id, devs
@@ -109,7 +142,11 @@ def provision(hall: str, devices: list[Device], out: Path, host: str, port: int,
     old: dict[str, str] = {}
     if cred_file.exists() and not rotate:
         old = {k: v for k, v in tomllib.loads(cred_file.read_text()).get("passwords", {}).items()}
+    devices = with_kiosk_lanes(devices)
     passwords = {d.user: old.get(d.user) or secrets.token_urlsafe(18) for d in devices}
+    for d in devices:  # a kiosk lane logs in with its server's password
+        if d.kind == "server_lane":
+            passwords[d.user] = passwords[d.user.removesuffix(KIOSK_LANE_SUFFIX)]
     passwd = out / "passwd"
     passwd.unlink(missing_ok=True)
     passwd.touch(mode=0o600)
@@ -117,6 +154,7 @@ def provision(hall: str, devices: list[Device], out: Path, host: str, port: int,
         subprocess.run([tool, "-b", str(passwd), user, pw], check=True, capture_output=True)
     (out / "acl").write_text(render_acl(hall, devices))
     (out / "hall.conf").write_text(render_conf(out, port, bind, tls_port, persistence))
+    broker_may_read(out, [passwd, out / "acl", out / "hall.conf"])
     urls = {u: f"mqtt://{u}:{pw}@{host}:{port}" for u, pw in passwords.items()}
     body = ["# Broker credentials of each device: secret. Give each device only its own line.", "[passwords]"]
     body += [f'"{u}" = "{pw}"' for u, pw in passwords.items()] + ["", "[urls]"]
@@ -124,6 +162,26 @@ def provision(hall: str, devices: list[Device], out: Path, host: str, port: int,
     cred_file.write_text("\n".join(body) + "\n")
     cred_file.chmod(0o600)
     return urls
+
+
+def broker_may_read(folder: Path, files: list[Path]) -> None:
+    """Let the ``mosquitto`` user read ``files`` and no one else but root: group ``mosquitto``, 0640, and the
+    folder 0750. Mosquitto started as root opens them after it drops to that user. Without that user (or when
+    not run as root) the files stay the caller's, 0600: Mosquitto then runs as the caller."""
+    try:
+        gid = grp.getgrnam("mosquitto").gr_gid if os.geteuid() == 0 else None
+    except KeyError:
+        try:
+            gid = pwd.getpwnam("mosquitto").pw_gid
+        except KeyError:
+            gid = None
+    for f in files:
+        if gid is not None:
+            os.chown(f, 0, gid)
+        f.chmod(0o640 if gid is not None else 0o600)
+    if gid is not None:
+        os.chown(folder, 0, gid)
+        folder.chmod(0o750)
 
 
 @devices_app.command("provision")

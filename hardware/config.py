@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from hall_contract.config import Rs485Units
 
 
-class DeviceSettings(BaseModel):
+class DeviceSettings(Rs485Units):
     """Where this machine finds its devices. Unset means "not fitted"."""
 
     model_config = ConfigDict(extra="forbid")

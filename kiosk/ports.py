@@ -19,7 +19,8 @@ class QueueLink(Protocol):
     """The MQTT side: RPC requests out, the device status (retained) out."""
 
     def request(self, method: str, payload: dict[str, Any]) -> None:
-        """Publish ``payload`` on ``rpc/{method}`` (QoS 1); the reply arrives as ``ReplyReceived``."""
+        """Publish ``payload`` on the kiosk's ``devices/{id}/rpc/{method}`` (QoS 1); the reply arrives as
+        ``ReplyReceived``."""
 
     def publish_status(self, faults: list[str]) -> None:
         """Publish ``devices/{id}/status`` (retained) with these faults."""

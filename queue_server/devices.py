@@ -11,6 +11,7 @@ missed (the notice, stopped issuing) by the ``greeting`` callback.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -23,6 +24,13 @@ from pydantic import ValidationError
 from hall_contract.protocol import DeviceCommand, DeviceStatus, parse_json_object
 
 log = logging.getLogger(__name__)
+
+#: bounds on what a stranger on the broker can make the server keep: devices it was never told of,
+#: faults per device, and the shape of a fault's name and a device's kind
+MAX_UNKNOWN_DEVICES = 64
+MAX_FAULTS = 16
+_NAME = re.compile(r"[a-z0-9_]{1,40}")
+_DEVICE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 @dataclass
@@ -57,6 +65,8 @@ class DeviceRegistry:
         self.listeners: list[Callable[[], None]] = []
         self._lock = threading.Lock()
         self._devices: dict[str, DeviceInfo] = {d: DeviceInfo(d, kind) for d, kind in configured}
+        self._configured = frozenset(self._devices)
+        self.refused = 0  # statuses of unknown devices not kept (the registry was full)
         self.log: deque[dict[str, Any]] = deque(maxlen=100)
 
     def on_status(self, device_id: str, payload: bytes) -> None:
@@ -65,7 +75,9 @@ class DeviceRegistry:
         with self._lock:
             if not payload:  # a retained status was cleared
                 info = self._devices.get(device_id)
-                if info is not None:
+                if info is not None and device_id not in self._configured:
+                    del self._devices[device_id]
+                elif info is not None:
                     info.state, info.faults, info.fault_since = "unknown", [], {}
             else:
                 greet = self._update(device_id, payload)
@@ -82,9 +94,15 @@ class DeviceRegistry:
             log.warning("ignored a malformed status of %s: %s", device_id, str(err).splitlines()[0])
             return None
         now = self.clock()
-        info = self._devices.setdefault(device_id, DeviceInfo(device_id, st.kind))
+        kind = st.kind if _NAME.fullmatch(st.kind) else "unknown"
+        info = self._devices.get(device_id)
+        if info is None:
+            if not self._room_for(device_id):
+                return None
+            info = self._devices[device_id] = DeviceInfo(device_id, kind)
         came_online = st.state == "online" and info.state != "online"
-        faults = sorted(set(st.faults)) if st.state == "online" else list(info.faults)
+        named = sorted({f for f in st.faults if _NAME.fullmatch(f)})
+        faults = named[:MAX_FAULTS] if st.state == "online" else list(info.faults)
         for f in faults:
             if f not in info.fault_since:
                 info.fault_since[f] = now
@@ -92,9 +110,24 @@ class DeviceRegistry:
         for f in [f for f in info.fault_since if f not in faults]:
             del info.fault_since[f]
             self.log.appendleft({"at": now, "device": device_id, "fault": f, "event": "cleared"})
-        info.kind, info.state, info.faults = st.kind, st.state, faults
+        info.kind, info.state, info.faults = kind, st.state, faults
         info.reported_at, info.seen_at = st.at, now
         return info if came_online else None
+
+    def _room_for(self, device_id: str) -> bool:
+        """A device never configured is kept while fewer than MAX_UNKNOWN_DEVICES are (offline ones make room)."""
+        if not _DEVICE_ID.fullmatch(device_id):
+            return False
+        unknown = [d for d in self._devices if d not in self._configured]
+        if len(unknown) >= MAX_UNKNOWN_DEVICES:
+            gone = [d for d in unknown if self._devices[d].state != "online"]
+            if not gone:
+                self.refused += 1
+                if self.refused in (1, 100, 10_000):
+                    log.warning("device registry full (%d unknown devices): ignored %s", len(unknown), device_id)
+                return False
+            del self._devices[gone[0]]
+        return True
 
     def _changed_unlocked(self) -> None:
         for listener in list(self.listeners):
@@ -102,6 +135,11 @@ class DeviceRegistry:
                 listener()
             except Exception:
                 log.exception("device listener failed")
+
+    def kind_of(self, device_id: str) -> str | None:
+        with self._lock:
+            info = self._devices.get(device_id)
+            return info.kind if info is not None else None
 
     def all(self) -> list[DeviceInfo]:
         with self._lock:

@@ -12,8 +12,9 @@ from queue_server.auth import Keyring
 from queue_server.devices import DeviceInfo, DeviceRegistry
 from queue_server.frontdesk.retention import purge_each_day
 from queue_server.frontdesk.rpc import appointment_checkin
+from queue_server.mqtt.identity import KIOSK_LANE_SUFFIX, Roster, kiosk_lane_url
 from queue_server.mqtt.publisher import StatePublisher
-from queue_server.mqtt.rpc import RpcServer, request_actor
+from queue_server.mqtt.rpc import RpcServer
 from queue_server.ratings import RatingDesk
 from queue_server.service import Actor, HallService
 from queue_server.settings import Settings
@@ -40,6 +41,7 @@ class HallRuntime:
         self.link: DeviceLink | None = None
         self.publisher: StatePublisher | None = None
         self.rpc: RpcServer | None = None
+        self.kiosk_lane: DeviceLink | None = None
         self.ratings: RatingDesk | None = None
         self.devices: DeviceRegistry | None = None
         self._stop = threading.Event()
@@ -63,15 +65,27 @@ class HallRuntime:
         if mqtt:
             self.link = DeviceLink(s.server.mqtt_url, self.topics, s.server.device_id, "server", tz=self.service.tz)
             self.publisher = StatePublisher(self.service, self.link, self.topics)
-            self.rpc = RpcServer(self.service, self.link, self.topics)
-            self.rpc.methods["appointment_checkin"] = appointment_checkin(self.service, request_actor)
+            roster = Roster.of(s, enforced=self.link.address.username is not None)
+            self.rpc = RpcServer(self.service, self.link, self.topics, roster, s.server.rpc_per_device_per_s,
+                                 s.server.rpc_burst)
+            self.rpc.methods["appointment_checkin"] = appointment_checkin(self.service, self.rpc.is_kiosk)
             self.link.route(self.topics.rpc_all, self.rpc.submit)
+            self.link.route(self.topics.device_rpc_all, self.rpc.submit)
+            if roster.kiosks:  # the kiosks' requests also come on a session of their own: no flood queues before them
+                self.kiosk_lane = DeviceLink(kiosk_lane_url(s.server.mqtt_url), self.topics,
+                                             s.server.device_id + KIOSK_LANE_SUFFIX, "server", tz=self.service.tz)
+                for kiosk in sorted(roster.kiosks):
+                    self.kiosk_lane.route(self.topics.device_rpc(kiosk, "+"), self.rpc.submit_kiosk_lane)
+                self.rpc.kiosk_link = self.kiosk_lane
+            self.rpc.device_kind = self.devices.kind_of
             self.link.route(self.topics.evaluation_results_all, self._on_evaluation_result)
             self.link.route(self.topics.devices_status_all, self._on_device_status)
             self.link.on_connected.append(self.publisher.publish_all)
             self.publisher.start()
             self.rpc.start()
             self.link.start()
+            if self.kiosk_lane is not None:
+                self.kiosk_lane.start()
         self._ticker = threading.Thread(target=self._tick_loop, name="hall-tick", daemon=True)
         self._ticker.start()
 
@@ -132,6 +146,8 @@ class HallRuntime:
             self.rpc.stop()
         if self.publisher is not None:
             self.publisher.stop()
+        if self.kiosk_lane is not None:
+            self.kiosk_lane.stop()
         if self.link is not None:
             self.link.stop()
         if self.store is not None:

@@ -16,12 +16,16 @@ from typing import Literal
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from hall_contract.config import (
+    DEFAULT_BRIDGE_ID,
     DEFAULT_DISPLAY_ID,
     DEFAULT_KIOSK_ID,
+    DeviceId,
     DeviceSection,
     HallSettings,
+    Rs485Units,
     Section,
     ServerLink,
+    WindowDevicesSection,
     config_path,
     load,
 )
@@ -157,6 +161,12 @@ class ServerConfig(ServerLink):
     http_max_connections: int = Field(default=2000, ge=10, le=100000, description="open HTTP connections and "
                                       "WebSockets at once; above it new requests get 503 (keep it below the "
                                       "unit's LimitNOFILE)")
+    kiosk_ids: list[DeviceId] = Field(default_factory=list, description="the hall's other kiosks besides "
+                                      "[kiosk] device_id (only kiosks may set a ticket's priority and holder)")
+    rpc_per_device_per_s: float = Field(default=20.0, gt=0, description="requests a device may make per second "
+                                        "over MQTT, sustained (more are answered rate_limited)")
+    rpc_burst: int = Field(default=60, ge=1, description="requests a device may make at once before "
+                           "rpc_per_device_per_s applies")
     nats_url: str | None = Field(default=None, description="the province's NATS (nats://host:4222) the uplink "
                                  "relay publishes to; unset: events wait in the outbox")
 
@@ -195,6 +205,9 @@ class Settings(HallSettings):
     appointments: AppointmentsConfig = Field(default_factory=AppointmentsConfig)
     kiosk: DeviceSection = Field(default_factory=lambda: DeviceSection(device_id=DEFAULT_KIOSK_ID))
     display: DeviceSection = Field(default_factory=lambda: DeviceSection(device_id=DEFAULT_DISPLAY_ID))
+    window_bridge: WindowDevicesSection = Field(
+        default_factory=lambda: WindowDevicesSection(device_id=DEFAULT_BRIDGE_ID))
+    devices: Rs485Units = Field(default_factory=Rs485Units)
 
     def status_url(self) -> str:
         """On ``HALL_PUBLIC_URL``; else on the address the server listens at, when that is one a phone can

@@ -67,7 +67,7 @@ class Broker:
         self.workdir = workdir
         self.conf = workdir / "mosquitto.conf"
         default = (f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence false\n"
-                   f"max_queued_messages 100000\n")
+                   f"max_queued_messages 100000\nset_tcp_nodelay true\n")  # as the provisioned broker
         self.conf.write_text((conf_text or default) + f"user {getpass.getuser()}\n{extra_conf}")
         self.proc: subprocess.Popen[bytes] | None = None
         self.url = f"mqtt://127.0.0.1:{self.port}"

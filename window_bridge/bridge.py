@@ -6,7 +6,8 @@ window's name when it is idle or closed; a keypad's error (无人等候, ...) sh
 ``message_show_s`` in between. When the broker link has been down for ``offline_text_s``, every
 screen says 暂停叫号 (``offline_text``) instead of a call that may no longer be true; after the
 reconnect the retained window states arrive again and each screen its right text.
-Each caller keypad's presses become ``rpc/window_command`` requests (:mod:`window_bridge.keypads`);
+Each caller keypad's presses become ``devices/{id}/rpc/window_command`` requests
+(:mod:`window_bridge.keypads`);
 each evaluator asks the server's rating requests and publishes the citizen's rating (:mod:`window_bridge.evaluators`).
 
 One thread is the line's only master: it reads the keypads, serves the evaluators and writes

@@ -180,7 +180,7 @@ class KeypadDesk:
                 if cmd.sends == 0 or now - cmd.sent_at >= self.cfg.command_retry_s:
                     cmd.sent_at, cmd.sends = now, cmd.sends + 1
                     self.sent += 1
-                    out.append((self.topics.rpc("window_command"), self._request(cmd)))
+                    out.append((self.topics.device_rpc(self.device_id, "window_command"), self._request(cmd)))
                 break
         return out
 
@@ -206,10 +206,11 @@ class KeypadDesk:
         return True
 
     def _request(self, cmd: Command) -> bytes:
-        source = f"{self.device_id}/keypad-{cmd.window}"  # the audit's actor (at most 64 characters)
+        """On the bridge's own ``devices/{id}/rpc/window_command``: the server answers on ``reply/{id}`` and
+        names the bridge (whom the broker vouches for) in the audit; ``reply_to`` is kept for a server of the
+        plain ``rpc/`` form."""
         body: dict[str, Any] = {"v": 1, "request_id": cmd.request_id, "reply_to": self.reply_to,
-                                "window": cmd.window, "action": cmd.action,
-                                "source": source if len(source) <= 64 else f"keypad-{cmd.window}"}
+                                "window": cmd.window, "action": cmd.action}
         if cmd.queue is not None:
             body["queue"] = cmd.queue
         return json.dumps(body, ensure_ascii=False).encode()

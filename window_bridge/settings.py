@@ -9,9 +9,9 @@ import os
 from collections.abc import Mapping
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from hall_contract.config import DEFAULT_BRIDGE_ID, DeviceId, HallSettings, load
+from hall_contract.config import DEFAULT_BRIDGE_ID, DeviceId, HallSettings, WindowDevicesSection, load
 from hardware.config import DeviceSettings
 
 WindowNumber = Annotated[int, Field(ge=1, le=99)]
@@ -19,7 +19,7 @@ Unit = Annotated[int, Field(ge=1, le=247)]  # Modbus unit id on the RS-485 line
 QueueCode = Annotated[str, Field(pattern=r"^[A-Z]{1,4}$")]
 
 
-class WindowBridgeSettings(BaseModel):
+class WindowBridgeSettings(WindowDevicesSection):
     """The window devices on the RS-485 line: LED screens, caller keypads, evaluators."""
 
     model_config = ConfigDict(extra="forbid")

@@ -13,14 +13,16 @@ from hall_contract.config.sections import (
     Hours,
     ItemConfig,
     QueueConfig,
+    Rs485Units,
     Section,
     ServerLink,
     WindowConfig,
+    WindowDevicesSection,
 )
 
 __all__ = [
     "DEFAULT_BRIDGE_ID", "DEFAULT_CONFIG", "DEFAULT_DISPLAY_ID", "DEFAULT_KIOSK_ID", "DEFAULT_SERVER_ID",
     "NAMED_ENV", "PACKAGE_CONFIG", "ConfigError", "DeviceId", "DeviceSection", "HallInfo", "HallSettings", "Hours",
-    "ItemConfig", "Problem", "QueueConfig", "Section", "ServerLink", "WindowConfig", "config_path", "load",
-    "read_config",
+    "ItemConfig", "Problem", "QueueConfig", "Rs485Units", "Section", "ServerLink", "WindowConfig",
+    "WindowDevicesSection", "config_path", "load", "read_config",
 ]

@@ -8,6 +8,7 @@ the union of them all and refuses unknown keys anywhere.
 """
 from __future__ import annotations
 
+import re
 from datetime import time, tzinfo
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -135,6 +136,38 @@ class DeviceSection(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     device_id: DeviceId
+
+
+class WindowDevicesSection(DeviceSection):
+    """``[window_bridge]`` seen from the server: the bridge's device id and the windows whose devices it
+    drives (a provisioned hall lets it act on those windows only)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    screen_units: dict[int, int] = Field(default_factory=dict)
+    keypad_units: dict[int, int] = Field(default_factory=dict)
+    evaluator_units: dict[int, int] = Field(default_factory=dict)
+
+    def windows(self, rs485_units: dict[str, int] | None = None) -> frozenset[int]:
+        """The windows of its units; a kind it names no units of is taken from ``[devices] rs485_units``
+        named ``w<N>-{kind}``, as the bridge itself does."""
+        out: set[int] = set()
+        for kind, units in (("screen", self.screen_units), ("keypad", self.keypad_units),
+                            ("evaluator", self.evaluator_units)):
+            if units:
+                out.update(units)
+            else:
+                out.update(int(m.group(1)) for name in (rs485_units or {})
+                           if (m := re.fullmatch(rf"w(\d+)-{kind}", name)))
+        return frozenset(out)
+
+
+class Rs485Units(BaseModel):
+    """``[devices]`` seen from the server: which window devices hang on the RS-485 line."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    rs485_units: dict[str, int] = Field(default_factory=dict)
 
 
 class HallSettings(BaseModel):

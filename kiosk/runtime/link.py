@@ -58,7 +58,9 @@ class KioskLink:
         self.link.stop()
 
     def request(self, method: str, payload: dict[str, Any]) -> None:
-        self.link.publish(self.topics.rpc(method), json.dumps(payload, ensure_ascii=False).encode("utf-8"))
+        """Publish on the kiosk's own ``devices/{id}/rpc/{method}``: the server answers on ``reply/{id}``."""
+        self.link.publish(self.topics.device_rpc(self.device_id, method),
+                          json.dumps(payload, ensure_ascii=False).encode("utf-8"))
 
     def publish_status(self, faults: list[str]) -> None:
         self.link.faults = sorted(set(faults))

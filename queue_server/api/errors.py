@@ -42,6 +42,8 @@ STATUS_BY_CODE: dict[str, int] = {
     "checkin_refused": 409,
     # the server cannot answer now
     "store_unavailable": 503,
+    # the sender may not do this (device identity on the broker; the same codes over HTTP)
+    "priority_not_allowed": 403, "device_identity_required": 403, "not_your_window": 403,
 }
 
 

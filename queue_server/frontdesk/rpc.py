@@ -1,7 +1,8 @@
-"""``rpc/appointment_checkin``: the kiosk checks a booking in by its code or by the card it read.
+"""``devices/{kiosk}/rpc/appointment_checkin``: the kiosk checks a booking in by its code or the card it read.
 
 Arguments: ``code`` (the booking code) or ``holder_ref`` (the kiosk's reference of the card's ID number:
-the ID number itself never travels), ``source`` (the kiosk). The result is the ticket, ``on_time``
+the ID number itself never travels; taken from kiosks only). The sender is the device the topic names.
+The result is the ticket, ``on_time``
 (False: the check-in window had passed and the ticket is normal) and the ``message`` to show.
 """
 from __future__ import annotations
@@ -14,7 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from hall_contract.errors import HallError
 from queue_server.frontdesk.appointments import AppointmentBook, BookingError
 from queue_server.frontdesk.citizens import CitizenInputError
-from queue_server.service import HallService
+from queue_server.mqtt.identity import ANONYMOUS
+from queue_server.service import Actor, HallService
 
 
 class CheckInArgs(BaseModel):
@@ -28,14 +30,17 @@ class CheckInRefused(HallError):
     message_zh, message_en = "无法签到", "the check-in was refused"
 
 
-def appointment_checkin(svc: HallService, actor_of: Callable[[dict[str, Any]], Any]) -> Callable[
-        [dict[str, Any]], dict[str, Any]]:
+def appointment_checkin(svc: HallService, is_kiosk: Callable[[str | None], bool]) -> Callable[
+        [dict[str, Any], str | None], dict[str, Any]]:
     book = AppointmentBook(svc, svc.store.engine, svc.settings.appointments)
 
-    def method(args: dict[str, Any]) -> dict[str, Any]:
+    def method(args: dict[str, Any], device: str | None) -> dict[str, Any]:
         a = CheckInArgs.model_validate(args)
+        if a.holder_ref is not None and not is_kiosk(device):
+            raise CheckInRefused(zh="只有自助终端可凭读卡签到，请输入预约码",
+                                 en="only a kiosk may check in by card: enter the booking code")
         try:
-            c = book.check_in(actor_of(args), code=a.code, ref=a.holder_ref)
+            c = book.check_in(Actor.device(device or ANONYMOUS), code=a.code, ref=a.holder_ref)
         except (BookingError, CitizenInputError) as err:
             zh, _, en = str(err).partition(" (")
             raise CheckInRefused(getattr(err, "code", "invalid_citizen"), zh=zh, en=en.rstrip(")")) from err

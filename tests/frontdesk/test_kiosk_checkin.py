@@ -1,4 +1,4 @@
-"""The kiosk checks a booking in over MQTT (``rpc/appointment_checkin``) by the card it read (its holder
+"""The kiosk checks a booking in over MQTT (``devices/{kiosk}/rpc/appointment_checkin``) by the card it read (its holder
 reference: the ID number never travels) or by the booking code."""
 from __future__ import annotations
 
@@ -39,8 +39,8 @@ def test_the_kiosk_checks_in_by_card_and_by_code(mqtt_hall: ClockedHall, broker:
         ref = holder_ref(YOUNG_ID, hall_salt("", hall.hall_id))  # what the kiosk computes from the card
         for rid, args in (("c1", {"holder_ref": ref}), ("c2", {"code": by_code["code"]}),
                           ("c3", {"code": "00000000"})):
-            sub.publish(topic + "rpc/appointment_checkin", json.dumps(
-                {"v": 1, "request_id": rid, "reply_to": topic + "reply/kiosk-1", "source": "kiosk-1", **args}))
+            sub.publish(topic + "devices/kiosk-1/rpc/appointment_checkin", json.dumps(
+                {"v": 1, "request_id": rid, **args}))
         replies = {r["request_id"]: r for r in sub.wait_topic(topic + "reply/kiosk-1", count=3)}
     finally:
         sub.close()

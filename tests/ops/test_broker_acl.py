@@ -81,15 +81,17 @@ def test_anonymous_and_wrong_password_are_refused(secured: tuple[Broker, dict[st
 
 
 @pytest.mark.peer
-def test_a_kiosk_may_publish_only_its_rpcs_and_its_own_status(secured: tuple[Broker, dict[str, str]]) -> None:
+def test_a_kiosk_may_publish_only_its_own_rpcs_and_its_own_status(secured: tuple[Broker, dict[str, str]]) -> None:
     broker, urls = secured
     server, seen = watcher(urls["hall-server"], broker.port)
     kiosk, codes = connect(urls["kiosk-1"], broker.port)
     assert not codes[0].is_failure  # type: ignore[attr-defined]
     for topic in (f"{B}/calls", f"{B}/devices/kiosk-2/status", f"{B}/board", f"{B}/rpc/call_next",
-                  "hall/other/rpc/issue_ticket", f"{B}/devices/kiosk-1/status", f"{B}/rpc/issue_ticket"):
+                  "hall/other/rpc/issue_ticket", f"{B}/rpc/issue_ticket", f"{B}/devices/kiosk-2/rpc/issue_ticket",
+                  f"{B}/devices/kiosk-1/rpc/window_command", f"{B}/devices/kiosk-1/status",
+                  f"{B}/devices/kiosk-1/rpc/issue_ticket"):
         kiosk.publish(topic, json.dumps({"v": 1, "probe": topic}), qos=1).wait_for_publish(5)
-    allowed = {f"{B}/devices/kiosk-1/status", f"{B}/rpc/issue_ticket"}
+    allowed = {f"{B}/devices/kiosk-1/status", f"{B}/devices/kiosk-1/rpc/issue_ticket"}
     within(lambda: allowed <= topics_seen(seen), 5)
     topics = topics_seen(seen)
     assert topics == allowed, topics
@@ -132,8 +134,8 @@ def test_the_hall_works_with_the_acl_in_place(tmp_path: Path, secured: tuple[Bro
         replies: list[bytes] = []
         kiosk.on_message = lambda _c, _u, m: replies.append(m.payload)
         kiosk.subscribe(f"{B}/reply/kiosk-1", qos=1)  # taken before the request: one connection, in order
-        kiosk.publish(f"{B}/rpc/issue_ticket", json.dumps({"v": 1, "request_id": "acl-1", "reply_to":
-                                                           f"{B}/reply/kiosk-1", "queue": "A"}), qos=1)
+        kiosk.publish(f"{B}/devices/kiosk-1/rpc/issue_ticket", json.dumps({"v": 1, "request_id": "acl-1",
+                                                                            "queue": "A"}), qos=1)
         within(lambda: replies, 10)
         assert replies and json.loads(replies[0])["result"]["number"] == "A001"
         clerk = srv.staff("acl-clerk", "clerk", window=1)

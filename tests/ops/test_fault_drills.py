@@ -51,9 +51,8 @@ class Kiosk:
         rid = str(uuid.uuid4())
         end = time.monotonic() + deadline_s
         while time.monotonic() < end:
-            self.c.publish(f"hall/{self.hall}/rpc/issue_ticket", json.dumps(
-                {"v": 1, "request_id": rid, "reply_to": f"hall/{self.hall}/reply/{self.name}", "queue": queue,
-                 "source": self.name}), qos=1)
+            self.c.publish(f"hall/{self.hall}/devices/{self.name}/rpc/issue_ticket", json.dumps(
+                {"v": 1, "request_id": rid, "queue": queue}), qos=1)
             with self.cond:
                 if self.cond.wait_for(lambda: rid in self.replies, timeout=attempt_s):
                     return rid, self.replies[rid]
@@ -71,7 +70,7 @@ def _tickets(db: Path) -> list[tuple[str, str | None]]:
 
 @pytest.mark.timeout(120)
 def test_sigkill_under_kiosk_and_window_load(tmp_path: Path, broker: Broker) -> None:
-    env = hall_env(tmp_path, broker.url)
+    env = hall_env(tmp_path, broker.url, HALL_SERVER__RPC_PER_DEVICE_PER_S="10000")  # kiosks faster than people
     hall = env["HALL_ID"]
     db = Path(env["HALL_DATABASE_URL"].removeprefix("sqlite:///"))
     srv = ServerProcess(env, tmp_path)

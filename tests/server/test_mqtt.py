@@ -60,10 +60,9 @@ def test_rpc_issue_ticket_is_idempotent(hall_app: HallApp, broker: Broker) -> No
     hall = _hall(server)
     sub = Collector(broker.url, (f"hall/{hall}/reply/kiosk-1",))
     try:
-        req = {"v": 1, "request_id": str(uuid.uuid4()), "reply_to": f"hall/{hall}/reply/kiosk-1",
-               "queue": "B", "priority": "elderly", "source": "kiosk-1", "holder": "王*"}
-        for _ in range(3):
-            sub.publish(f"hall/{hall}/rpc/issue_ticket", json.dumps(req))
+        req = {"v": 1, "request_id": str(uuid.uuid4()), "queue": "B", "priority": "elderly", "holder": "王*"}
+        for _ in range(3):  # the kiosk's own topic: only a kiosk may ask for a priority
+            sub.publish(f"hall/{hall}/devices/kiosk-1/rpc/issue_ticket", json.dumps(req))
         replies = sub.wait_topic(f"hall/{hall}/reply/kiosk-1", count=3)
         assert len(replies) == 3 and all(r["ok"] and r["request_id"] == req["request_id"] for r in replies)
         assert {r["result"]["number"] for r in replies} == {"B001"}

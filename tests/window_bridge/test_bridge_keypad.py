@@ -45,7 +45,8 @@ def test_call_next_from_the_keypad_and_nobody_waiting(hall_app: HallApp, sim: Rs
     topics = Topics(server.hall_id)
     s = bridge_settings(server)
     reply_topic = topics.reply(s.window_bridge.device_id)
-    sub = Collector(server.mqtt_url, (topics.calls, topics.rpc("window_command"), reply_topic))
+    rpc = topics.device_rpc(s.window_bridge.device_id, "window_command")  # the bridge's own topic
+    sub = Collector(server.mqtt_url, (topics.calls, rpc, reply_topic))
     try:
         window_command(sub, topics, 1, "open", "open-1")
         assert issue(server, 1) == ["A001"]
@@ -56,7 +57,7 @@ def test_call_next_from_the_keypad_and_nobody_waiting(hall_app: HallApp, sim: Rs
             call = sub.wait_topic(topics.calls)[-1]
             assert call == {**call, "v": 1, "number": "A001", "queue": "A", "window": 1, "attempt": 1}
             assert hall_window(server, 1)["current"] == "A001"
-            req = next(r for r in sub.json(topics.rpc("window_command")) if r.get("reply_to") == reply_topic)
+            req = next(r for r in sub.json(rpc) if r.get("reply_to") == reply_topic)
             assert req == {**req, "v": 1, "window": 1, "action": "call_next"}
             assert re.fullmatch(rf"{s.window_bridge.device_id}-w1-\d{{8}}-[0-9a-f]{{4}}-1", req["request_id"])
 
@@ -116,7 +117,7 @@ def test_a_press_retried_after_a_lost_reply_acts_once(server: ServerProcess, sim
     topics = Topics(server.hall_id)
     s = bridge_settings(server, command_retry_s="0.3")
     reply_topic = topics.reply(s.window_bridge.device_id)
-    rpc = topics.rpc("window_command")
+    rpc = topics.device_rpc(s.window_bridge.device_id, "window_command")
     sub = Collector(server.mqtt_url, (topics.calls, rpc, reply_topic))
     assert server.proc is not None
     try:
