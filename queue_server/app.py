@@ -12,7 +12,8 @@ from fastapi.responses import PlainTextResponse
 
 from queue_server import web
 from queue_server.api import errors, live
-from queue_server.api.routes import auth, hall, ratings, stats, tickets, windows
+from queue_server.api.guard import RequestGuard
+from queue_server.api.routes import auth, hall, ratings, stats, tablets, tickets, windows
 from queue_server.metrics import HallMetrics
 from queue_server.runtime import HallRuntime
 from queue_server.settings import Settings
@@ -42,9 +43,10 @@ def create_app(runtime: HallRuntime, manage_runtime: bool = True) -> FastAPI:
                               '`{"error": {"code", "message"}}`.')
     app.state.runtime = runtime
     errors.install(app)
-    for module in (auth, tickets, windows, hall, stats, ratings, live):
+    for module in (auth, tickets, windows, hall, stats, ratings, tablets, live):
         app.include_router(module.router)
     web.install(app)
+    app.add_middleware(RequestGuard, max_body_bytes=runtime.settings.server.max_body_bytes)
 
     @app.get("/metrics", response_class=PlainTextResponse, tags=["monitoring"])
     async def metrics(request: Request) -> PlainTextResponse:
