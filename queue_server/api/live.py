@@ -36,7 +36,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from hall_contract.errors import HallError
 from queue_server.api.deps import staff_of
 from queue_server.api.routes.hall import without_staff_names
-from queue_server.api.routes.ratings import evaluation_view
+from queue_server.api.routes.ratings import evaluation_view, sees_evaluations
 from queue_server.auth import Principal
 from queue_server.ratings import RatingEvent
 from queue_server.runtime import HallRuntime
@@ -251,7 +251,7 @@ class LiveHub:
         c.hall = bool(req.get("hall"))
         c.tickets = {str(n).upper()[:8] for n in _first(req.get("tickets"), MAX_TICKETS) if isinstance(n, str)}
         asked = {n for n in _first(req.get("evaluations"), MAX_EVALUATIONS) if isinstance(n, int)}
-        c.evaluations = asked if c.staff is not None else {n for n in asked if n == c.tablet}
+        c.evaluations = {n for n in asked if n == c.tablet or (p is not None and sees_evaluations(p, n))}
         if asked - c.evaluations:
             c.push({"type": "error", "code": "tablet_not_paired"})
         c.devices = bool(req.get("devices")) and c.staff is not None

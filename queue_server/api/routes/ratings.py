@@ -76,12 +76,17 @@ def evaluation_view(desk: RatingDesk, n: int, now: datetime, tz: Any) -> dict[st
     }
 
 
+def sees_evaluations(p: Principal, n: int) -> bool:
+    """Managers, auditors and admins see every window's rating request; a clerk their own window's."""
+    return p.role in ("manager", "auditor", "admin") or (p.role == "clerk" and p.window in (None, n))
+
+
 @router.get("/evaluations/{n}")
 def evaluation(n: WindowNo, runtime: RuntimeDep, svc: ServiceDep, staff: MaybeStaff,
                tablet: TabletToken = None) -> dict[str, Any]:
-    """Window n's pending request: for its paired tablet and for managers and auditors only."""
+    """Window n's pending request: for its paired tablet, the clerk at n, managers and auditors only."""
     svc.window_info(n)  # 404 for a window the hall does not have
-    if staff is None or staff.role not in ("manager", "auditor", "admin"):
+    if staff is None or not sees_evaluations(staff, n):
         require_tablet(runtime, n, tablet)
     return evaluation_view(desk_of(runtime), n, svc.now(), svc.tz)
 
