@@ -96,9 +96,12 @@ class Client:
         if self.closed:
             return
         self.closed, self.close_code = True, code
-        while not self.queue.empty():
-            self.queue.get_nowait()
-        self.queue.put_nowait(None)
+        try:  # what is queued goes out first; a reader that fell behind loses it
+            self.queue.put_nowait(None)
+        except asyncio.QueueFull:
+            while not self.queue.empty():
+                self.queue.get_nowait()
+            self.queue.put_nowait(None)
 
 
 class LiveHub:
