@@ -310,7 +310,8 @@ async def live(ws: WebSocket) -> None:
     reader = asyncio.create_task(_reader(ws, hub, client))
     try:
         while (text := await client.queue.get()) is not None:
-            await asyncio.wait_for(ws.send_text(text), SEND_TIMEOUT_S)
+            async with asyncio.timeout(SEND_TIMEOUT_S):  # no task per send (wait_for makes one)
+                await ws.send_text(text)
     except (WebSocketDisconnect, RuntimeError, OSError, TimeoutError):
         client.closed, client.close_code = True, TRY_LATER if not client.closed else client.close_code
     finally:

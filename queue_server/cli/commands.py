@@ -51,8 +51,9 @@ def server(config: ConfigOpt = None,
             notify("STOPPING=1")  # uvicorn re-raises the signal after shutdown: say it now
             super().handle_exit(sig, frame)  # type: ignore[arg-type]
 
+    # live updates are the same text for every page: compressing it again per connection cost more than sending it
     Server(uvicorn.Config(app_, host=bind_host, port=bind_port, log_level="warning", access_log=False,
-                          lifespan="on")).run()
+                          lifespan="on", ws_per_message_deflate=False)).run()
     stop.set()
 
 
