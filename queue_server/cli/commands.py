@@ -100,6 +100,25 @@ def staff_add(name: Annotated[str, typer.Argument(help="login name")],
     typer.echo(f"staff {account.username}: {account.role}{where}")
 
 
+@staff_app.command("disable")
+def staff_disable(name: Annotated[str, typer.Argument(help="login name")],
+                  enable: Annotated[bool, typer.Option("--enable", help="allow the account again")] = False,
+                  config: ConfigOpt = None) -> None:
+    """Disable a staff account: it can no longer log in and every token it holds stops working at once."""
+    from queue_server.store import StaffStore, Store
+
+    s = settings_or_exit(Settings, config)
+    store = Store(s.server.database_url, s.server.sqlite_synchronous)
+    try:
+        store.upgrade()
+        account = StaffStore(store.engine).set_active(name, enable)
+    except ValueError as err:
+        fail(str(err))
+    finally:
+        store.close()
+    typer.echo(f"staff {account.username}: {'active' if account.active else 'disabled, logged out'}")
+
+
 @staff_app.command("list")
 def staff_list(config: ConfigOpt = None) -> None:
     """List staff accounts (no passwords)."""

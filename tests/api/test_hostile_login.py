@@ -3,7 +3,9 @@ logout and revocation, no login names in public views, ``next=`` kept on this se
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
 from collections.abc import Callable
 
 import pytest
@@ -111,3 +113,16 @@ def test_next_after_login_stays_on_this_server(open_hall: Callable[..., HallApp]
     assert hall.client is not None
     r = hall.client.get("/login", params={"next": asked})
     assert r.status_code == 200 and _next_of(r.text) == kept
+
+
+def test_hallctl_staff_disable_logs_the_clerk_out_of_the_running_server(
+        open_hall: Callable[..., HallApp], hallctl: Callable[..., subprocess.CompletedProcess[str]]) -> None:
+    hall = open_hall()
+    token = hall.staff("wang", "clerk", 1)
+    env = {**os.environ, "HALL_DATABASE_URL": hall.settings.server.database_url}
+    r = hallctl("staff", "disable", "wang", env=env)
+    assert r.returncode == 0 and "disabled" in r.stdout, r.stderr
+    assert hall.api("POST", "/api/windows/1/open", token=token)[0] == 401
+    assert login(hall, "wang", PASSWORD)[0] == 401
+    assert hallctl("staff", "disable", "wang", "--enable", env=env).returncode == 0
+    assert login(hall, "wang", PASSWORD)[0] == 200
