@@ -2,9 +2,9 @@
 
 * A body larger than ``max_body_bytes`` is refused with 413 (by its ``Content-Length`` before a
   byte is read, or as soon as a chunked body grows past it); nothing is read in full first.
-* A JSON body whose text holds control characters (other than tab and line breaks) or
-  bidirectional overrides is refused with 422 ``control_characters``: such text would be stored
-  and then shown on the wall display, the window screen and the staff pages.
+* Control characters (other than tab and line breaks) and bidirectional overrides are taken out
+  of every string of a JSON body before a route reads it: such text would be stored and then shown
+  on the wall display, the window screen and the staff pages.
 * Every answer carries ``X-Content-Type-Options: nosniff``, ``X-Frame-Options: DENY`` and a
   ``Referrer-Policy``; pages also a Content-Security-Policy that allows only the hall's own
   scripts, styles and WebSocket, and no framing.
@@ -38,6 +38,16 @@ def has_control(value: Any) -> bool:
     return False
 
 
+def strip_controls(value: Any) -> Any:
+    if isinstance(value, str):
+        return _CONTROL.sub("", value)
+    if isinstance(value, dict):
+        return {strip_controls(k): strip_controls(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [strip_controls(v) for v in value]
+    return value
+
+
 def _error(status: int, code: str, message: str) -> tuple[int, bytes]:
     return status, json.dumps({"error": {"code": code, "message": message}}, ensure_ascii=False).encode()
 
@@ -54,7 +64,10 @@ class RequestGuard:
         send = self._with_headers(scope, send)
         headers = dict(scope.get("headers") or [])
         length = headers.get(b"content-length")
-        if length is not None and (not length.strip().isdigit() or int(length) > self.max_body):
+        if length is not None and not length.strip().isdigit():
+            await self._answer(send, *_error(400, "bad_request", "Content-Length 无效 (not a number)"))
+            return
+        if length is not None and int(length) > self.max_body:
             await self._answer(send, *_error(413, "too_large", f"请求体过大 (the request body is larger than "
                                                                 f"{self.max_body} bytes)"))
             return
@@ -73,18 +86,27 @@ class RequestGuard:
                 await self._answer(send, *_error(413, "too_large", f"请求体过大 (the request body is larger "
                                                                     f"than {self.max_body} bytes)"))
                 return
-        if body and b"json" in headers.get(b"content-type", b"") and self._controls(bytes(body)):
-            await self._answer(send, *_error(422, "control_characters", "文字中含有控制字符，请删除后重试 "
-                                                                         "(the text holds control characters)"))
-            return
-        await self.app(scope, self._replay(bytes(body), receive, disconnected), send)
+        data = bytes(body)
+        if data and b"json" in headers.get(b"content-type", b""):
+            clean = self._without_controls(data)
+            if clean is not None:
+                data = clean
+                scope = {**scope, "headers": [(k, str(len(data)).encode() if k == b"content-length" else v)
+                                              for k, v in scope["headers"]]}
+        await self.app(scope, self._replay(data, receive, disconnected), send)
 
     @staticmethod
-    def _controls(body: bytes) -> bool:
+    def _without_controls(body: bytes) -> bytes | None:
+        """The body with control characters taken out of its strings; None when it has none (or is not JSON)."""
+        if not _CONTROL.search(body.decode("utf-8", "replace")) and b"\\u" not in body:
+            return None
         try:
-            return has_control(json.loads(body))
+            value = json.loads(body)
         except (ValueError, RecursionError):
-            return False  # not JSON: the route answers 400
+            return None  # not JSON: the route answers 400
+        if not has_control(value):
+            return None
+        return json.dumps(strip_controls(value), ensure_ascii=False).encode()
 
     @staticmethod
     def _replay(body: bytes, receive: Receive, disconnected: bool) -> Receive:

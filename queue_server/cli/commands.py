@@ -53,7 +53,7 @@ def server(config: ConfigOpt = None,
 
     # live updates are the same text for every page: compressing it again per connection cost more than sending it
     Server(uvicorn.Config(app_, host=bind_host, port=bind_port, log_level="warning", access_log=False,
-                          lifespan="on", ws_per_message_deflate=False)).run()
+                          lifespan="on", ws_per_message_deflate=False, ws_max_size=64 * 1024)).run()
     stop.set()
 
 

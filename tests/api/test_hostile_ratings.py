@@ -73,6 +73,9 @@ def test_a_tablet_rates_only_its_own_window_and_a_new_pairing_replaces_it(open_h
     assert hall.api("GET", "/api/evaluations/2", tablet=two)[0] == 403  # the old tablet no longer counts
     assert hall.api("POST", "/api/evaluations/2/result", {"rating": 4, "number": number}, tablet=replacement)[0] == 201
 
+    assert hall.api("DELETE", "/api/evaluations/2/tablet", token=manager) == (204, None)
+    assert hall.api("GET", "/api/evaluations/2", tablet=replacement)[0] == 403  # unpaired
+
     clerk = hall.staff("c9", "clerk", 9)
     assert hall.api("POST", "/api/evaluations/2/pairing", {}, token=clerk)[0] == 403  # managers pair
     assert hall.api("POST", "/api/evaluations/2/pair", {}, token=clerk)[0] == 403

@@ -129,7 +129,7 @@ def pair(n: WindowNo, body: PairIn, request: Request, runtime: RuntimeDep, svc: 
     return Paired(window=n, tablet_token=token)
 
 
-@router.delete("/{n}/pair", status_code=204, response_class=Response)
+@router.delete("/{n}/tablet", status_code=204, response_class=Response)
 def unpair(n: WindowNo, runtime: RuntimeDep, _p: Manager) -> Response:
     """Window n's tablet no longer counts."""
     tablets_of(runtime).unpair(n)
