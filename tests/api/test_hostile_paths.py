@@ -14,6 +14,9 @@ HOSTILE = ["99999999999999999999999", "9223372036854775808", "-92233720368547758
 
 
 PAGES = ["/window/{n}", "/rate/{n}", "/t/{number}"]
+#: a body the operation would take, so that the path value itself is what reaches the handler
+BODIES = {"follow-up": {"state": "done", "note": "已回访"}, "transfer": {"queue": "B"}, "queues": {"queues": ["A"]},
+          "result": {"rating": 5}, "pair": {"code": "123456"}, "notice": {"text": "x"}, "issuing": {"issuing": True}}
 
 
 def routes_with_params(hall: HallApp) -> list[tuple[str, str]]:
@@ -37,9 +40,10 @@ def test_hostile_path_values_get_a_4xx(open_hall: Callable[..., HallApp], as_man
     for method, template in routes_with_params(hall):
         for value in HOSTILE:
             path = re.sub(r"\{[^}]+\}", value, template)
-            st, body = hall.api(method, path, {}, token=token)
-            if not (400 <= st < 500 and isinstance(body, dict) and "error" in body):
-                bad.append((method, path, st, body))
+            for sent in ({}, BODIES.get(template.rsplit("/", 1)[-1], {})):
+                st, body = hall.api(method, path, sent, token=token)
+                if not (400 <= st < 500 and isinstance(body, dict) and "error" in body):
+                    bad.append((method, path, sent, st, body))
     for template in PAGES:  # the pages answer a 4xx page
         for value in HOSTILE:
             st, _ = hall.api("GET", re.sub(r"\{[^}]+\}", value, template))
