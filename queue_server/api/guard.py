@@ -102,11 +102,11 @@ class RequestGuard:
             return None
         try:
             value = json.loads(body)
+            if not has_control(value):
+                return None
+            return json.dumps(strip_controls(value), ensure_ascii=False).encode()
         except (ValueError, RecursionError):
-            return None  # not JSON: the route answers 400
-        if not has_control(value):
-            return None
-        return json.dumps(strip_controls(value), ensure_ascii=False).encode()
+            return None  # not JSON, or nested too deep for any route: the route answers 400/422
 
     @staticmethod
     def _replay(body: bytes, receive: Receive, disconnected: bool) -> Receive:

@@ -105,3 +105,11 @@ def test_a_client_that_does_not_keep_up_is_dropped_not_waited_for() -> None:
     c = asyncio.run(run())
     assert c.closed and c.close_code == TRY_LATER
     assert c.queue.qsize() == 1 and c.queue.get_nowait() is None  # what it missed is dropped, then it is closed
+
+
+@pytest.mark.parametrize("depth", [500, 990, 5000])
+def test_deeply_nested_json_gets_a_4xx(open_hall: Callable[..., HallApp], depth: int) -> None:
+    hall = open_hall()
+    raw = ('{"queue": "A", "x": ' + "[" * depth + '"\\u0007"' + "]" * depth + "}").encode()
+    st, body = hall.api("POST", "/api/tickets", raw=raw)
+    assert st < 500 and (st == 201 or body["error"]["code"]), body
