@@ -136,7 +136,8 @@ def run_demo(settings: Settings, duration: float, rate_per_min: float, config: P
         time.sleep(0.1)
     topics = Topics(s.hall.id)
     print(f"{s.hall.name}\n  pages   {base}/  (window caller {base}/window/1, console {base}/console, "
-          f"report {base}/report, rating tablet {base}/rate/1)\n  API     {base}/docs\n"
+          f"report {base}/report, rating tablet {base}/rate/1: the manager logs in there to pair it)\n"
+          f"  API     {base}/docs\n"
           f"  broker  {mqtt_url}  (topics hall/{s.hall.id}/#)\n"
           f"  staff   demo clerks clerk1..clerkN, manager 'manager', password {DEMO_PASSWORD}\n", flush=True)
     if staff.get("manager") is None:

@@ -12,6 +12,7 @@ from fastapi.responses import PlainTextResponse
 
 from queue_server import web
 from queue_server.api import errors, live
+from queue_server.api.guard import RequestGuard
 from queue_server.api.routes import (
     advisor,
     appointments,
@@ -23,6 +24,7 @@ from queue_server.api.routes import (
     reports,
     staff_cards,
     stats,
+    tablets,
     tickets,
     windows,
 )
@@ -56,10 +58,11 @@ def create_app(runtime: HallRuntime, manage_runtime: bool = True) -> FastAPI:
                               '`{"error": {"code", "message"}}`.')
     app.state.runtime = runtime
     errors.install(app)
-    for module in (auth, tickets, windows, hall, stats, reports, ratings, authorisations, advisor, live, desk,
-                   appointments, staff_cards):
+    for module in (auth, tickets, windows, hall, stats, reports, ratings, tablets, authorisations, advisor, live,
+                   desk, appointments, staff_cards):
         app.include_router(module.router, dependencies=[Depends(clerk_window_kind)] if module is windows else None)
     web.install(app)
+    app.add_middleware(RequestGuard, max_body_bytes=runtime.settings.server.max_body_bytes)
 
     @app.get("/metrics", response_class=PlainTextResponse, tags=["monitoring"])
     async def metrics(request: Request) -> PlainTextResponse:

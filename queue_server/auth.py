@@ -1,6 +1,7 @@
 """Staff bearer tokens: JSON Web Tokens (HS256) signed with a keyring, checked without the database.
 
-A token carries ``sub`` (the username), ``uid`` (the staff id), ``role``, ``window``, ``iat`` and
+A token carries ``sub`` (the username), ``uid`` (the staff id), ``role``, ``window``, ``gen`` (the
+account's token generation: logout, deactivation or a move raise it, and older tokens stop working), ``iat`` and
 ``exp``; its header names the key it was signed with (``kid``). The keyring signs with its
 current key and accepts a token signed with any of its keys, so a key can be rotated without
 logging everyone out: add the new key as current, keep the old one until its tokens expire.
@@ -37,6 +38,7 @@ class Principal:
     role: str
     window: int | None
     expires: float
+    gen: int = 0
 
     def actor(self) -> Actor:
         return Actor.staff(self.username, self.role, self.window)
@@ -88,7 +90,7 @@ def kid_of(secret: str) -> str:
 def issue_token(keyring: Keyring, p: Principal, now: float | None = None) -> str:
     issued = int(time.time() if now is None else now)
     return keyring.sign({"sub": p.username, "uid": p.staff_id, "role": p.role, "window": p.window,
-                         "iat": issued, "exp": int(p.expires)})
+                         "gen": p.gen, "iat": issued, "exp": int(p.expires)})
 
 
 def read_token(keyring: Keyring, token: str, now: float | None = None) -> Principal | None:
@@ -99,7 +101,7 @@ def read_token(keyring: Keyring, token: str, now: float | None = None) -> Princi
     try:
         window = claims.get("window")
         p = Principal(int(claims["uid"]), str(claims["sub"]), str(claims["role"]),
-                      None if window is None else int(window), float(claims["exp"]))
+                      None if window is None else int(window), float(claims["exp"]), int(claims.get("gen") or 0))
     except (ValueError, TypeError):
         return None
     return p if p.role in ROLES and p.username else None

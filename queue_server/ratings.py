@@ -2,10 +2,10 @@
 
 When a visit ends as served (办结, or a call-next that ends it) the desk stores a *pending*
 rating and publishes ``evaluations/{n}/request``. The answer comes from the evaluator device
-(``evaluations/{n}/result`` over MQTT) or from the on-screen rating page (``POST
-/api/evaluations/{n}/result``); the first answer counts and any later one is refused
-(``already_rated``). Without an answer by ``timeout_s`` (+ ``grace_s``) the visit is recorded
-as ``no_rating``; nothing is invented. A newer visit at the same window supersedes a request
+(``evaluations/{n}/result`` over MQTT, from window n's device) or from the rating tablet a manager
+paired with window n (``POST /api/evaluations/{n}/result`` with its token); the first answer counts
+and any later one is refused (``already_rated``). Without an answer by ``timeout_s`` (+ ``grace_s``)
+the visit is recorded as ``no_rating``; nothing is invented. A newer visit at the same window supersedes a request
 still waiting (the evaluator holds one request at a time): the older one becomes ``no_rating``.
 Negative ratings (不满意, 非常不满意) open a follow-up (待整改) the manager closes with a note
 (已整改, 第五十四条). Every step writes an audit row in the same transaction.

@@ -167,13 +167,28 @@ CSV_PARTS: dict[str, tuple[str, list[str]]] = {
 RATING_COLS = ["rated", "no_rating", "r5", "r4", "r3", "r2", "r1", "complaints"]
 
 
+#: a cell a spreadsheet would run as a formula starts with one of these
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A text cell that a spreadsheet would take for a formula, quoted with ``'`` (numbers stay numbers)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _cells(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: csv_cell(v) for k, v in row.items()}
+
+
 def report_csv(report: dict[str, Any], part: str) -> str:
-    """One table of the report as CSV (``queues`` is :func:`stats.daily_csv`)."""
+    """One table of the report as CSV (``queues`` is :func:`stats.daily_csv`); no cell is a formula."""
     import csv
     import io
 
     if part == "queues":
-        return stats.daily_csv(report)
+        return stats.daily_csv({**report, "queues": [_cells(q) for q in report["queues"]]})
     key, cols = CSV_PARTS[part]
     rows = report[key]["queues"] if part == "close" else report[key]
     with_ratings = part in ("windows", "clerks")
@@ -189,5 +204,5 @@ def report_csv(report: dict[str, Any], part: str) -> str:
             r = row["ratings"]
             flat.update(rated=r["rated"], no_rating=r["no_rating"], complaints=r["complaints"],
                         **{f"r{k}": r["distribution"][str(k)] for k in range(1, 6)})
-        w.writerow(flat)
+        w.writerow(_cells(flat))
     return out.getvalue()

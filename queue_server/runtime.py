@@ -12,6 +12,7 @@ from queue_server.auth import Keyring
 from queue_server.devices import DeviceInfo, DeviceRegistry
 from queue_server.frontdesk.retention import purge_each_day
 from queue_server.frontdesk.rpc import appointment_checkin
+from queue_server.keyfile import key_path, load_or_create
 from queue_server.mqtt.identity import KIOSK_LANE_SUFFIX, Roster, kiosk_lane_url
 from queue_server.mqtt.publisher import StatePublisher
 from queue_server.mqtt.rpc import RpcServer
@@ -19,6 +20,7 @@ from queue_server.ratings import RatingDesk
 from queue_server.service import Actor, HallService
 from queue_server.settings import Settings
 from queue_server.store import StaffStore, Store
+from queue_server.store.identity import TabletStore
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,7 @@ class HallRuntime:
         self.kiosk_lane: DeviceLink | None = None
         self.ratings: RatingDesk | None = None
         self.devices: DeviceRegistry | None = None
+        self.tablets: TabletStore | None = None
         self._stop = threading.Event()
         self._ticker: threading.Thread | None = None
 
@@ -54,8 +57,11 @@ class HallRuntime:
         self.service = HallService(s, self.store, clock=self.clock)
         self.staff = StaffStore(self.store.engine)
         self.service.listeners.append(purge_each_day(self.service))
-        #: the token keys (today one key, from the configuration or generated once per database)
-        self.keyring = Keyring.of(s.server.secret_key or self.store.secret_key())
+        self.tablets = TabletStore(self.store.engine)
+        #: the hall's secrets (0600 file beside the database, never in it): token key, holder_ref salt
+        self.secrets = load_or_create(key_path(s.server.database_url, s.server.key_file))
+        self.keyring = Keyring.of(s.server.secret_key or self.secrets.token_secret)
+        self.service.holder_salt = self.secrets.holder_salt
         configured = [(s.kiosk.device_id, "kiosk"), (s.display.device_id, "display")]
         self.devices = DeviceRegistry(self.service.now, self._publish, self.topics.device_cmd, configured)
         self.devices.greeting = self._greet

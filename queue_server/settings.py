@@ -151,8 +151,25 @@ class ServerConfig(ServerLink):
     database_url: str = "sqlite:///var/hall.db"
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)
-    secret_key: str | None = Field(default=None, description="token signing key; generated and "
-                                   "kept in the database when unset")
+    secret_key: str | None = Field(default=None, description="token signing key; when unset the key in "
+                                   "key_file signs")
+    key_file: str | None = Field(default=None, description="the hall's secrets (token signing key, holder_ref "
+                                 "salt), mode 0600, created on first start; default: beside a SQLite database "
+                                 "(hall.db -> hall.key), else var/hall.key")
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024, le=16 * 1024 * 1024,
+                                description="a larger HTTP request body is refused with 413")
+    login_max_failures: int = Field(default=5, ge=1, le=100, description="wrong passwords in a row for one "
+                                    "login name before it is locked for login_lockout_s")
+    login_lockout_s: int = Field(default=300, ge=1, le=86400)
+    login_max_failures_per_client: int = Field(default=20, ge=1, le=10000, description="wrong passwords from "
+                                               "one address (any names) within login_lockout_s before it waits")
+    anonymous_issue_burst: int = Field(default=20, ge=1, le=10**9, description="tickets one address may take "
+                                       "without a token at once")
+    anonymous_issue_per_minute: float = Field(default=10.0, gt=0, le=60000, description="and then per minute")
+    live_max_clients: int = Field(default=1200, ge=1, le=100000, description="WebSocket /api/live connections")
+    live_max_anonymous: int = Field(default=1000, ge=0, le=100000, description="of which without a token")
+    live_queue_messages: int = Field(default=64, ge=4, le=10000, description="updates waiting for one live "
+                                     "client; a client that falls this far behind is dropped")
     token_ttl_s: int = Field(default=12 * 3600, gt=0)
     sqlite_synchronous: Literal["OFF", "NORMAL", "FULL"] = "NORMAL"
     publish_interval_s: float = Field(default=0.05, ge=0, description="board/queue state coalescing")

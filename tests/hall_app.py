@@ -23,11 +23,13 @@ from queue_server.settings import Settings, load_settings
 from tests.peers import ROOT, Collector
 
 PASSWORD = "Test-pass-1"
+#: tests issue many tickets from one address without a token: the anonymous limit is for the tests that test it
+TEST_LIMITS = {"HALL_SERVER__ANONYMOUS_ISSUE_BURST": "1000000"}
 
 
 def hall_settings(db_url: str, mqtt_url: str | None = None, **extra: str) -> Settings:
     """The sample hall under a hall id of its own, on ``db_url`` (``HALL_*`` overrides in ``extra``)."""
-    env = {"HALL_ID": "t" + uuid.uuid4().hex[:8], "HALL_DATABASE_URL": db_url, **extra}
+    env = {"HALL_ID": "t" + uuid.uuid4().hex[:8], "HALL_DATABASE_URL": db_url, **TEST_LIMITS, **extra}
     if mqtt_url is not None:
         env["HALL_MQTT_URL"] = mqtt_url
     return load_settings(ROOT / "config" / "hall.toml", env=env)
@@ -82,10 +84,13 @@ class HallApp:
         self.runtime = None
 
     def api(self, method: str, path: str, body: Any = None, token: str | None = None,
-            raw: bytes | None = None) -> tuple[int, Any]:
-        """``(status, body)``: JSON decoded, other text as text, no content as ``None`` (as ``ServerProcess.api``)."""
+            raw: bytes | None = None, tablet: str | None = None) -> tuple[int, Any]:
+        """``(status, body)``: JSON decoded, other text as text, no content as ``None`` (as ``ServerProcess.api``);
+        ``tablet``: a paired rating tablet's token."""
         assert self.client is not None, "not started"
         headers = {"content-type": "application/json"}
+        if tablet:
+            headers["x-rating-tablet"] = tablet
         if token:
             headers["authorization"] = f"Bearer {token}"
         r = self.client.request(method, path, content=raw, json=None if raw is not None else body, headers=headers)
@@ -102,3 +107,9 @@ class HallApp:
         status, body = self.api("POST", "/api/auth/login", {"username": name, "password": password})
         assert status == 200, body
         return str(body["access_token"])
+
+    def tablet(self, window: int) -> str:
+        """Window ``window``'s rating tablet, paired by a manager: its token."""
+        status, body = self.api("POST", f"/api/evaluations/{window}/pair", {}, token=self.staff("pairer", "manager"))
+        assert status == 201, body
+        return str(body["tablet_token"])

@@ -152,9 +152,9 @@ class Collector:
 
 
 def http(method: str, url: str, body: Any = None, token: str | None = None, raw: bytes | None = None,
-         timeout: float = 10.0) -> tuple[int, Any]:
+         timeout: float = 10.0, headers: dict[str, str] | None = None) -> tuple[int, Any]:
     data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
-    req = urllib.request.Request(url, data=data, method=method)
+    req = urllib.request.Request(url, data=data, method=method, headers=headers or {})
     req.add_header("content-type", "application/json")
     if token:
         req.add_header("authorization", f"Bearer {token}")
@@ -234,8 +234,9 @@ class ServerProcess:
         return str(body["access_token"])
 
     def api(self, method: str, path: str, body: Any = None, token: str | None = None,
-            raw: bytes | None = None) -> tuple[int, Any]:
-        return http(method, self.base + path, body, token, raw)
+            raw: bytes | None = None, tablet: str | None = None) -> tuple[int, Any]:
+        """``tablet``: a paired rating tablet's token (header ``X-Rating-Tablet``)."""
+        return http(method, self.base + path, body, token, raw, headers={"x-rating-tablet": tablet} if tablet else None)
 
 
 @contextmanager
@@ -258,6 +259,8 @@ def hall_env(workdir: Path, broker_url: str, db_url: str | None = None, **extra:
         "HALL_MQTT_URL": broker_url,
         "HALL_HTTP_HOST": "127.0.0.1",
         "HALL_HTTP_PORT": str(free_port()),
+        # tests issue many tickets from one address without a token (the limit has tests of its own)
+        "HALL_SERVER__ANONYMOUS_ISSUE_BURST": "1000000",
     })
     env.update(extra)
     return env

@@ -19,6 +19,7 @@ from queue_server.api.errors import ApiError
 from queue_server.auth import Principal, read_token
 from queue_server.runtime import HallRuntime
 from queue_server.service import HallService
+from queue_server.store.identity import token_generation
 
 _bearer = HTTPBearer(auto_error=False)
 
@@ -39,17 +40,46 @@ RuntimeDep = Annotated[HallRuntime, Depends(get_runtime)]
 ServiceDep = Annotated[HallService, Depends(get_service)]
 
 
+def staff_of(runtime: HallRuntime, token: str | None) -> Principal | None:
+    """The staff member a token proves: signed, unexpired, of the account's current generation, active."""
+    p = read_token(runtime.keyring, token) if token else None
+    if p is None or runtime.store is None:
+        return None
+    known = token_generation(runtime.store.engine, p.staff_id)
+    if known is None or known != (p.gen, True):
+        return None
+    return p
+
+
 async def current_staff(runtime: RuntimeDep,
                   cred: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
     if cred is None or not cred.credentials:
         raise ApiError(401, "unauthorized", "请先登录 (log in first: Authorization: Bearer <token>)")
-    p = read_token(runtime.keyring, cred.credentials)
+    p = staff_of(runtime, cred.credentials)
     if p is None:
         raise ApiError(401, "invalid_token", "登录已失效，请重新登录 (the token is invalid or expired)")
     return p
 
 
 CurrentStaff = Annotated[Principal, Depends(current_staff)]
+
+
+async def optional_staff(runtime: RuntimeDep, request: Request) -> Principal | None:
+    """The staff member when a token is sent (a wrong token is 401, as everywhere); None without one.
+
+    Read from the header itself, so the operation stays open to everyone in the OpenAPI document."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return await current_staff(runtime, HTTPAuthorizationCredentials(scheme="Bearer", credentials=token.strip()))
+
+
+MaybeStaff = Annotated[Principal | None, Depends(optional_staff)]
+
+
+def client_key(request: Request) -> str:
+    """The address a request came from (behind the hall's front, uvicorn's proxy headers set it)."""
+    return request.client.host if request.client is not None else "unknown"
 
 
 def require(*roles: str) -> Callable[[Principal], Awaitable[Principal]]:

@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 
 _CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
           405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
-          422: "validation_error", 503: "unavailable"}
+          422: "validation_error", 429: "too_many_requests", 503: "unavailable"}
 
 
 #: how each error code of the engine, the service and the rating desk answers over HTTP. Every code
@@ -73,9 +73,9 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
-        self.status, self.code, self.message = status, code, message
+        self.status, self.code, self.message, self.headers = status, code, message, headers
 
 
 def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -85,7 +85,7 @@ def error_response(status: int, code: str, message: str, headers: dict[str, str]
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api(_r: Request, exc: ApiError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else exc.headers
         return error_response(exc.status, exc.code, exc.message, headers)
 
     @app.exception_handler(HallError)

@@ -6,12 +6,19 @@ The server answers at once with the current state and then after every change:
 
 * ``{"type": "hall", "data": <GET /api/hall>}`` after any command (coalesced, 100 ms) and every 15 s;
 * ``{"type": "ticket", "number": "A001", "data": <GET /api/tickets/A001> | null}`` when it changed;
-* ``{"type": "evaluation", "window": 3, "data": <GET /api/evaluations/3>}``;
+* ``{"type": "evaluation", "window": 3, "data": <GET /api/evaluations/3>}``: only to window 3's paired
+  rating tablet (``"tablet": "<tablet token>"``) and to managers, auditors and admins;
 * staff only (a valid manager, auditor or admin token): ``{"type": "devices", "data": <GET /api/devices>}``
   and ``{"type": "ratings"}`` when a rating was recorded or followed up.
 
-Everything public carries no personal data. Listeners of the service, the rating desk and the
-device registry run on other threads; they only schedule work on the event loop. A WebSocket
+Everything public carries no personal data, nor the login names of the clerks (staff tokens see them).
+Connections are bounded (``live_max_clients``; of them ``live_max_anonymous`` without a token): one
+over the bound is closed with code 1013 (try again later). Each message is serialised once for all
+clients; every client has its own bounded queue and its own writer, so a slow reader delays no one
+and is dropped (code 1013) when it falls ``live_queue_messages`` behind.
+
+Listeners of the service, the rating desk and the device registry run on other threads; they
+only schedule work on the event loop. A WebSocket
 (not server-sent events) because uvicorn closes WebSockets on shutdown, while an open
 event stream would hold the server up.
 """
@@ -27,8 +34,10 @@ from typing import Any
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from hall_contract.errors import HallError
-from queue_server.api.routes.ratings import evaluation_view
-from queue_server.auth import Principal, read_token
+from queue_server.api.deps import staff_of
+from queue_server.api.routes.hall import without_staff_names
+from queue_server.api.routes.ratings import evaluation_view, sees_evaluations
+from queue_server.auth import Principal
 from queue_server.ratings import RatingEvent
 from queue_server.runtime import HallRuntime
 from queue_server.service import Event
@@ -40,18 +49,40 @@ REFRESH_S = 15.0
 STAFF_ROLES = ("manager", "auditor", "admin")
 
 
+TRY_LATER = 1013
+SEND_TIMEOUT_S = 10.0
+MAX_TICKETS = 20
+MAX_EVALUATIONS = 8
+
+
 @dataclass(eq=False)
 class Client:
-    queue: asyncio.Queue[str | None] = field(default_factory=lambda: asyncio.Queue(maxsize=200))
+    queue: asyncio.Queue[str | None] = field(default_factory=lambda: asyncio.Queue(maxsize=64))
     hall: bool = False
     tickets: set[str] = field(default_factory=set)
     evaluations: set[int] = field(default_factory=set)
     staff: Principal | None = None
+    #: any valid staff token (clerks too): sees the clerks' login names
+    named: bool = False
+    #: the window whose paired rating tablet this is
+    tablet: int | None = None
     devices: bool = False
     sent: dict[str, str] = field(default_factory=dict)
+    #: let in beyond the anonymous bound: closed unless its subscription proves who it is
+    over_bound: bool = False
+    closed: bool = False
+    close_code: int = 1000
+
+    @property
+    def anonymous(self) -> bool:
+        return not self.named and self.tablet is None
 
     def push(self, msg: dict[str, Any], key: str | None = None) -> None:
-        text = json.dumps(msg, ensure_ascii=False)
+        self.push_text(json.dumps(msg, ensure_ascii=False), key)
+
+    def push_text(self, text: str, key: str | None = None) -> None:
+        if self.closed:
+            return
         if key is not None:
             if self.sent.get(key) == text:
                 return
@@ -59,10 +90,17 @@ class Client:
         try:
             self.queue.put_nowait(text)
         except asyncio.QueueFull:  # a reader that does not keep up is dropped; its page reconnects
-            self.close()
+            self.close(TRY_LATER)
 
-    def close(self) -> None:
-        with contextlib.suppress(asyncio.QueueFull):
+    def close(self, code: int = 1000) -> None:
+        if self.closed:
+            return
+        self.closed, self.close_code = True, code
+        try:  # what is queued goes out first; a reader that fell behind loses it
+            self.queue.put_nowait(None)
+        except asyncio.QueueFull:
+            while not self.queue.empty():
+                self.queue.get_nowait()
             self.queue.put_nowait(None)
 
 
@@ -154,14 +192,19 @@ class LiveHub:
         svc = self.runtime.service
         assert svc is not None
         snap = svc.snapshot()
-        tickets: dict[str, Any] = {}
+        texts: dict[bool, str] = {}
+        tickets: dict[str, str] = {}
         for c in clients:
             if c.hall:
-                c.push({"type": "hall", "data": snap})
+                if c.named not in texts:
+                    data = snap if c.named else without_staff_names(snap)
+                    texts[c.named] = json.dumps({"type": "hall", "data": data}, ensure_ascii=False)
+                c.push_text(texts[c.named])
             for number in c.tickets:
                 if number not in tickets:
-                    tickets[number] = self._ticket(number)
-                c.push({"type": "ticket", "number": number, "data": tickets[number]}, key=f"t:{number}")
+                    tickets[number] = json.dumps({"type": "ticket", "number": number, "data": self._ticket(number)},
+                                                 ensure_ascii=False)
+                c.push_text(tickets[number], key=f"t:{number}")
 
     def _ticket(self, number: str) -> dict[str, Any] | None:
         svc = self.runtime.service
@@ -181,10 +224,11 @@ class LiveHub:
             return
         now = svc.now()
         for n in windows:
-            view = evaluation_view(desk, n, now, svc.tz)
+            text = json.dumps({"type": "evaluation", "window": n, "data": evaluation_view(desk, n, now, svc.tz)},
+                              ensure_ascii=False)
             for c in clients:
                 if n in c.evaluations:
-                    c.push({"type": "evaluation", "window": n, "data": view})
+                    c.push_text(text)
 
     def _send_devices(self, clients: list[Client]) -> None:
         svc, reg = self.runtime.service, self.runtime.devices
@@ -195,15 +239,24 @@ class LiveHub:
             c.push({"type": "devices", "data": snap})
 
     def subscribe(self, c: Client, req: dict[str, Any]) -> None:
-        token = req.get("token")
-        if isinstance(token, str) and token:
-            p = read_token(self.runtime.keyring, token)
-            c.staff = p if p is not None and p.role in STAFF_ROLES else None
-            if p is None:
-                c.push({"type": "error", "code": "invalid_token"})
+        token, tablet = req.get("token"), req.get("tablet")
+        p = staff_of(self.runtime, token) if isinstance(token, str) and token else None
+        if isinstance(token, str) and token and p is None:
+            c.push({"type": "error", "code": "invalid_token"})
+        c.named = p is not None
+        c.staff = p if p is not None and p.role in STAFF_ROLES else None
+        tablets = self.runtime.tablets
+        c.tablet = tablets.window_of(tablet) if isinstance(tablet, str) and tablets is not None else None
+        if c.over_bound and c.anonymous:
+            c.push({"type": "error", "code": "too_many_clients"})
+            c.close(TRY_LATER)
+            return
         c.hall = bool(req.get("hall"))
-        c.tickets = {str(n).upper()[:8] for n in req.get("tickets") or [] if isinstance(n, str)}
-        c.evaluations = {int(n) for n in req.get("evaluations") or [] if isinstance(n, int)}
+        c.tickets = {str(n).upper()[:8] for n in _first(req.get("tickets"), MAX_TICKETS) if isinstance(n, str)}
+        asked = {n for n in _first(req.get("evaluations"), MAX_EVALUATIONS) if isinstance(n, int)}
+        c.evaluations = {n for n in asked if n == c.tablet or (p is not None and sees_evaluations(p, n))}
+        if asked - c.evaluations:
+            c.push({"type": "error", "code": "tablet_not_paired"})
         c.devices = bool(req.get("devices")) and c.staff is not None
         c.sent.clear()
         self._send_hall([c])
@@ -211,6 +264,20 @@ class LiveHub:
             self._send_evaluations([c], c.evaluations)
         if c.devices:
             self._send_devices([c])
+
+    def admit(self) -> Client | None:
+        """A new client, or None when the hall has as many live clients as it takes."""
+        s = self.runtime.settings.server
+        if len(self.clients) >= s.live_max_clients:
+            return None
+        client = Client(queue=asyncio.Queue(maxsize=s.live_queue_messages))
+        client.over_bound = sum(1 for c in self.clients if c.anonymous) >= s.live_max_anonymous
+        self.clients.add(client)
+        return client
+
+
+def _first(value: object, n: int) -> list[Any]:
+    return list(value[:n]) if isinstance(value, list) else []
 
 
 async def _reader(ws: WebSocket, hub: LiveHub, client: Client) -> None:
@@ -234,18 +301,21 @@ async def live(ws: WebSocket) -> None:
     hub: LiveHub | None = getattr(ws.app.state, "live", None)
     await ws.accept()
     if hub is None or hub.runtime.service is None:
-        await ws.close(code=1013)
+        await ws.close(code=TRY_LATER)
         return
-    client = Client()
-    hub.clients.add(client)
+    client = hub.admit()
+    if client is None:
+        await ws.close(code=TRY_LATER, reason="too many live clients")
+        return
     reader = asyncio.create_task(_reader(ws, hub, client))
     try:
         while (text := await client.queue.get()) is not None:
-            await ws.send_text(text)
-    except (WebSocketDisconnect, RuntimeError, OSError):
-        pass
+            async with asyncio.timeout(SEND_TIMEOUT_S):  # no task per send (wait_for makes one)
+                await ws.send_text(text)
+    except (WebSocketDisconnect, RuntimeError, OSError, TimeoutError):
+        client.closed, client.close_code = True, TRY_LATER if not client.closed else client.close_code
     finally:
         hub.clients.discard(client)
         reader.cancel()
         with contextlib.suppress(Exception):
-            await ws.close()
+            await ws.close(code=client.close_code)

@@ -53,9 +53,11 @@ def server(config: ConfigOpt = None,
             notify("STOPPING=1")  # uvicorn re-raises the signal after shutdown: say it now
             super().handle_exit(sig, frame)  # type: ignore[arg-type]
 
+    # live updates are the same text for every page: compressing it again per connection cost more than sending it
     Server(uvicorn.Config(app_, host=bind_host, port=bind_port, log_level="warning", access_log=False,
                           lifespan="on", timeout_keep_alive=s.server.http_keepalive_s,
-                          limit_concurrency=s.server.http_max_connections)).run()
+                          limit_concurrency=s.server.http_max_connections, ws_per_message_deflate=False,
+                          ws_max_size=64 * 1024)).run()
     stop.set()
 
 
@@ -116,6 +118,25 @@ def staff_add(name: Annotated[str, typer.Argument(help="login name")],
         store.close()
     where = f" at window {account.window}" if account.window else ""
     typer.echo(f"staff {account.username}: {account.role}{where}")
+
+
+@staff_app.command("disable")
+def staff_disable(name: Annotated[str, typer.Argument(help="login name")],
+                  enable: Annotated[bool, typer.Option("--enable", help="allow the account again")] = False,
+                  config: ConfigOpt = None) -> None:
+    """Disable a staff account: it can no longer log in and every token it holds stops working at once."""
+    from queue_server.store import StaffStore, Store
+
+    s = settings_or_exit(Settings, config)
+    store = Store(s.server.database_url, s.server.sqlite_synchronous)
+    try:
+        store.upgrade()
+        account = StaffStore(store.engine).set_active(name, enable)
+    except ValueError as err:
+        fail(str(err))
+    finally:
+        store.close()
+    typer.echo(f"staff {account.username}: {'active' if account.active else 'disabled, logged out'}")
 
 
 @staff_app.command("list")

@@ -30,6 +30,7 @@ from queue_server.actor import ADVISOR, DAY, STARTUP, Actor, ActorKind
 from queue_server.engine import Advice, Change, Hall, Priority, Ticket, restore
 from queue_server.engine.errors import AdviceExpired
 from queue_server.hall_factory import build_hall
+from queue_server.keyfile import rekey_holder
 from queue_server.service.advisor_desk import AdvisorDesk
 from queue_server.service.advisor_errors import NoDispatch, NotDispatched
 from queue_server.service.reads import HallReads
@@ -59,6 +60,8 @@ class HallService(HallReads):
         self._lock = threading.RLock()
         #: called with every :class:`Event`, under the service's lock: keep it short, never block
         self.listeners: list[Listener] = []
+        #: the hall's secret salt: a stored holder_ref is the kiosk's keyed again with it (see keyfile)
+        self.holder_salt = ""
         self._notice: str | None = None
         self._dismissed: set[str] = set()
         self._version = 0
@@ -190,7 +193,8 @@ class HallService(HallReads):
                 seq = self.store.reserve_number(conn, self._hall.day, code)
                 ticket, change = self._hall.issue(
                     now, queue=code, item=args.item, priority=Priority(args.priority), source=args.source,
-                    holder=args.holder, holder_ref=args.holder_ref, request_id=args.request_id, seq=seq)
+                    holder=args.holder, holder_ref=rekey_holder(self.holder_salt, args.holder_ref),
+                    request_id=args.request_id, seq=seq)
                 result.append(ticket)
                 return change
 

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from queue_server.keyfile import private_file
+
 
 class BackupError(Exception):
     pass
@@ -42,6 +44,7 @@ def backup(url: str, out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")
     tmp.unlink(missing_ok=True)
+    private_file(tmp)  # a backup holds the hall's records: 0600 from its first byte (pg_dump keeps the mode)
     if url.startswith("sqlite"):
         src_path = _sqlite_path(url)
         if not src_path.exists():
@@ -78,7 +81,7 @@ def restore(url: str, source: Path, force: bool = False) -> None:
         target = _sqlite_path(url)
         if target.exists() and target.stat().st_size > 0 and not force:
             raise BackupError(f"{target} exists: stop the server and pass --force to overwrite it")
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_file(target)
         src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
         dst = sqlite3.connect(target, timeout=30)
         try:

@@ -8,7 +8,6 @@ can never issue the same number.
 from __future__ import annotations
 
 import json
-import secrets
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -20,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from queue_server.engine.model import Change, Priority, Ticket, TicketState, Window
+from queue_server.keyfile import private_file
 from queue_server.store.fastpath import RawStatement
 from queue_server.store.tables import audit_t, counter_t, meta_t, ticket_t, window_t
 
@@ -41,7 +41,7 @@ def make_engine(url: str, sqlite_synchronous: str = "NORMAL") -> Engine:
     if url.startswith("sqlite"):
         path = sa.engine.make_url(url).database
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            private_file(Path(path))  # the hall's records: the server's user alone reads them (and -wal, -shm)
         engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
         @sa.event.listens_for(engine, "connect")
@@ -219,16 +219,6 @@ class Store:
 
     def set_meta(self, conn: Connection, key: str, value: str) -> None:
         _upsert(conn, meta_t, [{"key": key, "value": value}], ["key"])
-
-    def secret_key(self) -> str:
-        """The token-signing key, generated once per database."""
-        key = self.get_meta("secret_key")
-        if key:
-            return key
-        with self.transaction() as conn:
-            ins = (postgresql.insert(meta_t) if conn.dialect.name == "postgresql" else sqlite.insert(meta_t))
-            conn.execute(ins.values(key="secret_key", value=secrets.token_urlsafe(48)).on_conflict_do_nothing())
-        return self.get_meta("secret_key") or ""
 
 
 def expire_rows(tickets: Iterable[Ticket], now: datetime) -> list[Ticket]:

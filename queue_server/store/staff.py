@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from hall_contract.passwords import hash_password
+from hall_contract.passwords import hash_password, verify_password
 from queue_server.auth import ROLES
 from queue_server.store.tables import staff_t
 
@@ -20,6 +21,7 @@ class StaffAccount:
     role: str
     window: int | None
     active: bool
+    token_gen: int = 0
 
 
 class StaffStore:
@@ -36,11 +38,15 @@ class StaffStore:
             raise ValueError("password must have at least 8 characters")
         values = {"password_hash": hash_password(password), "role": role, "window": window, "active": True}
         with self.engine.begin() as conn:
-            existing = conn.execute(sa.select(staff_t.c.id).where(staff_t.c.username == username)).scalar()
-            if existing is not None:
+            old = conn.execute(sa.select(staff_t).where(staff_t.c.username == username)).first()
+            if old is not None:
                 if not replace:
                     raise ValueError(f"staff {username!r} already exists")
-                conn.execute(staff_t.update().where(staff_t.c.id == existing).values(**values))
+                # moved to another role or window, or a new password: the tokens issued before no longer work
+                moved = (old.role, old.window, bool(old.active)) != (role, window, True) or \
+                    not verify_password(password, old.password_hash)
+                conn.execute(staff_t.update().where(staff_t.c.id == old.id)
+                             .values(**values, token_gen=staff_t.c.token_gen + int(moved)))
             else:
                 conn.execute(staff_t.insert().values(username=username, created_at=datetime.now(UTC), **values))
         account = self.get(username)
@@ -52,9 +58,24 @@ class StaffStore:
             r = conn.execute(sa.select(staff_t).where(staff_t.c.username == username)).first()
         if r is None:
             return None
-        return StaffAccount(r.id, r.username, r.password_hash, r.role, r.window, bool(r.active))
+        return _account(r)
 
     def all(self) -> list[StaffAccount]:
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(staff_t).order_by(staff_t.c.username))
-            return [StaffAccount(r.id, r.username, r.password_hash, r.role, r.window, bool(r.active)) for r in rows]
+            return [_account(r) for r in rows]
+
+    def set_active(self, username: str, active: bool) -> StaffAccount:
+        """Deactivate (or reactivate) an account; deactivating ends every token it holds."""
+        with self.engine.begin() as conn:
+            done = conn.execute(staff_t.update().where(staff_t.c.username == username)
+                                .values(active=active, token_gen=staff_t.c.token_gen + (0 if active else 1)))
+            if not done.rowcount:
+                raise ValueError(f"no staff {username!r}")
+        account = self.get(username)
+        assert account is not None
+        return account
+
+
+def _account(r: Any) -> StaffAccount:
+    return StaffAccount(r.id, r.username, r.password_hash, r.role, r.window, bool(r.active), int(r.token_gen or 0))

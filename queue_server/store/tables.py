@@ -82,6 +82,8 @@ class Staff(SQLModel, table=True):
     window: int | None = None
     active: bool = True
     created_at: datetime = Field(sa_type=AwareDateTime)
+    #: raised when the account logs out, is deactivated or moves: every token of an older generation stops working
+    token_gen: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class AuditRow(SQLModel, table=True):

@@ -245,6 +245,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rate_back": ("返回", "Back"),
     "rate_thanks": ("感谢您的评价！", "Thank you for your rating!"),
     "rate_left": ("剩余 {s} 秒", "{s} s left"),
+    "rate_pair_title": ("评价器配对", "Pair this rating tablet"),
+    "rate_pair_hint": ("本平板尚未与窗口配对。请前台主管输入配对码，或用主管账号登录完成配对。",
+                       "This tablet is not paired with its window yet. A manager types a pairing code here, "
+                       "or logs in to pair it."),
+    "rate_pair_code": ("配对码（6位数字）", "Pairing code (6 digits)"),
+    "rate_pair_button": ("配对", "Pair"),
+    "rate_pair_login": ("主管登录配对", "Pair as manager"),
+    "rate_paired": ("配对成功", "Paired"),
     # -- ticket status -----------------------------------------------------------------------
     "ticket_title": ("排队进度", "Your place in line"),
     "your_number": ("您的号码", "Your number"),

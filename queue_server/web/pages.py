@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi import Path as PathParam
@@ -73,10 +73,24 @@ async def index() -> Response:
     return RedirectResponse("/login", status_code=303)
 
 
+#: a path on this server: one slash, then no slash or backslash, nothing a browser reads as another host
+_LOCAL_PATH = re.compile(r"/(?![/\\])[A-Za-z0-9\-._~!$&'()*+,;=:@/%?]*")
+
+
+def local_next(value: str | None) -> str:
+    """``next=`` after login: a path on this server, else nothing (no ``//host``, ``/\\host``, scheme)."""
+    if not value or len(value) > 512 or not _LOCAL_PATH.fullmatch(value):
+        return ""
+    decoded = unquote(value)
+    if decoded.startswith(("//", "/\\")) or "\\" in decoded or any(ord(ch) < 32 for ch in decoded):
+        return ""
+    return value
+
+
 @router.get("/login", response_class=HTMLResponse)
 async def login_page(request: Request, svc: ServiceDep) -> HTMLResponse:
     return render(request, svc, "login.html", "login", "login_title",
-                  {"next": request.query_params.get("next", "")})
+                  {"next": local_next(request.query_params.get("next"))})
 
 
 def window_label(name: str, number: int, lang: str) -> str:

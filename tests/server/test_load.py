@@ -16,7 +16,7 @@ from tests.waiting import eventually
 def _issue_many(base: str, count: int, tag: str, out: mp.Queue) -> None:  # type: ignore[type-arg]
     numbers = []
     for i in range(count):
-        body = json.dumps({"queue": "A", "source": tag, "request_id": f"{tag}-{i}"}).encode()
+        body = json.dumps({"queue": "A", "request_id": f"{tag}-{i}"}).encode()  # no source: strangers set none
         req = urllib.request.Request(base + "/api/tickets", data=body, method="POST",
                                      headers={"content-type": "application/json"})
         with urllib.request.urlopen(req, timeout=30) as r:

@@ -54,14 +54,18 @@ class Month:
     def __init__(self, client: TestClient, clock: FakeClock, runtime: HallRuntime) -> None:
         self.client, self.clock, self.runtime = client, clock, runtime
         self.tokens: dict[str, str] = {}
+        self.tablets: dict[int, str] = {}
 
     def staff(self, name: str, role: str, window: int | None = None) -> None:
         self.runtime.staff.add(name, "Test-pass-1", role, window)
         r = self.client.post("/api/auth/login", json={"username": name, "password": "Test-pass-1"})
         self.tokens[name] = r.json()["access_token"]
 
-    def call(self, method: str, path: str, who: str | None = None, body: Any = None, ok: tuple[int, ...] = ()) -> Any:
+    def call(self, method: str, path: str, who: str | None = None, body: Any = None, ok: tuple[int, ...] = (),
+             tablet: str | None = None) -> Any:
         headers = {"authorization": f"Bearer {self.tokens[who]}"} if who else {}
+        if tablet:
+            headers["x-rating-tablet"] = tablet
         r = self.client.request(method, path, json=body, headers=headers)
         assert r.status_code < 300 or r.status_code in ok, (path, r.status_code, r.text)
         return r.json() if r.content and "json" in r.headers.get("content-type", "") else r.text
@@ -77,8 +81,16 @@ class Month:
         eventually(lambda: (p := desk.pending_for(n)) is not None and p.number == number)
         pending = desk.pending_for(n)
         assert pending is not None
-        self.call("POST", f"/api/evaluations/{n}/result", body={"rating": rating, "ticket_id": pending.ticket_id})
+        self.call("POST", f"/api/evaluations/{n}/result", body={"rating": rating, "ticket_id": pending.ticket_id},
+                  tablet=self.tablet(n))
         return number
+
+    def tablet(self, n: int) -> str:
+        """Window ``n``'s rating tablet, paired once by the manager."""
+        if n not in self.tablets:
+            code = self.call("POST", f"/api/evaluations/{n}/pairing", "boss")["code"]
+            self.tablets[n] = self.call("POST", f"/api/evaluations/{n}/pair", body={"code": code})["tablet_token"]
+        return self.tablets[n]
 
     def get(self, path: str, who: str = "aud") -> Any:
         return self.call("GET", path, who)
@@ -123,7 +135,8 @@ def month(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         else:
             db = f"sqlite:///{tmp_path_factory.mktemp('month')}/hall.db"
         settings = load_settings(ROOT / "config" / "hall.toml", env={
-            "HALL_ID": "t" + uuid.uuid4().hex[:8], "HALL_DATABASE_URL": db, "HALL_ADVISOR__ENABLED": "false"})
+            "HALL_ID": "t" + uuid.uuid4().hex[:8], "HALL_DATABASE_URL": db, "HALL_ADVISOR__ENABLED": "false",
+            "HALL_SERVER__ANONYMOUS_ISSUE_BURST": "1000000"})
         clock = FakeClock(datetime(2026, 3, 1, 8, 50, tzinfo=TZ))
         runtime = HallRuntime(settings, clock=clock)
         runtime.start(mqtt=False)

@@ -47,15 +47,18 @@ def test_the_api_stores_masks_and_purges(tmp_path: Path) -> None:
         app.api("POST", "/api/windows/1/open", token=wang)
         app.api("POST", "/api/windows/1/call-next", token=wang)
         app.api("POST", "/api/windows/1/finish", token=wang)
-        eventually(lambda: app.api("GET", "/api/evaluations/1")[1]["pending"] is not None)
-        tid = app.api("GET", "/api/evaluations/1")[1]["pending"]["ticket_id"]
+        code = app.api("POST", "/api/evaluations/1/pairing", {}, token=boss)[1]["code"]
+        tablet = app.api("POST", "/api/evaluations/1/pair", {"code": code})[1]["tablet_token"]
+        eventually(lambda: app.api("GET", "/api/evaluations/1", tablet=tablet)[1]["pending"] is not None)
+        tid = app.api("GET", "/api/evaluations/1", tablet=tablet)[1]["pending"]["ticket_id"]
         for body, code in [({"phone": "123"}, "invalid_phone"), ({"reasons": ["nope"]}, "unknown_reason"),
                            ({"reasons": ["rude"] * 7}, None), ({"text": "x" * 1001}, None)]:
-            status, err = app.api("POST", "/api/evaluations/1/result", {"rating": 1, "ticket_id": tid, **body})
+            status, err = app.api("POST", "/api/evaluations/1/result", {"rating": 1, "ticket_id": tid, **body},
+                                  tablet=tablet)
             assert status == 422 and (code is None or err["error"]["code"] == code), err
         status, out = app.api("POST", "/api/evaluations/1/result", {
             "rating": 1, "ticket_id": tid, "reasons": ["slow", "error"], "text": "等了\x00很久" + "！" * 300,
-            "phone": "13812345678"})
+            "phone": "13812345678"}, tablet=tablet)
         assert status == 201, out
         assert (out["reason"], out["reasons"], out["dimensions"], out["phone_masked"]) == \
             ("slow", ["slow", "error"], ["efficiency", "quality"], "138****5678")

@@ -60,9 +60,11 @@ class Hall:
         self.tokens[name] = r.json()["access_token"]
 
     def call(self, at: str, method: str, path: str, who: str | None = None, body: Any = None,
-             status: int | None = None) -> Any:
+             status: int | None = None, tablet: str | None = None) -> Any:
         self.clock.at(at)
         headers = {"authorization": f"Bearer {self.tokens[who]}"} if who else {}
+        if tablet:
+            headers["x-rating-tablet"] = tablet
         r = self.client.request(method, path, json=body, headers=headers)
         if status is not None:
             assert r.status_code == status, (path, r.status_code, r.text)
@@ -126,10 +128,12 @@ def drive_the_day(h: Hall) -> None:
     eventually(lambda: ratings.pending_for(7) is not None)
     pending = ratings.pending_for(7)
     assert pending is not None and pending.number == "A002"
+    tablet = h.call("09:30:10", "POST", "/api/evaluations/7/pair", "boss", {}, status=201)["tablet_token"]
     h.call("09:30:20", "POST", "/api/evaluations/7/result", body={"rating": 2, "reason": "long_wait",
-                                                                  "ticket_id": pending.ticket_id}, status=201)
+                                                                  "ticket_id": pending.ticket_id}, status=201,
+           tablet=tablet)
     again = h.call("09:30:25", "POST", "/api/evaluations/7/result",
-                   body={"rating": 5, "ticket_id": pending.ticket_id}, status=409)
+                   body={"rating": 5, "ticket_id": pending.ticket_id}, status=409, tablet=tablet)
     assert again["error"]["code"] == "already_rated"
     assert h.issue("09:31:00", "C") == "C001"
     h.call("09:32:00", "POST", "/api/tickets/C001/cancel", "boss")

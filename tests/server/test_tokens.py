@@ -25,7 +25,8 @@ def test_a_token_carries_who_and_until_when_and_which_key() -> None:
     token = issue_token(ring, WANG, NOW)
     header, claims = _part(token, 0), _part(token, 1)
     assert header["alg"] == "HS256" and header["kid"] == ring.current
-    assert claims == {"sub": "wang", "uid": 7, "role": "clerk", "window": 3, "iat": int(NOW), "exp": int(NOW) + 3600}
+    assert claims == {"sub": "wang", "uid": 7, "role": "clerk", "window": 3, "gen": 0, "iat": int(NOW),
+                      "exp": int(NOW) + 3600}
     assert read_token(ring, token, NOW + 10) == Principal(7, "wang", "clerk", 3, NOW + 3600)
 
 

@@ -24,6 +24,7 @@ OUTAGE_S = 20.0
 
 
 def _work(srv: ServerProcess, clerk: str, manager: str, tickets: int, calls: int) -> None:
+    tablets: dict[int, str] = {}  # each window's rating tablet, paired by the manager
     for i in range(tickets):
         status, _ = srv.api("POST", "/api/tickets", {"queue": "AB"[i % 2]})
         assert status in (200, 201)
@@ -39,7 +40,9 @@ def _work(srv: ServerProcess, clerk: str, manager: str, tickets: int, calls: int
             assert srv.api("POST", f"/api/windows/{n}/finish", token=clerk)[0] == 200
             rating = 1 + (i % 5)
             body = {"rating": rating, "reason": "long_wait" if rating <= 2 else None}
-            if srv.api("POST", f"/api/evaluations/{n}/result", body)[0] == 201 and rating <= 2:
+            tablet = tablets.get(n) or tablets.setdefault(
+                n, srv.api("POST", f"/api/evaluations/{n}/pair", {}, token=manager)[1]["tablet_token"])
+            if srv.api("POST", f"/api/evaluations/{n}/result", body, tablet=tablet)[0] == 201 and rating <= 2:
                 rid = srv.api("GET", "/api/ratings?negative=true", token=manager)[1][-1]["id"]
                 if i % 2:
                     assert srv.api("PUT", f"/api/ratings/{rid}/follow-up",

@@ -37,8 +37,9 @@ class WebHall:
         assert status == 200, body
         return str(body["access_token"])
 
-    def api(self, method: str, path: str, body: Any = None, token: str | None = None) -> tuple[int, Any]:
-        return self.server.api(method, path, body, token)
+    def api(self, method: str, path: str, body: Any = None, token: str | None = None,
+            tablet: str | None = None) -> tuple[int, Any]:
+        return self.server.api(method, path, body, token, tablet=tablet)
 
     def page(self, width: int = 1400, height: int = 900) -> Any:
         ctx = self.browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")

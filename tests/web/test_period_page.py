@@ -17,16 +17,19 @@ from tests.web.conftest import WebHall, shot
 def test_the_period_page_shows_grades_and_risks_and_prints(web: Callable[..., WebHall]) -> None:
     hall = web(HALL_GRADES__MIN_RATED="1")
     wang = hall.staff("wang", "clerk", 1)
-    hall.staff("boss", "manager")
+    boss = hall.staff("boss", "manager")
     hall.staff("aud", "auditor")
+    code = hall.api("POST", "/api/evaluations/1/pairing", {}, token=boss)[1]["code"]
+    tablet = hall.api("POST", "/api/evaluations/1/pair", {"code": code})[1]["tablet_token"]
     hall.api("POST", "/api/windows/1/open", token=wang)
     for rating in (5, 1):
         hall.api("POST", "/api/tickets", {"queue": "A"})
         assert hall.api("POST", "/api/windows/1/call-next", token=wang)[0] == 200
         hall.api("POST", "/api/windows/1/finish", token=wang)
-        eventually(lambda: hall.api("GET", "/api/evaluations/1")[1]["pending"] is not None)
-        pending = hall.api("GET", "/api/evaluations/1")[1]["pending"]
-        status, _ = hall.api("POST", "/api/evaluations/1/result", {"rating": rating, "ticket_id": pending["ticket_id"]})
+        eventually(lambda: hall.api("GET", "/api/evaluations/1", tablet=tablet)[1]["pending"] is not None)
+        pending = hall.api("GET", "/api/evaluations/1", tablet=tablet)[1]["pending"]
+        status, _ = hall.api("POST", "/api/evaluations/1/result", {"rating": rating, "ticket_id": pending["ticket_id"]},
+                             tablet=tablet)
         assert status == 201
 
     page = hall.page(1400, 1000)

@@ -20,6 +20,9 @@ def test_a_poor_rating_with_reasons_words_and_a_phone(web: Callable[..., WebHall
     hall.api("POST", "/api/tickets", {"queue": "A"})
     tablet = hall.page(1280, 900)
     tablet.goto(hall.base + "/rate/1")
+    expect(tablet.locator("#screen-pair")).to_be_visible()  # paired once by the manager, with a code
+    tablet.locator("#pair-code").fill(hall.api("POST", "/api/evaluations/1/pairing", {}, token=boss)[1]["code"])
+    tablet.locator("#pair-submit").click()
     expect(tablet.locator("#screen-idle")).to_be_visible()
     hall.api("POST", "/api/windows/1/open", token=wang)
     assert hall.api("POST", "/api/windows/1/call-next", token=wang)[1]["number"] == "A001"
@@ -28,7 +31,8 @@ def test_a_poor_rating_with_reasons_words_and_a_phone(web: Callable[..., WebHall
     expect(ask).to_be_visible()
     # 亮牌: the clerk who served (the login name while the staff record has no display name)
     expect(ask.locator("[data-clerk-card]")).to_have_text("为您服务的是 wang")
-    # the five levels look alike: same size, same colours
+    # the five levels look alike: same size, same colours (the pointer, left where 配对 was, hovers none of them)
+    tablet.mouse.move(0, 0)
     boxes = [tablet.locator(f"button[data-rating='{r}']") for r in range(1, 6)]
     looks = {(round(b.bounding_box()["width"]), round(b.bounding_box()["height"]),  # type: ignore[index]
               b.evaluate("e => getComputedStyle(e).backgroundColor + getComputedStyle(e).color + "

@@ -20,7 +20,7 @@ def test_ratings_from_the_evaluator_and_the_tablet_reach_the_report(web: Callabl
     hall = web(HALL_RATINGS__TIMEOUT_S="30")
     hall.staff("wang", "clerk", 1)
     li = hall.staff("li", "clerk", 2)
-    hall.staff("boss", "manager")
+    boss = hall.staff("boss", "manager")
     hall.staff("aud", "auditor")
     for _ in range(3):
         hall.api("POST", "/api/tickets", {"queue": "A"})
@@ -41,6 +41,11 @@ def test_ratings_from_the_evaluator_and_the_tablet_reach_the_report(web: Callabl
         # window 2: the customer-facing tablet shows the request live and takes the rating
         tablet = hall.page(1280, 800)
         tablet.goto(hall.base + "/rate/2")
+        expect(tablet.locator("#screen-pair")).to_be_visible()  # paired once by the manager, with a code
+        shot(tablet, "rate-pair", full_page=False)
+        code = hall.api("POST", "/api/evaluations/2/pairing", {}, token=boss)[1]["code"]
+        tablet.locator("#pair-code").fill(code)
+        tablet.locator("#pair-submit").click()
         expect(tablet.locator("#screen-idle")).to_be_visible()
         hall.api("POST", "/api/windows/2/open", token=li)
         assert hall.api("POST", "/api/windows/2/call-next", token=li)[1]["number"] == "A002"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, Field
 
 from queue_server.api.deps import CurrentStaff, ServiceDep, at_window, require
@@ -61,7 +61,10 @@ def requests(svc: ServiceDep, _p: Reader) -> list[dict[str, Any]]:
     return [a.public(svc.tz) for a in desk(svc).for_manager()]
 
 
+RequestId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
 @router.put("/authorisations/{rid}")
-def answer(rid: int, body: AnswerIn, svc: ServiceDep, p: Manager) -> dict[str, Any]:
+def answer(rid: RequestId, body: AnswerIn, svc: ServiceDep, p: Manager) -> dict[str, Any]:
     """The manager approves or refuses (with a note when refusing); answered once."""
     return desk(svc).answer(rid, body.decision, body.note, p.username).public(svc.tz)

@@ -3,22 +3,30 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, Field, StrictBool
 
 from hall_contract.protocol import Advice
-from queue_server.api.deps import RuntimeDep, ServiceDep, require
+from queue_server.api.deps import MaybeStaff, RuntimeDep, ServiceDep, require
 from queue_server.auth import Principal
 
 router = APIRouter(prefix="/api", tags=["hall"])
 Manager = Annotated[Principal, Depends(require("manager", "admin"))]
 Staff = Annotated[Principal, Depends(require("manager", "admin", "auditor"))]
+AdviceId = Annotated[str, Path(max_length=64)]
+
+
+def without_staff_names(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """The snapshot as anyone on the hall network sees it: no login names of the clerks at the windows."""
+    return {**snapshot, "windows": [{k: v for k, v in w.items() if k != "clerk"} for w in snapshot["windows"]]}
 
 
 @router.get("/hall")
-async def hall_snapshot(svc: ServiceDep) -> dict[str, Any]:
-    """The hall at a glance (no personal data): windows, queues, calls, advice, issuing, notice."""
-    return svc.snapshot()
+async def hall_snapshot(svc: ServiceDep, staff: MaybeStaff) -> dict[str, Any]:
+    """The hall at a glance (no personal data): windows, queues, calls, advice, issuing, notice. The clerk
+    at each window is named to staff only."""
+    snap = svc.snapshot()
+    return snap if staff is not None else without_staff_names(snap)
 
 
 @router.get("/advice", response_model=Advice)
@@ -27,12 +35,12 @@ async def get_advice(svc: ServiceDep) -> Advice:
 
 
 @router.post("/advice/{rec_id}/accept", response_model=Advice)
-async def accept_advice(rec_id: str, svc: ServiceDep, p: Manager) -> Advice:
+async def accept_advice(rec_id: AdviceId, svc: ServiceDep, p: Manager) -> Advice:
     return svc.accept_advice(rec_id, p.actor())
 
 
 @router.post("/advice/{rec_id}/dismiss", response_model=Advice)
-async def dismiss_advice(rec_id: str, svc: ServiceDep, p: Manager) -> Advice:
+async def dismiss_advice(rec_id: AdviceId, svc: ServiceDep, p: Manager) -> Advice:
     return svc.dismiss_advice(rec_id, p.actor())
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, Field
 
 from queue_server import payloads
-from queue_server.api.deps import DayQuery, RuntimeDep, ServiceDep, require
+from queue_server.api.deps import DayQuery, MaybeStaff, RuntimeDep, ServiceDep, require
 from queue_server.api.errors import ApiError
+from queue_server.api.routes.tablets import TabletToken, require_tablet
 from queue_server.api.routes.windows import WindowNo
 from queue_server.auth import Principal
 from queue_server.frontdesk.staff_cards import staff_card, window_clerk
@@ -33,6 +34,7 @@ from queue_server.store import RatingRecord
 router = APIRouter(prefix="/api", tags=["ratings"])
 Reader = Annotated[Principal, Depends(require("manager", "auditor", "admin"))]
 Manager = Annotated[Principal, Depends(require("manager", "admin"))]
+RatingId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 def desk_of(runtime: HallRuntime) -> RatingDesk:
@@ -102,9 +104,18 @@ def evaluation_view(desk: RatingDesk, n: int, now: datetime, tz: Any) -> dict[st
     }
 
 
+def sees_evaluations(p: Principal, n: int) -> bool:
+    """Managers, auditors and admins see every window's rating request; a clerk their own window's."""
+    return p.role in ("manager", "auditor", "admin") or (p.role == "clerk" and p.window in (None, n))
+
+
 @router.get("/evaluations/{n}")
-async def evaluation(n: WindowNo, runtime: RuntimeDep, svc: ServiceDep) -> dict[str, Any]:
+def evaluation(n: WindowNo, runtime: RuntimeDep, svc: ServiceDep, staff: MaybeStaff,
+               tablet: TabletToken = None) -> dict[str, Any]:
+    """Window n's pending request: for its paired tablet, the clerk at n, managers and auditors only."""
     svc.window_info(n)  # 404 for a window the hall does not have
+    if staff is None or not sees_evaluations(staff, n):
+        require_tablet(runtime, n, tablet)
     return evaluation_view(desk_of(runtime), n, svc.now(), svc.tz)
 
 
@@ -121,9 +132,10 @@ class RatingIn(BaseModel):
 
 
 @router.post("/evaluations/{n}/result", response_model=RatingOut, status_code=201)
-def rate(n: WindowNo, body: RatingIn, runtime: RuntimeDep, svc: ServiceDep) -> RatingOut:
-    """The on-screen rating page answers window n's pending request (one rating per visit)."""
+def rate(n: WindowNo, body: RatingIn, runtime: RuntimeDep, svc: ServiceDep, tablet: TabletToken = None) -> RatingOut:
+    """Window n's paired rating tablet answers its pending request (one rating per visit)."""
     svc.window_info(n)
+    require_tablet(runtime, n, tablet)
     desk = desk_of(runtime)
     if body.reason == "":
         body.reason = None  # an empty reason is no reason
@@ -161,14 +173,14 @@ class FollowUpIn(BaseModel):
 
 
 @router.put("/ratings/{rid}/follow-up", response_model=RatingOut)
-def follow_up(rid: int, body: FollowUpIn, runtime: RuntimeDep, svc: ServiceDep, p: Manager) -> RatingOut:
+def follow_up(rid: RatingId, body: FollowUpIn, runtime: RuntimeDep, svc: ServiceDep, p: Manager) -> RatingOut:
     """The manager answers a negative rating (待整改 → 已整改, with a note); audited."""
     desk = desk_of(runtime)
     return with_details(desk, [desk.follow_up(rid, body.state, body.note, p.username)], svc.tz)[0]
 
 
 @router.get("/ratings/{rid}/callback")
-def callback(rid: int, runtime: RuntimeDep, svc: ServiceDep, p: Manager) -> dict[str, Any]:
+def callback(rid: RatingId, runtime: RuntimeDep, svc: ServiceDep, p: Manager) -> dict[str, Any]:
     """The full call-back number a citizen left with a rating, for the manager's call; each read is audited."""
     desk = desk_of(runtime)
     rec = desk.ratings.get(rid)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Path, Response
 from pydantic import BaseModel, Field
 
 from hall_contract.protocol import TicketPublic, WindowState
-from queue_server.api.deps import CurrentStaff, ServiceDep, at_window
+from queue_server.api.deps import CurrentStaff, MaybeStaff, ServiceDep, at_window
 from queue_server.api.errors import ApiError
 from queue_server.api.routes.tickets import TransferBody
 from queue_server.service import Actor, WindowOutcome
@@ -17,8 +17,11 @@ WindowNo = Annotated[int, Path(ge=1, le=999)]
 
 
 @router.get("/{n}", response_model=WindowState)
-async def get_window(n: WindowNo, svc: ServiceDep) -> WindowState:
-    return svc.window_view(n)
+async def get_window(n: WindowNo, svc: ServiceDep, staff: MaybeStaff) -> WindowState:
+    w = svc.window_view(n)
+    if staff is None:
+        w.clerk = None  # login names are for staff
+    return w
 
 
 class WindowNow(BaseModel):

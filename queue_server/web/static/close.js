@@ -1,6 +1,7 @@
 /* The printable daily close (轧账): every ticket accounted for, per queue and for the hall. */
 "use strict";
 (() => {
+  document.getElementById("print").addEventListener("click", () => window.print());  // no inline handlers (CSP)
   const me = Hall.requireLogin(["manager", "auditor", "admin"]);
   if (!me) return;
   const $ = (id) => document.getElementById(id);

@@ -94,7 +94,11 @@ const Hall = (() => {
     const out = document.getElementById("logout");
     if (out) {
       out.hidden = false;
-      out.onclick = () => { session.clear(); location.href = "/login"; };
+      out.onclick = async () => {  // the token stops working on the server too
+        try { await fetch("/api/auth/logout", { method: "POST", headers: { authorization: "Bearer " + s.token } }); }
+        catch (e) { /* offline: the token is forgotten here all the same */ }
+        session.clear(); location.href = "/login";
+      };
     }
     const nav = document.getElementById("nav");
     if (nav) {

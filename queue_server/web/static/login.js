@@ -18,7 +18,8 @@
       const r = await Hall.api("POST", "/api/auth/login", { username, password });
       Hall.session.set({ token: r.access_token, role: r.role, username: r.username, window: r.window });
       let next = Hall.DATA.next || "";
-      if (!next.startsWith("/") || next.startsWith("//") || next.startsWith("/login")) next = home(r);
+      // only a path on this server (the server already dropped anything else): never //host or /\host
+      if (!/^\/(?![\/\\])/.test(next) || next.includes("\\") || next.startsWith("/login")) next = home(r);
       location.href = next;
     } catch (err) {
       Hall.showError(err);
