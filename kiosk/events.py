@@ -76,6 +76,16 @@ class IdCardFailed:
     error: Exception
 
 
+@dataclass(frozen=True, repr=False)
+class CodeScanned:
+    """The QR/barcode scanner read a code (an 电子社保卡 code is a credential: never in a log or a repr)."""
+
+    code: str
+
+    def __repr__(self) -> str:
+        return f"CodeScanned(<{len(self.code)} chars>)"
+
+
 @dataclass(frozen=True)
 class ReaderFault:
     """A reader cannot be used (``fault`` e.g. ``reader_fault``); ``None`` clears it."""
@@ -120,5 +130,5 @@ class GatewayFailed:
 
 CardEvent = CardInserted | CardPulled | CardRead | CardFailed | IdCardRead | IdCardFailed
 Event = (LinkChanged | BoardReceived | ServerStatusChanged | CommandReceived | ReplyReceived | CardInserted
-         | CardPulled | CardRead | CardFailed | IdCardRead | IdCardFailed | ReaderFault | PrinterChecked
+         | CardPulled | CardRead | CardFailed | IdCardRead | IdCardFailed | CodeScanned | ReaderFault | PrinterChecked
          | PrintFinished | PrintFailed | GatewayAnswered | GatewayFailed)

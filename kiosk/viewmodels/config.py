@@ -30,6 +30,7 @@ class ModelConfig:
     card_reader: str | None = None
     idcard_url: str | None = None
     server_device_id: str = "hall-server"
+    hours: tuple[tuple[str, str], ...] = ()  # the hall's business hours (sessions of a day)
 
     def status_url_for(self, number: str) -> str:
         return self.status_url.replace("{number}", number)
@@ -65,4 +66,14 @@ def from_settings(settings: KioskAppSettings) -> ModelConfig:
         window_names={q: tuple(v) for q, v in windows.items()}, printer_columns=settings.devices.printer_columns,
         broker_url=settings.server.mqtt_url, printer_url=settings.devices.printer_url,
         card_reader=settings.devices.card_reader, idcard_url=settings.devices.idcard_url,
-        server_device_id=settings.server.device_id)
+        server_device_id=settings.server.device_id, hours=_hours(settings))
+
+
+def _hours(settings: KioskAppSettings) -> tuple[tuple[str, str], ...]:
+    sessions = getattr(getattr(settings, "hours", None), "sessions", None) or ()
+    return tuple((_hhmm(a), _hhmm(b)) for a, b in sessions)
+
+
+def _hhmm(value: object) -> str:
+    strftime = getattr(value, "strftime", None)
+    return strftime("%H:%M") if strftime is not None else str(value)

@@ -22,6 +22,7 @@ from hall_contract.protocol import Topics
 from kiosk import events as ev
 from kiosk.ports import CardPort, GatewayPort, PrinterPort, QueueLink, Speaker
 from kiosk.viewmodels.config import ModelConfig
+from kiosk.viewmodels.farewell import CARD_LEFT_FAULT, Farewell
 from kiosk.viewmodels.guide import VoiceGuide
 from kiosk.viewmodels.hall import HallStatus
 from kiosk.viewmodels.identity import Identity
@@ -63,10 +64,11 @@ class KioskModel:
         self.ticketing = Ticketing(cfg.device_id, Topics(cfg.hall_id).reply(cfg.device_id), k.rpc_timeout_s,
                                    k.rpc_give_up_s)
         self.guide = guide = VoiceGuide(speaker, s, k.voice_guidance)
-        self.identity = Identity(self, s, card, guide, cfg, today)
+        self.identity = Identity(self, s, card, guide, cfg, today, gateway)
         self.desk = TicketDesk(self, s, self.hall, self.ticketing, link, printer, guide, cfg, today=today, wall=wall)
         self.services = SelfService(self, s, self.hall, gateway, printer, guide, cfg, wall)
         self.maintenance = Maintenance(self, s, self.hall, self.ticketing, printer, cfg, wall)
+        self.farewell = Farewell(self, s, guide, cfg)
         self.screen = "home"
         self.pin_purpose: PinPurpose = "card"
         self.pin_note: Line | None = None
@@ -110,9 +112,16 @@ class KioskModel:
         self.pin_purpose, self.pin_note, self._on_entry = purpose, note, on_entry
         self.go("pin", now, voice="voice_receipt" if purpose == "receipt" else "voice_pin")
 
+    def take_back(self, now: float, note: str | None = None) -> None:
+        self.farewell.start(now, note)
+
+    def with_pin(self, go_on: Callable[[float], None], now: float) -> None:
+        self.identity.with_pin(go_on, now)
+
     def end_session(self, now: float, note: str | None = None) -> None:
         """Wipe every personal datum and show the home screen."""
         self.session.wipe()
+        self.farewell.clear()
         self.keypad.clear()
         self.services.clear()
         self.desk.clear()
@@ -162,18 +171,27 @@ class KioskModel:
             case (ev.CardInserted() | ev.CardPulled() | ev.CardRead() | ev.CardFailed() | ev.IdCardRead()
                   | ev.IdCardFailed()):
                 self._card(event, now)
+            case ev.CodeScanned(code=code):
+                if self.screen in ("home", "auth", "items", "services"):
+                    self.identity.code_scanned(code, self.screen, now)
         self.changed()
 
     def _card(self, event: ev.CardEvent, now: float) -> None:
         """Every card event, in one place: what the screen shows decides who hears of it."""
         match event:
             case ev.CardInserted():
+                self.session.card_in = True
                 if self.screen in ("maintenance", "issuing") or self._asking("staff"):
                     self.maintenance.card_inserted()  # staff at work, or a ticket on its way: not read now
                 else:
                     self.identity.inserted(self.screen, now)
             case ev.CardPulled():
-                if self.screen == "issuing":  # the request is out: let the ticket come, but forget the holder now
+                self.session.card_in = False
+                if self.farewell.card_pulled():
+                    self.publish_status()
+                if self.screen == "take_card":
+                    self.end_session(now)
+                elif self.screen in ("issuing", "ticket"):  # the ticket comes or stays; the holder is forgotten now
                     self.session.wipe_personal()
                 elif self.identity.card_session or self.screen == "reading" or self._asking("card"):
                     self.end_session(now, "card_removed")
@@ -193,19 +211,30 @@ class KioskModel:
 
     def publish_status(self, force: bool = False) -> None:
         faults = self.hall.faults()
+        if self.farewell.left:
+            faults = sorted({*faults, CARD_LEFT_FAULT})
         if force or faults != self._published:
             self._published = faults
             self.link.publish_status(faults)
 
     def tick(self, now: float) -> None:
         self.desk.tick(now)
+        if self.farewell.tick(now, self.screen):
+            self.publish_status()
         if self.toast_shown is not None and now >= self.toast_until:
             self.toast_shown = None
             self.changed()
         if self._shown_long_enough(now):
-            self.end_session(now)
-        elif self.screen not in ("issuing", "ticket") and self.session.timed_out(now):
-            self.end_session(now, "timed_out")
+            if self.screen == "ticket":
+                self.farewell.start(now)
+            else:
+                self.end_session(now)
+        elif self.screen not in ("issuing", "ticket", "take_card") and self.session.timed_out(now):
+            if self.session.card_in:
+                self.farewell.left_behind(now)  # nobody touched the kiosk for a while, the card is still in
+                self.publish_status()
+            else:
+                self.end_session(now, "timed_out" if self.session.personal else None)
 
     def _shown_long_enough(self, now: float) -> bool:
         """Whether a ticket or message screen has been up for its time."""
@@ -261,7 +290,23 @@ class KioskModel:
         self.changed()
 
     def tap_home(self, now: float) -> None:
-        self.end_session(now, "session_ended" if self.session.citizen or self.session.pending else None)
+        """首页: back to the start; a card holder whose card is in stays known (the session follows the card)."""
+        s = self.session
+        if s.card_in and s.citizen is not None and not self.farewell.left:
+            self.touch(now)
+            self.farewell.clear()
+            self.go("home", now)
+            return
+        self.end_session(now, "session_ended" if s.citizen or s.pending else None)
+
+    def tap_finish(self, now: float) -> None:
+        """退出: the visit is over; ask for the card(s) back."""
+        self.touch(now)
+        self.farewell.start(now, None)
+
+    def tap_continue(self, now: float) -> None:
+        """继续办理 on the take-your-card screen."""
+        self.farewell.go_on(now)
 
     def tap_board(self, board: str, now: float) -> None:
         self.touch(now)
@@ -306,9 +351,17 @@ class KioskModel:
         if msg is not None and msg.action == "unblock_ticket":
             self.message_shown = None
             self.tap_item(self.cfg.kiosk.pin_unblock_item, now)
+        elif msg is not None and msg.action == "confirm_loss":
+            self.message_shown = None
+            self.touch(now)
+            self.services.confirm_loss(now)
 
     def tap_done(self, now: float) -> None:
-        self.end_session(now)
+        """完成 on the ticket screen (or a result): the card(s) back, then the end."""
+        if self.screen == "take_card":
+            self.end_session(now)
+        else:
+            self.farewell.start(now)
 
     def tap_title(self, now: float) -> None:
         """A tap on the hall name (five quick ones open the maintenance screen)."""
