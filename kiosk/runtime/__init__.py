@@ -16,6 +16,7 @@ from kiosk import events as ev
 from kiosk.runtime.cards import CardService, IdCardPoller
 from kiosk.runtime.link import KioskLink
 from kiosk.runtime.printer import PrinterWorker
+from kiosk.runtime.scanner import ScannerService
 from kiosk.runtime.workers import GatewayWorker, gateway_from_settings, make_speaker
 from kiosk.viewmodels import KioskModel, from_settings
 
@@ -38,6 +39,7 @@ class KioskRuntime:
         self.idcard = IdCardPoller(d.idcard_url, post, baudrate=d.idcard_baudrate, poll_s=k.idcard_poll_s,
                                    timeout_s=d.card_timeout_s) if d.idcard_url else None
         self.gateway = GatewayWorker(gateway_from_settings(k), post)
+        self.scanner = ScannerService(d, post) if getattr(d, "scanner_url", None) else None
         stop_speech: Callable[[], None] = lambda: None  # noqa: E731 (replaced below)
         if speaker is None:
             speaker, stop_speech = make_speaker(k)
@@ -53,10 +55,12 @@ class KioskRuntime:
             self.cards.start()
         if self.idcard is not None:
             self.idcard.start()
+        if self.scanner is not None:
+            self.scanner.start()
         self.link.start()
 
     def stop(self) -> None:
-        for part in (self.idcard, self.cards):
+        for part in (self.scanner, self.idcard, self.cards):
             if part is not None:
                 part.stop()
         self.link.close()

@@ -6,6 +6,7 @@ from typing import Any
 from kivy.graphics.texture import Texture
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.button import Button
+from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.image import Image
 
 
@@ -55,3 +56,18 @@ class KeyButton(ActButton):
 class ItemButton(ActButton):
     title = StringProperty("")
     subtitle = StringProperty("")
+
+
+class BusyOverlay(FloatLayout):
+    """Covers the screen while the kiosk works; takes every touch then, none otherwise."""
+
+    active = BooleanProperty(False)
+
+    def on_touch_down(self, touch: Any) -> bool:
+        return bool(self.active)
+
+    def on_touch_move(self, touch: Any) -> bool:
+        return bool(self.active)
+
+    def on_touch_up(self, touch: Any) -> bool:
+        return bool(self.active)

@@ -299,6 +299,16 @@ class KioskModel:
             return
         self.end_session(now, "session_ended" if s.citizen or s.pending else None)
 
+    def tap_back(self, now: float) -> None:
+        """返回 on a message that asks to confirm: back to the services of the same holder."""
+        msg = self.message_shown
+        if msg is not None and msg.action == "confirm_loss" and self.session.citizen is not None:
+            self.message_shown = None
+            self.touch(now)
+            self.go("services", now)
+            return
+        self.tap_home(now)
+
     def tap_finish(self, now: float) -> None:
         """退出: the visit is over; ask for the card(s) back."""
         self.touch(now)

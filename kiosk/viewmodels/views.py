@@ -192,6 +192,11 @@ def pin(m: KioskModel) -> PinView:
                    secret=m.keypad.secret, can_confirm=m.keypad.complete)
 
 
+def busy_text(m: KioskModel) -> str:
+    """What the busy overlay says: reading, checking, looking up, or issuing (with its retries)."""
+    return issuing(m) if m.screen == "issuing" else t(m.screen, m.language)
+
+
 def issuing(m: KioskModel) -> str:
     p = m.ticketing.pending
     if p is not None and p.attempts > 1:
