@@ -82,7 +82,8 @@ S: dict[str, tuple[str, str]] = {
     "take_card": ("请取回社保卡", "Please take your card"),
     "take_idcard": ("请取回身份证", "Please take your ID card"),
     "take_both": ("请取回社保卡和身份证", "Please take your card and your ID card"),
-    "take_card_hint": ("取卡后本次服务结束，个人信息自动清除", "Taking the card ends this visit and clears your data"),
+    "take_card_hint": ("取卡后本次服务结束，\n个人信息自动清除",
+                       "Taking the card ends this visit and clears your data"),
     "continue_other": ("继续办理其他业务", "Do something else"),
     "card_left": ("社保卡仍在读卡器中，请及时取回", "A card is still in the reader: please take it"),
     "card_left_hint": ("如不是您的卡片，请交给咨询台工作人员", "If it is not yours, please hand it to the information "
@@ -131,15 +132,18 @@ S: dict[str, tuple[str, str]] = {
                   "Reported: card {card} is blocked until {until}, reference {ref}"),
     "loss_next": ("请在有效期内持身份证到窗口办理正式挂失或补卡", "Confirm it or get a new card at a window in time"),
     "loss_confirm_title": ("确认临时挂失", "Confirm the loss report"),
-    "loss_confirm": ("将为 {name}（{id}）名下的社会保障卡办理临时挂失，挂失后该卡暂停使用。",
+    "loss_confirm": ("将为{name}（{id}）\n名下的社会保障卡办理临时挂失，\n挂失后该卡暂停使用。",
                      "The social security card of {name} ({id}) will be blocked as lost."),
-    "loss_rules": ("临时挂失有效期为 5 个工作日。\n请在有效期内持身份证到窗口办理正式挂失或补卡，逾期自动解除。",
+    "loss_rules": ("临时挂失有效期为 5 个工作日。\n请在有效期内持身份证\n到窗口办理正式挂失或补卡，\n逾期自动解除。",
                    "A temporary loss report lasts 5 working days: confirm it or get a new card at a window "
                    "in that time, or it lapses."),
     "confirm_loss": ("确认挂失", "Report it lost"),
-    "loss_card_in": ("读卡器中的这张社保卡可以正常使用，无需挂失。\n如需挂失另一张卡，请先取出此卡，再放置身份证办理。",
+    "loss_card_in": ("读卡器中的这张社保卡可以正常使用，\n无需挂失。\n如需挂失另一张卡，\n"
+                     "请先取出此卡，再放置身份证办理。",
                      "The card in the reader works and need not be reported. To report another card lost, take "
                      "this one out and place your ID card."),
+    "loss_holder": ("持卡人：{name}", "Card holder: {name}"),
+    "loss_id": ("身份证号：{id}", "ID number: {id}"),
     "loss_card": ("社保卡号：{card}", "Card: {card}"),
     "loss_ref": ("受理编号：{ref}", "Reference: {ref}"),
     "loss_at": ("挂失时间：{at}", "Reported: {at}"),

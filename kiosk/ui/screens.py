@@ -167,6 +167,7 @@ class ResultBase(KioskScreen):
     header = StringProperty("")
     can_print = BooleanProperty(False)
     print_status = StringProperty("")
+    print_refused = BooleanProperty(False)
 
     def refresh(self, m: KioskModel, now: float) -> None:
         r = v.result(m)
@@ -174,6 +175,7 @@ class ResultBase(KioskScreen):
             return
         self.title, self.lines, self.header = r.title, r.lines, r.header
         self.can_print, self.print_status = r.can_print, r.print_status
+        self.print_refused = m.services.result is not None and m.services.result.print_state == "refused"
         if "table" in self.ids:  # the record: one multi-line label per column, not one label per cell
             columns = [[row[i] for row in r.rows] for i in range(4)]
             sync(self.ids.table, "CellLabel", [{"text": "\n".join(col)} for col in columns])

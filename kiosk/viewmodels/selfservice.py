@@ -227,7 +227,7 @@ class SelfService:
 
     def _loss_receipt(self, r: CardLossReceipt) -> ResultShown:
         s = self.session
-        lines: list[Line] = [("pin_holder", {"name": s.holder_masked, "id": s.id_masked}),
+        lines: list[Line] = [("loss_holder", {"name": s.holder_masked}), ("loss_id", {"id": s.id_masked}),
                              ("loss_card", {"card": r.card_masked}), ("loss_ref", {"ref": r.reference}),
                              ("loss_at", {"at": r.reported_at.replace("T", " ")[:16]}),
                              ("loss_until", {"until": r.valid_until}), ("loss_next", {})]

@@ -82,14 +82,14 @@ def confirm_loss(rig: Rig) -> None:
 def test_card_loss_by_id_card_confirms_asks_the_pin_once_counts_tries_then_prints_a_receipt(rig: Rig) -> None:
     svc(rig, "card_loss")
     msg = views.message(rig.model)
-    assert msg.title == "确认临时挂失" and msg.lines[0].startswith("将为 周*（1301**********1810）名下的社会保障卡")
+    assert msg.title == "确认临时挂失" and msg.lines[0].startswith("将为周*（1301**********1810）\n名下的社会保障卡")
     rig.model.tap_message_action(rig.now)
     assert rig.model.screen == "pin" and views.pin(rig.model).title == "请输入社保卡服务密码以确认挂失"
     rig.type_pin("000000")
     assert rig.model.screen == "pin" and views.pin(rig.model).note == "密码错误，还可以尝试 2 次"
     rig.type_pin("448947")
     v = views.result(rig.model)
-    assert v is not None and v.lines[1] == "社保卡号：A4*****38" and v.lines[2].startswith("受理编号：GS")
+    assert v is not None and v.lines[2] == "社保卡号：A4*****38" and v.lines[3].startswith("受理编号：GS")
     job, slip = rig.printer.records[-1]
     assert slip.title == "社会保障卡临时挂失回执" and any(line.startswith("受理编号：GS") for line in slip.lines)
     assert ZHOU.id_number not in "".join(slip.lines)
