@@ -153,6 +153,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "fault_paper_low": ("纸将尽", "Paper low"),
     "fault_paper_out": ("缺纸", "Out of paper"),
     "fault_reader_fault": ("读卡器故障", "Card reader fault"),
+    "fault_card_left": ("社保卡遗留在读卡器中", "A card was left in the reader"),
+    "fault_scanner_fault": ("扫码器故障", "QR scanner fault"),
     "fault_printer_offline": ("打印机离线", "Printer offline"),
     "fault_printer_fault": ("打印机故障", "Printer fault"),
     "fault_since": ("自 {time}", "since {time}"),
