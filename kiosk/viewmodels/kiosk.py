@@ -249,8 +249,17 @@ class KioskModel:
         self.session.touch(now)
         self.changed()
 
+    def _left_card_first(self, now: float) -> bool:
+        """A card left behind is still in: it must come out before anyone goes on (its holder is not here)."""
+        if not (self.farewell.left and self.session.card_in):
+            return False
+        self.farewell.left_behind(now)
+        return True
+
     def tap_take_ticket(self, now: float) -> None:
         self.touch(now)
+        if self._left_card_first(now):
+            return
         reason = self.hall.pause_reason()
         if reason is not None:
             self.toast(reason, now)
@@ -260,6 +269,8 @@ class KioskModel:
 
     def tap_self_service(self, now: float) -> None:
         self.touch(now)
+        if self._left_card_first(now):
+            return
         if self.session.authenticated:
             self.go("services", now)
         else:

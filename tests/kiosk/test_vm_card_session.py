@@ -88,6 +88,9 @@ def test_a_card_left_in_the_reader_is_reminded_and_reported(rig: Rig) -> None:
     said = len(rig.speaker.said)
     rig.at(m.cfg.kiosk.card_left_s + 0.1)
     assert len(rig.speaker.said) == said + 1  # reminded again
+    m.tap_home(rig.now)
+    m.tap_self_service(rig.now)  # a passer-by cannot use the card left behind
+    assert m.screen == "take_card" and rig.card.reads == [False] and m.session.citizen is None
     rig.post(ev.CardPulled())
     assert m.screen == "home" and "card_left" not in rig.link.statuses[-1]
 
