@@ -225,7 +225,7 @@ class KioskModel:
             self.toast_shown = None
             self.changed()
         if self._shown_long_enough(now):
-            if self.screen == "ticket":
+            if self.screen == "ticket" or self.session.card_in:  # a message with the card in: ask for it back
                 self.farewell.start(now)
             else:
                 self.end_session(now)
