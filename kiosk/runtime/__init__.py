@@ -38,8 +38,8 @@ class KioskRuntime:
         self.cards = CardService(d.card_reader, post, d.card_timeout_s) if card_reader else None
         self.idcard = IdCardPoller(d.idcard_url, post, baudrate=d.idcard_baudrate, poll_s=k.idcard_poll_s,
                                    timeout_s=d.card_timeout_s) if d.idcard_url else None
+        self.scanner = ScannerService(d, post) if getattr(d, "scanner_url", None) else None  # 电子社保卡 codes
         self.gateway = GatewayWorker(gateway_from_settings(k), post)
-        self.scanner = ScannerService(d, post) if getattr(d, "scanner_url", None) else None
         stop_speech: Callable[[], None] = lambda: None  # noqa: E731 (replaced below)
         if speaker is None:
             speaker, stop_speech = make_speaker(k)

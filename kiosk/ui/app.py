@@ -30,8 +30,10 @@ log = logging.getLogger(__name__)
 FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 KV_DIR = Path(__file__).with_name("kv")
 KV_FILES = ("theme.kv", "home.kv", "items.kv", "pin.kv", "ticket.kv", "services.kv", "misc.kv")
-BUSY = ("reading", "loading", "issuing", "checking")
+ELDERLY_ZOOM = 1.3
+BUSY = ("reading", "loading", "issuing")
 __all__ = ["KioskApp", "load_kv", "widgets"]  # widgets: imported so that the kv files find its classes
+BUSY_SCREENS = (*BUSY, "checking")  # the busy overlay covers the screen while these show
 
 
 def load_kv() -> None:
@@ -61,7 +63,7 @@ class KioskApp(App):
         super().__init__(**kwargs)
         self.title = "自助服务终端"
         self.model = model
-        self.elderly_zoom = model.cfg.kiosk.elderly_zoom
+        self.elderly_zoom = getattr(model.cfg.kiosk, "elderly_zoom", ELDERLY_ZOOM)
         self.clock = clock
         self.on_first_frame = on_first_frame
         self._version = -1
@@ -139,7 +141,7 @@ class KioskApp(App):
             return
         self._version = m.version
         self.screen = m.screen
-        self.busy = m.screen in BUSY
+        self.busy = m.screen in BUSY_SCREENS
         if self.busy:  # the overlay covers the screen below; the screen itself stays as it was
             self.busy_text = v.busy_text(m)
             return

@@ -43,7 +43,7 @@ class Farewell:
             return
         self.note, self.since, self.left = note, now, False
         self.shell.go("take_card", now, voice="")
-        self.guide.prompt(self.prompt_key)
+        self.guide.announce(self.prompt_key)
 
     @property
     def prompt_key(self) -> str:
@@ -68,7 +68,7 @@ class Farewell:
                 return True
             if self.left and now - self.reminded >= limit:
                 self.reminded = now
-                self.guide.prompt("voice_card_left")
+                self.guide.announce("voice_card_left")
         elif now - self.since >= self.cfg.kiosk.take_card_s:
             self.shell.end_session(now)
         return False
@@ -80,7 +80,7 @@ class Farewell:
         if not self.showing:
             self.since = now
         self.shell.go("take_card", now, voice="")
-        self.guide.prompt("voice_card_left")
+        self.guide.announce("voice_card_left")
 
     def card_pulled(self) -> bool:
         """The card came out; answers whether a left-behind fault was cleared."""

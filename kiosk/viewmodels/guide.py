@@ -15,7 +15,7 @@ class VoiceGuide:
         if self.session.elderly and self.enabled and t(key, "zh_CN") != key:
             self.speaker.say(t(key, "zh_CN", **values))
 
-    def prompt(self, key: str, **values: object) -> None:
-        """Speak ``key`` in any mode: a prompt that matters to everyone (take your card back)."""
+    def announce(self, key: str, **values: object) -> None:
+        """Speak ``key`` whatever the mode (a ticket that could not be printed: its number, for everyone)."""
         if self.enabled and t(key, "zh_CN") != key:
             self.speaker.say(t(key, "zh_CN", **values))
