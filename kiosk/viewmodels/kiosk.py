@@ -67,8 +67,8 @@ class KioskModel:
         self.identity = Identity(self, s, card, guide, cfg, today, gateway)
         self.desk = TicketDesk(self, s, self.hall, self.ticketing, link, printer, guide, cfg, today=today, wall=wall)
         self.services = SelfService(self, s, self.hall, gateway, printer, guide, cfg, wall)
-        self.maintenance = Maintenance(self, s, self.hall, self.ticketing, printer, cfg, wall)
         self.farewell = Farewell(self, s, guide, cfg)
+        self.maintenance = Maintenance(self, s, self.hall, self.ticketing, printer, cfg, wall)
         self.screen = "home"
         self.pin_purpose: PinPurpose = "card"
         self.pin_note: Line | None = None
@@ -218,9 +218,9 @@ class KioskModel:
             self.link.publish_status(faults)
 
     def tick(self, now: float) -> None:
-        self.desk.tick(now)
         if self.farewell.tick(now, self.screen):
             self.publish_status()
+        self.desk.tick(now)
         if self.toast_shown is not None and now >= self.toast_until:
             self.toast_shown = None
             self.changed()
@@ -369,13 +369,14 @@ class KioskModel:
     def tap_message_action(self, now: float) -> None:
         """The message screen's button (a ticket for the PIN-unblock item)."""
         msg = self.message_shown
-        if msg is not None and msg.action == "unblock_ticket":
-            self.message_shown = None
-            self.tap_item(self.cfg.kiosk.pin_unblock_item, now)
-        elif msg is not None and msg.action == "confirm_loss":
+        if msg is not None and msg.action == "confirm_loss":  # 确认挂失
             self.message_shown = None
             self.touch(now)
             self.services.confirm_loss(now)
+            return
+        if msg is not None and msg.action == "unblock_ticket":
+            self.message_shown = None
+            self.tap_item(self.cfg.kiosk.pin_unblock_item, now)
 
     def tap_done(self, now: float) -> None:
         """完成 on the ticket screen (or a result): the card(s) back, then the end."""
