@@ -71,6 +71,13 @@ class Journey:
             return False
         return True
 
+    def item(self, text: str) -> None:
+        """Tap an item; where the hall shows its 办事指南 first, take the ticket from there (one tap more)."""
+        self.tap(text)
+        self.ui.until(lambda: self.m.screen != "items", 5)
+        if self.m.screen == "guide":
+            self.tap("材料已备齐，取号")
+
     def pin(self, digits: str = PIN) -> None:
         assert self.ui.until(lambda: self.m.screen == "pin", 10), self.m.screen
         for d in digits:
@@ -136,7 +143,7 @@ def ticket_without_card(ui: WindowDriver, m: KioskModel, emulator: PrinterEmulat
     j = Journey(ui, m)
     j.tap("取号")
     j.tap("公共服务")
-    j.tap("限时业务结果领取")
+    j.item("限时业务结果领取")
     j.until(lambda: len(emulator.tickets) > before)
     result = j.taps, j.seconds()
     finish(j, None)
@@ -156,7 +163,7 @@ def ticket_with_card(ui: WindowDriver, m: KioskModel, emulator: PrinterEmulator,
     board, item = CARD_ITEMS[n % len(CARD_ITEMS)]
     j.tap("取号")
     j.tap(board)
-    j.tap(item)
+    j.item(item)
     j.until(lambda: len(emulator.tickets) > before)
     result = j.taps, j.seconds()
     finish(j, c)

@@ -27,10 +27,18 @@ def insert_card(rig: Rig) -> None:
     rig.post(ev.CardInserted("Virtual PCD 00 00"), ev.CardRead(WANG, verified=False))
 
 
+def choose(rig: Rig, code: str) -> None:
+    """Tap an item; where the hall shows the item's 办事指南 first, take the ticket from there."""
+    rig.model.tap_item(code, rig.now)
+    if rig.model.screen == "guide":
+        take = getattr(rig.model, "tap_guide_ticket")  # noqa: B009 (the 办事指南 screen exists only where the hall has guides)
+        take(rig.now)
+
+
 def ticket(rig: Rig, code: str, number: str) -> None:
     m = rig.model
     m.tap_take_ticket(rig.now)
-    m.tap_item(code, rig.now)
+    choose(rig, code)
     rig.reply_ok(number, priority="elderly", holder="王*")
     rig.post(ev.PrintFinished(rig.printer.tickets[-1][0]))
 
@@ -40,7 +48,7 @@ def test_a_ticket_by_card_needs_no_pin_and_gets_elderly_priority(rig: Rig) -> No
     insert_card(rig)
     assert m.screen == "home" and views.home(m).welcome == "王* 您好" and m.session.elderly
     m.tap_take_ticket(rig.now)
-    m.tap_item("SB-005", rig.now)
+    choose(rig, "SB-005")
     request = rig.link.requests[-1][1]
     assert request["priority"] == "elderly" and request["holder"] == "王*"
     assert rig.card.reads == [False]  # read once, never with a PIN
@@ -142,7 +150,7 @@ def test_id_card_and_card_together_ask_for_both_back(rig: Rig) -> None:
 def test_the_ticket_says_when_nobody_is_ahead(rig: Rig) -> None:
     m = rig.model
     m.tap_take_ticket(rig.now)
-    m.tap_item("GG-001", rig.now)
+    choose(rig, "GG-001")
     rid = rig.link.requests[-1][1]["request_id"]
     from hall_contract.protocol import RpcReply
 
