@@ -168,12 +168,12 @@ class KioskModel:
                 self.desk.reply(reply, now)
             case ev.PrintFinished() | ev.PrintFailed() | ev.GatewayAnswered() | ev.GatewayFailed():
                 self.jobs.answered(event, now)
+            case ev.CodeScanned(code=code):  # an 电子社保卡 code at the scanner
+                if self.screen in ("home", "auth", "items", "services"):
+                    self.identity.code_scanned(code, self.screen, now)
             case (ev.CardInserted() | ev.CardPulled() | ev.CardRead() | ev.CardFailed() | ev.IdCardRead()
                   | ev.IdCardFailed()):
                 self._card(event, now)
-            case ev.CodeScanned(code=code):
-                if self.screen in ("home", "auth", "items", "services"):
-                    self.identity.code_scanned(code, self.screen, now)
         self.changed()
 
     def _card(self, event: ev.CardEvent, now: float) -> None:
