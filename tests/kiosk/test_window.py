@@ -62,7 +62,13 @@ def test_home_then_item_choice_by_board_and_search(rig: Rig, ui: WindowDriver) -
 
 
 def test_card_elderly_ticket_without_a_pin(rig: Rig, ui: WindowDriver) -> None:
-    post(rig, ui, ev.CardInserted(), ev.CardRead(WANG, verified=False))
+    post(rig, ui, ev.CardInserted())
+    assert ui.app.busy and "正在读卡，请勿拔卡…" in ui.texts()  # an overlay over the screen, not text on top of it
+    ui.screenshot("busy")
+    ui.tap("取号")  # under the overlay: the touch does not reach it
+    assert rig.model.screen == "reading"
+    post(rig, ui, ev.CardRead(WANG, verified=False))
+    assert not ui.app.busy
     assert rig.model.screen == "home" and rig.card.reads == [False]
     assert rig.model.session.elderly
     ui.screenshot("elderly-home")
