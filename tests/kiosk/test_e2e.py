@@ -70,6 +70,7 @@ def test_elderly_holder_takes_an_a_ticket_with_the_card_and_no_pin(kiosk: KioskR
         assert WANG.encode() not in printed and "王建国".encode("gb18030") not in printed
         card.remove()  # taking the card after the ticket: the ticket stays on screen, nobody is known
         wait_for_card(VPCD_READER, present=False)
+        assert ui.until(lambda: m.session.citizen is None, 5)  # the kiosk saw the card go
         ui.stays(lambda: m.screen == "ticket" and m.session.citizen is None, 0.5)
     finally:
         ui.close()
