@@ -138,6 +138,7 @@ S: dict[str, tuple[str, str]] = {
                    "A temporary loss report lasts 5 working days: confirm it or get a new card at a window "
                    "in that time, or it lapses."),
     "confirm_loss": ("确认挂失", "Report it lost"),
+    "card_services": ("办理本卡其他业务", "This card's services"),
     "loss_card_in": ("读卡器中的这张社保卡可以正常使用，\n无需挂失。\n如需挂失另一张卡，\n"
                      "请先取出此卡，再放置身份证办理。",
                      "The card in the reader works and need not be reported. To report another card lost, take "

@@ -313,7 +313,7 @@ class KioskModel:
     def tap_back(self, now: float) -> None:
         """返回 on a message that asks to confirm: back to the services of the same holder."""
         msg = self.message_shown
-        if msg is not None and msg.action == "confirm_loss" and self.session.citizen is not None:
+        if msg is not None and msg.action in ("confirm_loss", "card_services") and self.session.citizen is not None:
             self.message_shown = None
             self.touch(now)
             self.go("services", now)
@@ -369,6 +369,11 @@ class KioskModel:
     def tap_message_action(self, now: float) -> None:
         """The message screen's button (a ticket for the PIN-unblock item)."""
         msg = self.message_shown
+        if msg is not None and msg.action == "card_services" and self.session.citizen is not None:
+            self.message_shown = None  # the card in the reader is not lost: its own services
+            self.touch(now)
+            self.go("services", now)
+            return
         if msg is not None and msg.action == "confirm_loss":  # 确认挂失
             self.message_shown = None
             self.touch(now)

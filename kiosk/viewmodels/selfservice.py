@@ -88,7 +88,7 @@ class SelfService:
         """临时挂失: say what will happen and ask to confirm (the card in the reader is not lost)."""
         s = self.session
         if s.card_in:
-            self.shell.message("svc_card_loss", [("loss_card_in", {})], now, seconds=None)
+            self.shell.message("svc_card_loss", [("loss_card_in", {})], now, action="card_services", seconds=None)
             return
         self.shell.message("loss_confirm_title", [("loss_confirm", {"name": s.holder_masked, "id": s.id_masked}),
                                                   ("loss_rules", {})], now, action="confirm_loss", seconds=None)

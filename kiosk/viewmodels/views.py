@@ -251,6 +251,6 @@ def message(m: KioskModel) -> MessageView:
     msg, lang = m.message_shown, m.language
     if msg is None:
         return MessageView("", [], "")
-    labels = {"unblock_ticket": "take_ticket_for", "confirm_loss": "confirm_loss"}
+    labels = {"unblock_ticket": "take_ticket_for", "confirm_loss": "confirm_loss", "card_services": "card_services"}
     return MessageView(title=t(msg.title, lang), lines=[t(k, lang, **v) for k, v in msg.lines],
                        action=t(labels[msg.action], lang) if msg.action in labels else "")

@@ -136,6 +136,9 @@ def test_the_card_in_the_reader_is_not_reported_lost(rig: Rig) -> None:
     assert "card_loss" not in [a for a, _ in views.services(m)]
     m.tap_service("card_loss", rig.now)
     assert m.screen == "message" and views.message(m).lines[0].startswith("读卡器中的这张社保卡可以正常使用")
+    assert views.message(m).action == "办理本卡其他业务"
+    m.tap_message_action(rig.now)
+    assert m.screen == "services" and m.session.citizen is WANG
 
 
 def test_id_card_and_card_together_ask_for_both_back(rig: Rig) -> None:
