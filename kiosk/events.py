@@ -72,6 +72,11 @@ class IdCardRead:
 
 
 @dataclass(frozen=True)
+class IdCardLifted:
+    """The ID card that was read is no longer on the reader."""
+
+
+@dataclass(frozen=True)
 class IdCardFailed:
     error: Exception
 
@@ -128,7 +133,7 @@ class GatewayFailed:
     error: Exception
 
 
-CardEvent = CardInserted | CardPulled | CardRead | CardFailed | IdCardRead | IdCardFailed
+CardEvent = CardInserted | CardPulled | CardRead | CardFailed | IdCardRead | IdCardFailed | IdCardLifted
 Event = (LinkChanged | BoardReceived | ServerStatusChanged | CommandReceived | ReplyReceived | CardInserted
          | CardPulled | CardRead | CardFailed | IdCardRead | IdCardFailed | CodeScanned | ReaderFault | PrinterChecked
-         | PrintFinished | PrintFailed | GatewayAnswered | GatewayFailed)
+         | PrintFinished | PrintFailed | GatewayAnswered | GatewayFailed | IdCardLifted)

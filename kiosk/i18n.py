@@ -85,7 +85,10 @@ S: dict[str, tuple[str, str]] = {
     "take_card_hint": ("取卡后本次服务结束，\n个人信息自动清除",
                        "Taking the card ends this visit and clears your data"),
     "continue_other": ("继续办理其他业务", "Do something else"),
-    "card_left": ("社保卡仍在读卡器中，请及时取回", "A card is still in the reader: please take it"),
+    "left_card": ("社保卡仍在读卡器中，请及时取回", "A card is still in the reader: please take it"),
+    "left_idcard": ("身份证仍在读卡区，请及时取回", "An ID card is still on the reader: please take it"),
+    "left_both": ("社保卡和身份证仍在读卡器中，请及时取回", "A card and an ID card are still in the readers: please "
+                  "take them"),
     "card_left_hint": ("如不是您的卡片，请交给咨询台工作人员", "If it is not yours, please hand it to the information "
                        "desk"),
     "session_ended": ("已退出，个人信息已清除", "Finished; your data has been cleared"),
@@ -179,7 +182,9 @@ S: dict[str, tuple[str, str]] = {
     "voice_take_card": ("请取回您的社保卡", ""),
     "voice_take_idcard": ("请取回您的身份证", ""),
     "voice_take_both": ("请取回您的社保卡和身份证", ""),
-    "voice_card_left": ("您的社保卡还在读卡器中，请取回", ""),
+    "voice_left_card": ("您的社保卡还在读卡器中，请取回", ""),
+    "voice_left_idcard": ("您的身份证还在读卡区，请取回", ""),
+    "voice_left_both": ("您的社保卡和身份证还在读卡器中，请取回", ""),
 }
 
 BOARDS_EN = {"就业创业": "Employment", "社会保障": "Social insurance", "人才人事": "Talent & personnel",

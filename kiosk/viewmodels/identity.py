@@ -114,8 +114,7 @@ class Identity:
     def id_card_read(self, citizen: Citizen, now: float) -> None:
         current = self.session.citizen
         if current is not None and current.id_number == citizen.id_number and current.source == "card":
-            self.session.idcard_used = True  # the card's holder also placed the ID card: keep the card session
-            self.session.touch(now)
+            self.session.touch(now)  # the card's holder also placed the ID card: keep the card session
             self.shell.changed()
             return
         if current is not None and current.id_number != citizen.id_number:

@@ -22,7 +22,7 @@ from hall_contract.protocol import Topics
 from kiosk import events as ev
 from kiosk.ports import CardPort, GatewayPort, PrinterPort, QueueLink, Speaker
 from kiosk.viewmodels.config import ModelConfig
-from kiosk.viewmodels.farewell import CARD_LEFT_FAULT, Farewell
+from kiosk.viewmodels.farewell import Farewell
 from kiosk.viewmodels.guide import VoiceGuide
 from kiosk.viewmodels.hall import HallStatus
 from kiosk.viewmodels.identity import Identity
@@ -172,7 +172,7 @@ class KioskModel:
                 if self.screen in ("home", "auth", "items", "services"):
                     self.identity.code_scanned(code, self.screen, now)
             case (ev.CardInserted() | ev.CardPulled() | ev.CardRead() | ev.CardFailed() | ev.IdCardRead()
-                  | ev.IdCardFailed()):
+                  | ev.IdCardFailed() | ev.IdCardLifted()):
                 self._card(event, now)
         self.changed()
 
@@ -187,10 +187,10 @@ class KioskModel:
                     self.identity.inserted(self.screen, now)
             case ev.CardPulled():
                 self.session.card_in = False
-                if self.farewell.card_pulled():
+                if self.farewell.taken(now, self.screen):
                     self.publish_status()
                 if self.screen == "take_card":
-                    self.end_session(now)
+                    pass  # the farewell ends the session once every card is out
                 elif self.screen in ("issuing", "ticket"):  # the ticket comes or stays; the holder is forgotten now
                     self.session.wipe_personal()
                 elif self.identity.card_session or self.screen == "reading" or self._asking("card"):
@@ -199,7 +199,12 @@ class KioskModel:
                 self.identity.read(event, now)
             case ev.CardFailed(error=error):
                 self.identity.failed(error, now)
+            case ev.IdCardLifted():
+                self.session.idcard_on = False
+                if self.farewell.taken(now, self.screen):
+                    self.publish_status()
             case ev.IdCardRead(citizen=citizen):
+                self.session.idcard_on = True
                 if self.screen not in ("maintenance", "issuing", "ticket"):
                     self.identity.id_card_read(citizen, now)
             case ev.IdCardFailed(error=error):
@@ -210,9 +215,7 @@ class KioskModel:
         return self.screen == "pin" and self.pin_purpose == purpose
 
     def publish_status(self, force: bool = False) -> None:
-        faults = self.hall.faults()
-        if self.farewell.left:
-            faults = sorted({*faults, CARD_LEFT_FAULT})
+        faults = sorted({*self.hall.faults(), *self.farewell.faults()})
         if force or faults != self._published:
             self._published = faults
             self.link.publish_status(faults)
@@ -230,8 +233,8 @@ class KioskModel:
             else:
                 self.end_session(now)
         elif self.screen not in ("issuing", "ticket", "take_card") and self.session.timed_out(now):
-            if self.session.card_in:
-                self.farewell.left_behind(now)  # nobody touched the kiosk for a while, the card is still in
+            if self.farewell.cards_there:
+                self.farewell.left_behind(now)  # nobody touched the kiosk for a while, a card is still there
                 self.publish_status()
             else:
                 self.end_session(now, "timed_out" if self.session.personal else None)
@@ -251,7 +254,7 @@ class KioskModel:
 
     def _left_card_first(self, now: float) -> bool:
         """A card left behind is still in: it must come out before anyone goes on (its holder is not here)."""
-        if not (self.farewell.left and self.session.card_in):
+        if not (self.farewell.left and self.farewell.cards_there):
             return False
         self.farewell.left_behind(now)
         return True

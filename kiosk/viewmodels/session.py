@@ -35,7 +35,7 @@ class Session:
         self.authenticated = False
         self.pin_verified = False  # the card's PIN (or a platform login) was checked in this session
         self.card_in = False  # a social security card sits in the reader
-        self.idcard_used = False  # an ID card was placed in this session (to be taken back)
+        self.idcard_on = False  # an ID card lies on its reader
         self.personal = False  # the session knew someone (its end says the data were cleared)
         self.elderly = False
         self.elderly_auto = False
@@ -80,8 +80,6 @@ class Session:
         """The holder is known (PIN verified, or an ID card read). Answers whether elderly mode came on by age."""
         self.citizen, self.pending, self.authenticated = citizen, None, True
         self.personal = True
-        if citizen.source == "idcard":
-            self.idcard_used = True
         self.touch(now)
         if self.is_elderly(today) and not self.elderly:
             self.elderly = self.elderly_auto = True
@@ -126,7 +124,6 @@ class Session:
     def wipe(self) -> None:
         """End the session: forget the holder and every choice made; back to the defaults."""
         self.wipe_personal()
-        self.idcard_used = False
         self.personal = False
         self.elderly = False
         self.elderly_auto = False

@@ -154,12 +154,11 @@ def home(m: KioskModel) -> HomeView:
 
 
 def take_card(m: KioskModel) -> TakeCardView:
-    lang, f, s = m.language, m.farewell, m.session
+    lang, f = m.language, m.farewell
     if f.left:
-        return TakeCardView(title=t("card_left", lang), note="", hint=t("card_left_hint", lang), left=True,
+        return TakeCardView(title=t(f.which("left"), lang), note="", hint=t("card_left_hint", lang), left=True,
                             can_continue=False, continue_label="")
-    which = "take_both" if s.card_in and s.idcard_used else ("take_card" if s.card_in else "take_idcard")
-    return TakeCardView(title=t(which, lang), note=t(f.note, lang) if f.note else "",
+    return TakeCardView(title=t(f.which("take"), lang), note=t(f.note, lang) if f.note else "",
                         hint=t("take_card_hint", lang), left=False, can_continue=f.can_continue,
                         continue_label=t("continue_other", lang))
 

@@ -168,6 +168,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "fault_paper_out": ("缺纸", "Out of paper"),
     "fault_reader_fault": ("读卡器故障", "Card reader fault"),
     "fault_card_left": ("社保卡遗留在读卡器中", "A card was left in the reader"),
+    "fault_idcard_left": ("身份证遗留在读卡区", "An ID card was left on the reader"),
     "fault_scanner_fault": ("扫码器故障", "QR scanner fault"),
     "fault_printer_offline": ("打印机离线", "Printer offline"),
     "fault_printer_fault": ("打印机故障", "Printer fault"),

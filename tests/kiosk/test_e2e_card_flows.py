@@ -3,7 +3,8 @@ on ptys, ``hallctl server``, Mosquitto and the printer emulator, driven through 
 
 - 王建国's card takes a ticket with no PIN, a second one in the same session, then is left in the reader:
   the kiosk asks for it aloud and reports ``card_left`` on its device status until it is taken out.
-- 临时挂失 by ID card: a confirmation, the service PIN once, and a receipt with the reference printed.
+- 临时挂失 by ID card: a confirmation, the service PIN once, a receipt with the reference printed, and
+  the visit over when the ID card is lifted.
 - 电子社保卡: the code shown to the scanner signs its holder in, checked by the platform.
 """
 from __future__ import annotations
@@ -140,6 +141,8 @@ def test_a_lost_card_is_reported_by_id_card_with_a_printed_receipt(
         assert ui.until(lambda: m.screen == "take_card", 10), m.screen
         assert "请取回身份证" in ui.texts() and said(kiosk)[-1] == "请取回您的身份证"
         assert said(kiosk).count("请输入六位密码，然后按确认") <= 1  # the PIN was asked once
+        sim.card_present = False  # the ID card is lifted: the visit ends
+        assert ui.until(lambda: m.screen == "home" and m.session.citizen is None, 10), m.screen
     finally:
         ui.close()
 

@@ -145,9 +145,29 @@ def test_id_card_and_card_together_ask_for_both_back(rig: Rig) -> None:
     m = rig.model
     insert_card(rig)
     rig.post(ev.IdCardRead(WANG))
-    assert m.session.citizen is WANG and m.session.idcard_used
+    assert m.session.citizen is WANG and m.session.idcard_on
     m.tap_finish(rig.now)
     assert views.take_card(m).title == "请取回社保卡和身份证" and rig.speaker.said[-1] == "请取回您的社保卡和身份证"
+    rig.post(ev.CardPulled())
+    assert m.screen == "take_card" and views.take_card(m).title == "请取回身份证"  # the ID card is still there
+    rig.post(ev.IdCardLifted())
+    assert m.screen == "home" and m.session.citizen is None
+
+
+def test_an_id_card_left_on_the_reader_is_reminded_and_reported(rig: Rig) -> None:
+    m = rig.model
+    rig.post(ev.IdCardRead(ZHOU))
+    m.tap_take_ticket(rig.now)
+    choose(rig, "GG-001")
+    rig.reply_ok("B001", holder="周*")
+    rig.post(ev.PrintFinished(rig.printer.tickets[-1][0]))
+    m.tap_done(rig.now)
+    assert m.screen == "take_card" and rig.speaker.said[-1] == "请取回您的身份证"
+    rig.at(m.cfg.kiosk.card_left_s + 0.1)
+    assert views.take_card(m).title == "身份证仍在读卡区，请及时取回" and m.session.citizen is None
+    assert rig.speaker.said[-1] == "您的身份证还在读卡区，请取回" and "idcard_left" in rig.link.statuses[-1]
+    rig.post(ev.IdCardLifted())
+    assert m.screen == "home" and "idcard_left" not in rig.link.statuses[-1]
 
 
 def test_the_ticket_says_when_nobody_is_ahead(rig: Rig) -> None:

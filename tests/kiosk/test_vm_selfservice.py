@@ -52,7 +52,7 @@ def test_contribution_record_is_shown_then_printed_then_the_id_card_asked_back(r
     v = views.take_card(rig.model)
     assert (v.title, v.note, v.can_continue) == ("请取回身份证", "打印完成，请取走打印件", False)
     assert rig.speaker.said[-1] == "请取回您的身份证"  # spoken in any mode
-    rig.at(rig.model.cfg.kiosk.take_card_s + 0.1)
+    rig.post(ev.IdCardLifted())
     assert rig.model.screen == "home"
 
 

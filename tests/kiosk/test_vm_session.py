@@ -130,7 +130,7 @@ def test_card_removal_while_typing_the_pin_wipes_too(rig: Rig) -> None:
 
 
 def test_idle_60_s_with_countdown_ends_the_session(rig: Rig) -> None:
-    rig.post(ev.IdCardRead(ZHOU))
+    rig.post(ev.IdCardRead(ZHOU), ev.IdCardLifted())
     rig.model.tap_take_ticket(rig.now)
     rig.at(39.0)
     assert views.frame(rig.model, rig.now).countdown == ""
