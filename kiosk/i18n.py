@@ -5,6 +5,8 @@ guidance (``voice_*``) is Mandarin only: the speech engine speaks Mandarin.
 """
 from __future__ import annotations
 
+from kiosk.i18n_more import TEXTS
+
 S: dict[str, tuple[str, str]] = {
     # home
     "take_ticket": ("取号", "Take a ticket"),
@@ -186,6 +188,8 @@ S: dict[str, tuple[str, str]] = {
     "voice_left_idcard": ("您的身份证还在读卡区，请取回", ""),
     "voice_left_both": ("您的社保卡和身份证还在读卡器中，请取回", ""),
 }
+
+S |= TEXTS  # documents, 办事指南, unprinted tickets
 
 BOARDS_EN = {"就业创业": "Employment", "社会保障": "Social insurance", "人才人事": "Talent & personnel",
              "劳动关系": "Labour relations", "公共服务": "Public services"}

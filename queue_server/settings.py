@@ -143,6 +143,9 @@ class RetentionConfig(Section):
                                     "and a rating its follow-up note; figures are kept")
 
 
+LOCAL_HOSTS = frozenset({"localhost", "0.0.0.0", "::", "::1", ""})  # no address a phone can use
+
+
 class Settings(HallSettings):
     server: ServerConfig = Field(default_factory=ServerConfig)
     policy: PolicyConfig = Field(default_factory=PolicyConfig)
@@ -151,6 +154,17 @@ class Settings(HallSettings):
     retention: RetentionConfig = Field(default_factory=RetentionConfig)
     kiosk: DeviceSection = Field(default_factory=lambda: DeviceSection(device_id=DEFAULT_KIOSK_ID))
     display: DeviceSection = Field(default_factory=lambda: DeviceSection(device_id=DEFAULT_DISPLAY_ID))
+
+    def status_url(self) -> str:
+        """On ``HALL_PUBLIC_URL``; else on the address the server listens at, when that is one a phone can
+        reach (not loopback, not every address); else ``[hall] status_url``."""
+        if self.server.public_url:
+            return super().status_url()
+        host = self.server.http_host
+        if host in LOCAL_HOSTS or host.startswith("127."):
+            return self.hall.status_url
+        host = f"[{host}]" if ":" in host else host
+        return f"http://{host}:{self.server.http_port}/t/{{number}}"
 
 
 def load_settings(path: str | os.PathLike[str] | None = None, env: Mapping[str, str] = os.environ) -> Settings:

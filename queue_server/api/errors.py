@@ -33,6 +33,8 @@ STATUS_BY_CODE: dict[str, int] = {
     # the advice sent someone else to this window
     "not_dispatched": 403,
     "rating_error": 409, "no_pending_rating": 409, "already_rated": 409,
+    # printed documents (register_document)
+    "not_a_kiosk": 403, "invalid_code": 422, "code_taken": 409,
     # the server cannot answer now
     "store_unavailable": 503,
 }

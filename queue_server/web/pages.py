@@ -143,9 +143,24 @@ async def ticket_page(number: Annotated[str, PathParam(max_length=8)], request: 
     except HallError:
         ticket = None
     lang = page_lang(request, svc)
-    return render(request, svc, "ticket.html", "ticket", "ticket_title", {"number": number, "ticket": ticket},
-                  status=200 if ticket else 404, number=number, ticket=ticket,
+    guide = item_guide(svc, ticket.get("item") if ticket else None)
+    return render(request, svc, "ticket.html", "ticket", "ticket_title",
+                  {"number": number, "ticket": ticket, "alert_ahead": ALERT_AHEAD},
+                  status=200 if ticket else 404, number=number, ticket=ticket, guide=guide,
                   not_found=pick(lang)["ticket_not_found"].format(number=number))
+
+
+ALERT_AHEAD = 3  # the status page alerts when this many or fewer are ahead, and when called
+
+
+def item_guide(svc: HallService, code: str | None) -> dict[str, Any] | None:
+    """The 办事指南 of a ticket's service item (guide.toml), for the status page."""
+    guide = svc.settings.guide.get(code or "")
+    item = next((i for i in svc.settings.items if i.code == code), None)
+    if guide is None or item is None:
+        return None
+    return {"name": item.name, "materials": guide.materials, "time_limit": guide.time_limit, "fee": guide.fee,
+            "place": guide.place, "self_service": item.self_service}
 
 
 __all__ = ["MESSAGES", "router", "templates"]
