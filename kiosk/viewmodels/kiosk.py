@@ -21,6 +21,7 @@ from datetime import date, datetime
 from hall_contract.protocol import Topics
 from kiosk import events as ev
 from kiosk.ports import CardPort, DocumentPort, GatewayPort, PrinterPort, QueueLink, Speaker
+from kiosk.viewmodels.cardroute import route
 from kiosk.viewmodels.config import ModelConfig
 from kiosk.viewmodels.documents import DocumentDesk, NoDocuments
 from kiosk.viewmodels.farewell import Farewell
@@ -196,41 +197,11 @@ class KioskModel:
             self.tap_service(action, now)
 
     def _card(self, event: ev.CardEvent, now: float) -> None:
-        """Every card event, in one place: what the screen shows decides who hears of it."""
-        match event:
-            case ev.CardInserted():
-                self.session.card_in = True
-                if self.screen in ("maintenance", "issuing") or self._asking("staff"):
-                    self.maintenance.card_inserted()  # staff at work, or a ticket on its way: not read now
-                else:
-                    self.identity.inserted(self.screen, now)
-            case ev.CardPulled():
-                self.session.card_in = False
-                if self.farewell.taken(now, self.screen):
-                    self.publish_status()
-                if self.screen == "take_card":
-                    pass  # the farewell ends the session once every card is out
-                elif self.screen in ("issuing", "ticket"):  # the ticket comes or stays; the holder is forgotten now
-                    self.session.wipe_personal()
-                elif self.identity.card_session or self.screen == "reading" or self._asking("card"):
-                    self.end_session(now, "card_removed")
-            case ev.CardRead():
-                self.identity.read(event, now)
-            case ev.CardFailed(error=error):
-                self.identity.failed(error, now)
-            case ev.IdCardLifted():
-                self.session.idcard_on = False
-                if self.farewell.taken(now, self.screen):
-                    self.publish_status()
-            case ev.IdCardRead(citizen=citizen):
-                self.session.idcard_on = True
-                if self.screen not in ("maintenance", "issuing", "ticket"):
-                    self.identity.id_card_read(citizen, now)
-            case ev.IdCardFailed(error=error):
-                if self.screen == "auth":
-                    self.toast(getattr(error, "code", "reader_error"), now)
+        """Every card event, in one place (:func:`kiosk.viewmodels.cardroute.route`)."""
+        route(self, event, now)
 
-    def _asking(self, purpose: PinPurpose) -> bool:
+    def asking(self, purpose: PinPurpose) -> bool:
+        """Whether the keypad is up for ``purpose``."""
         return self.screen == "pin" and self.pin_purpose == purpose
 
     def publish_status(self, force: bool = False) -> None:
