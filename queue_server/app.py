@@ -6,13 +6,27 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import PlainTextResponse
 
 from queue_server import web
 from queue_server.api import errors, live
-from queue_server.api.routes import advisor, auth, hall, ratings, stats, tickets, windows
+from queue_server.api.routes import (
+    advisor,
+    appointments,
+    auth,
+    authorisations,
+    desk,
+    hall,
+    ratings,
+    reports,
+    staff_cards,
+    stats,
+    tickets,
+    windows,
+)
+from queue_server.api.window_kind import clerk_window_kind
 from queue_server.metrics import HallMetrics
 from queue_server.runtime import HallRuntime
 from queue_server.settings import Settings
@@ -42,8 +56,9 @@ def create_app(runtime: HallRuntime, manage_runtime: bool = True) -> FastAPI:
                               '`{"error": {"code", "message"}}`.')
     app.state.runtime = runtime
     errors.install(app)
-    for module in (auth, tickets, windows, hall, stats, ratings, advisor, live):
-        app.include_router(module.router)
+    for module in (auth, tickets, windows, hall, stats, reports, ratings, authorisations, advisor, live, desk,
+                   appointments, staff_cards):
+        app.include_router(module.router, dependencies=[Depends(clerk_window_kind)] if module is windows else None)
     web.install(app)
 
     @app.get("/metrics", response_class=PlainTextResponse, tags=["monitoring"])

@@ -20,7 +20,8 @@ import jwt
 
 from queue_server.actor import Actor
 
-ROLES = ("clerk", "manager", "admin", "auditor")
+#: guide: 咨询引导 (the guide desk); selfservice: 自助服务 (helps at the kiosks)
+ROLES = ("clerk", "manager", "admin", "auditor", "guide", "selfservice")
 ALGORITHM = "HS256"
 _CLAIMS = ("sub", "uid", "role", "iat", "exp")
 

@@ -10,8 +10,10 @@ from hall_contract.link import DeviceLink
 from hall_contract.protocol import DeviceCommand, Topics
 from queue_server.auth import Keyring
 from queue_server.devices import DeviceInfo, DeviceRegistry
+from queue_server.frontdesk.retention import purge_each_day
+from queue_server.frontdesk.rpc import appointment_checkin
 from queue_server.mqtt.publisher import StatePublisher
-from queue_server.mqtt.rpc import RpcServer
+from queue_server.mqtt.rpc import RpcServer, request_actor
 from queue_server.ratings import RatingDesk
 from queue_server.service import Actor, HallService
 from queue_server.settings import Settings
@@ -49,6 +51,7 @@ class HallRuntime:
         self.store.upgrade()
         self.service = HallService(s, self.store, clock=self.clock)
         self.staff = StaffStore(self.store.engine)
+        self.service.listeners.append(purge_each_day(self.service))
         #: the token keys (today one key, from the configuration or generated once per database)
         self.keyring = Keyring.of(s.server.secret_key or self.store.secret_key())
         configured = [(s.kiosk.device_id, "kiosk"), (s.display.device_id, "display")]
@@ -61,6 +64,7 @@ class HallRuntime:
             self.link = DeviceLink(s.server.mqtt_url, self.topics, s.server.device_id, "server", tz=self.service.tz)
             self.publisher = StatePublisher(self.service, self.link, self.topics)
             self.rpc = RpcServer(self.service, self.link, self.topics)
+            self.rpc.methods["appointment_checkin"] = appointment_checkin(self.service, request_actor)
             self.link.route(self.topics.rpc_all, self.rpc.submit)
             self.link.route(self.topics.evaluation_results_all, self._on_evaluation_result)
             self.link.route(self.topics.devices_status_all, self._on_device_status)

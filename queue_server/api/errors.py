@@ -35,6 +35,11 @@ STATUS_BY_CODE: dict[str, int] = {
     "rating_error": 409, "no_pending_rating": 409, "already_rated": 409,
     # printed documents (register_document)
     "not_a_kiosk": 403, "invalid_code": 422, "code_taken": 409,
+    # 事前授权
+    "authorisation_error": 409, "invalid_authorisation": 422, "authorisation_not_found": 404,
+    "already_answered": 409,
+    # an appointment check-in over RPC that found no booking, or came too early
+    "checkin_refused": 409,
     # the server cannot answer now
     "store_unavailable": 503,
 }

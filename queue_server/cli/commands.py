@@ -18,6 +18,7 @@ db_app = typer.Typer(help="the database", no_args_is_help=True)
 
 def register(app: typer.Typer) -> None:
     """Add the server's commands to ``hallctl``."""
+    from queue_server.cli.appointments import register as register_appointments
     from queue_server.cli.data import register as register_data
     from queue_server.simulate.cli import register as register_simulate
 
@@ -25,6 +26,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(staff_app, name="staff")
     app.add_typer(db_app, name="db")
     register_data(app)
+    register_appointments(app)
     register_simulate(app)
 
 
@@ -75,18 +77,27 @@ def _healthy(host: str, port: int) -> bool:
 
 @staff_app.command("add")
 def staff_add(name: Annotated[str, typer.Argument(help="login name")],
-              role: Annotated[str, typer.Option(help="clerk, manager, admin or auditor")],
+              role: Annotated[str, typer.Option(help="clerk, manager, admin, auditor, guide (咨询引导) or "
+                                                "selfservice (自助服务)")],
               window: Annotated[int | None, typer.Option(help="the clerk's window")] = None,
+              display_name: Annotated[str | None, typer.Option(help="the name on the badge (亮牌)")] = None,
+              staff_no: Annotated[str | None, typer.Option(help="the staff number (工号)")] = None,
+              photo: Annotated[str | None, typer.Option(help="a PNG or JPEG photo file (at most 256 kB)")] = None,
+              kind: Annotated[str | None, typer.Option(help="a clerk without --window works at any window of "
+                                                       "this kind: accept, query, bulk or elastic")] = None,
               password_stdin: Annotated[bool, typer.Option("--password-stdin",
                                                            help="read the password from standard input")] = False,
               replace: Annotated[bool, typer.Option(help="reset an existing account")] = False,
               config: ConfigOpt = None) -> None:
     """Create a staff account (asks for the password, or reads it from --password-stdin)."""
+    from queue_server.frontdesk.profiles import WINDOW_KINDS, ProfileStore, read_photo
     from queue_server.store import StaffStore, Store
 
     s = settings_or_exit(Settings, config)
     if window is not None and window not in {w.number for w in s.windows}:
         fail(f"window {window} is not in the hall configuration")
+    if kind is not None and kind not in WINDOW_KINDS:
+        fail(f"--kind must be one of {', '.join(WINDOW_KINDS)}")
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -94,7 +105,11 @@ def staff_add(name: Annotated[str, typer.Argument(help="login name")],
     store = Store(s.server.database_url, s.server.sqlite_synchronous)
     try:
         store.upgrade()
+        image = read_photo(photo) if photo is not None else None
         account = StaffStore(store.engine).add(name, password, role, window, replace=replace)
+        if any(v is not None for v in (display_name, staff_no, image, kind)):
+            ProfileStore(store.engine).set(name, display_name=display_name, staff_no=staff_no, window_kind=kind,
+                                           photo=image)
     except ValueError as err:
         fail(str(err))
     finally:

@@ -5,6 +5,8 @@ language) is handed to the page's JavaScript. ``{name}`` placeholders are filled
 """
 from __future__ import annotations
 
+from queue_server.web.i18n_desk import DESK_MESSAGES
+
 LANGS = ("zh", "en")
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -300,8 +302,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ins_injury": ("工伤保险", "Work injury insurance"),
 }
 
+MESSAGES.update(DESK_MESSAGES)
+
 
 def pick(lang: str) -> dict[str, str]:
     """The whole table in one language."""
     i = 1 if lang == "en" else 0
     return {k: v[i] for k, v in MESSAGES.items()}
+
+
+from queue_server.web.i18n_front import FRONT_MESSAGES  # noqa: E402 (the front office's words)
+
+MESSAGES.update(FRONT_MESSAGES)

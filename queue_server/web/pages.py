@@ -19,7 +19,9 @@ from fastapi.templating import Jinja2Templates
 
 from hall_contract.errors import HallError
 from queue_server.api.deps import ServiceDep
+from queue_server.rating_detail import TEXT_MAX
 from queue_server.service import HallService
+from queue_server.settings import REASON_DIMENSIONS
 from queue_server.web.i18n import LANGS, MESSAGES, pick
 
 HERE = Path(__file__).resolve().parent
@@ -105,6 +107,15 @@ async def console_page(request: Request, svc: ServiceDep) -> HTMLResponse:
                   {"window_names": _window_names(svc, page_lang(request, svc))})
 
 
+@router.get("/desk", response_class=HTMLResponse)
+async def desk_page(request: Request, svc: ServiceDep) -> HTMLResponse:
+    """The guide desk (咨询引导): tickets for citizens, 代办, a lost ticket, check-in, feedback and complaints."""
+    lang = page_lang(request, svc)
+    items = [{"code": i.code, "name": i.name, "queue": i.queue} for i in svc.settings.items]
+    return render(request, svc, "desk.html", "desk", "desk_title",
+                  {"items": items, "window_names": _window_names(svc, lang)})
+
+
 @router.get("/report", response_class=HTMLResponse)
 async def report_page(request: Request, svc: ServiceDep) -> HTMLResponse:
     return render(request, svc, "report.html", "report", "report_title",
@@ -118,6 +129,16 @@ async def close_page(request: Request, svc: ServiceDep) -> HTMLResponse:
                   {"date": request.query_params.get("date") or svc.now().date().isoformat()})
 
 
+@router.get("/report/period", response_class=HTMLResponse)
+async def period_page(request: Request, svc: ServiceDep) -> HTMLResponse:
+    """Figures, grades and risks over a month, quarter, half-year or any dates; printable."""
+    return render(request, svc, "period.html", "period", "period_title",
+                  {"period": (request.query_params.get("period")
+                              or svc.now().astimezone(svc.tz).strftime("%Y-%m"))[:10],
+                   "by": request.query_params.get("by", "clerk")[:8],
+                   "window_names": _window_names(svc, page_lang(request, svc))})
+
+
 @router.get("/rate/{n}", response_class=HTMLResponse)
 async def rate_page(n: WindowNo, request: Request, svc: ServiceDep) -> HTMLResponse:
     """The customer-facing tablet at window n: no login, one rating per visit."""
@@ -128,7 +149,9 @@ async def rate_page(n: WindowNo, request: Request, svc: ServiceDep) -> HTMLRespo
                       message=pick(page_lang(request, svc))["window_unknown"])
     name = window_label(w.name, n, page_lang(request, svc))
     return render(request, svc, "rate.html", "rate", "rate_title",
-                  {"window": n, "window_name": name, "reasons": list(svc.settings.ratings.reasons)},
+                  {"window": n, "window_name": name, "reasons": list(svc.settings.ratings.reasons),
+                   "dimensions": {d: [r for r in codes if r in svc.settings.ratings.reasons]
+                                  for d, codes in REASON_DIMENSIONS.items()}, "text_max": TEXT_MAX},
                   window_name=name)
 
 

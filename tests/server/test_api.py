@@ -8,9 +8,10 @@ from tests.hall_app import HallApp
 
 def test_a_day_at_one_window(srv: HallApp) -> None:
     clerk = srv.staff("clerk1", "clerk", window=1)
-    st, t1 = srv.api("POST", "/api/tickets", {"queue": "A", "source": "guide-desk"})
+    desk = srv.staff("desk", "manager")  # the guide desk vouches for a source and a priority
+    st, t1 = srv.api("POST", "/api/tickets", {"queue": "A", "source": "guide-desk"}, token=desk)
     assert st == 201 and t1["number"] == "A001" and t1["state"] == "waiting"
-    st, t2 = srv.api("POST", "/api/tickets", {"item": "SB-003", "priority": "elderly"})
+    st, t2 = srv.api("POST", "/api/tickets", {"item": "SB-003", "priority": "elderly"}, token=desk)
     assert st == 201 and t2["number"] == "A002" and t2["item_name"] == "城乡居民基本养老保险参保登记"
     _, t1_now = srv.api("GET", "/api/tickets/A001")
     assert t1_now["ahead"] == 1  # the elderly ticket goes first

@@ -10,6 +10,7 @@ from fastapi.responses import PlainTextResponse
 from queue_server import reports, timeline
 from queue_server.api.deps import DayQuery, RuntimeDep, ServiceDep, require
 from queue_server.auth import Principal
+from queue_server.frontdesk.appointments import AppointmentBook
 from queue_server.runtime import HallRuntime
 from queue_server.service import HallService
 
@@ -29,6 +30,7 @@ def build_report(runtime: HallRuntime, svc: HallService, day: date | None) -> di
         names=s.queue_names(), windows={w.number: w.display_name() for w in s.windows},
         sessions=s.hours.sessions)
     report["hall"] = {"name": s.hall.name, "name_en": s.hall.name_en}
+    report["appointments"] = AppointmentBook(svc, svc.store.engine, s.appointments).figures(d)
     report["generated_at"] = svc.now().isoformat(timespec="seconds")
     return report
 
