@@ -29,7 +29,8 @@ STATUS_BY_CODE: dict[str, int] = {
     "invalid_follow_up": 422,
     # not possible in the hall's state now
     "engine_error": 409, "window_not_open": 409, "no_current_ticket": 409, "invalid_transition": 409,
-    "already_waiting": 409, "issuing_stopped": 409, "advice_expired": 409,
+    "already_waiting": 409, "issuing_stopped": 409, "advice_expired": 409, "issuing_closed": 409,
+    "quota_reached": 409,
     "rating_error": 409, "no_pending_rating": 409, "already_rated": 409,
     # the server cannot answer now
     "store_unavailable": 503,

@@ -125,6 +125,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "stop_issuing": ("停止取号", "Stop issuing"),
     "resume_issuing": ("恢复取号", "Resume issuing"),
     "confirm_stop": ("确定停止取号吗？", "Stop issuing tickets?"),
+    "stop_reason": ("停止原因", "Reason"),
     "notice": ("公告", "Notice"),
     "notice_placeholder": ("显示屏滚动公告", "Notice shown on the wall displays"),
     "publish": ("发布", "Publish"),

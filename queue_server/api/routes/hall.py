@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field, StrictBool
 
 from hall_contract.protocol import Advice
 from queue_server.api.deps import RuntimeDep, ServiceDep, require
+from queue_server.api.errors import ApiError
 from queue_server.auth import Principal
 
 router = APIRouter(prefix="/api", tags=["hall"])
@@ -38,13 +39,23 @@ async def dismiss_advice(rec_id: str, svc: ServiceDep, p: Manager) -> Advice:
 
 class IssuingBody(BaseModel):
     issuing: StrictBool
+    reason: str | None = Field(default=None, max_length=200, description="why issuing stops (kept in the audit "
+                               "trail, shown on the kiosks); required when stopping")
 
 
 @router.put("/hall/issuing")
 async def set_issuing(body: IssuingBody, runtime: RuntimeDep, _svc: ServiceDep, p: Manager) -> dict[str, Any]:
-    """Stop or resume issuing; every known kiosk gets ``stop_issuing``/``resume_issuing``."""
-    kiosks = runtime.set_issuing(body.issuing, p.actor())
+    """Stop (with a reason) or resume issuing; every known kiosk gets ``stop_issuing``/``resume_issuing``."""
+    if not body.issuing and not (body.reason or "").strip():
+        raise ApiError(422, "reason_required", "停止取号须填写原因 (give a reason for stopping ticket issuing)")
+    kiosks = runtime.set_issuing(body.issuing, p.actor(), body.reason)
     return {"issuing": body.issuing, "kiosks": kiosks}
+
+
+@router.get("/hall/issuing")
+async def get_issuing(svc: ServiceDep) -> dict[str, Any]:
+    """Whether tickets are issued now; when not, why and when issuing resumes."""
+    return svc.issuing_now()
 
 
 class NoticeBody(BaseModel):
