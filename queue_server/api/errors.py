@@ -32,6 +32,9 @@ STATUS_BY_CODE: dict[str, int] = {
     "already_waiting": 409, "issuing_stopped": 409, "advice_expired": 409, "issuing_closed": 409,
     "quota_reached": 409,
     "rating_error": 409, "no_pending_rating": 409, "already_rated": 409,
+    # 整改 (rectification) cases
+    "rectification_not_found": 404, "rectification_error": 422, "approver_required": 422,
+    "rectification_closed": 409,
     # the server cannot answer now
     "store_unavailable": 503,
 }
