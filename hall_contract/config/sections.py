@@ -40,6 +40,8 @@ class HallInfo(Section):
     language: Literal["zh_CN", "en"] = "zh_CN"
     status_url: str = Field(default="http://127.0.0.1:8080/t/{number}",
                             description="ticket status page for the QR code; {number} is replaced")
+    annual_volume: int | None = Field(default=None, ge=0, le=100_000_000, description="the hall's business a year "
+                                      "other than queries (年非查询类业务量); sizes the accept windows (第十五条)")
 
     @field_validator("timezone")
     @classmethod
