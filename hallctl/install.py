@@ -17,12 +17,16 @@ import typer
 
 SOURCE = Path(__file__).resolve().parents[1]
 ROLES: dict[str, dict[str, list[str]]] = {
-    "server": {"units": ["hall-server.service", "hall-uplink.service"], "users": ["hall"],
+    "server": {"units": ["hall-server.service", "hall-uplink.service", "hall-backup.service", "hall-backup.timer"],
+               "users": ["hall"],
                "dirs": ["var/lib/hall", "var/backups/hall"]},
     "kiosk": {"units": ["hall-kiosk.service"], "users": ["hall-kiosk"], "dirs": ["var/lib/hall-kiosk"]},
     "display": {"units": ["hall-display.service", "hall-window-bridge.service"],
                 "users": ["hall-display", "hall-bridge"], "dirs": ["var/lib/hall-display", "var/lib/hall-bridge"]},
 }
+
+#: units that a timer starts (not enabled themselves)
+TIMER_STARTED = frozenset({"hall-backup.service"})
 
 
 def hallctl_path() -> str:
@@ -74,8 +78,9 @@ def install(role: str, root: Path, config: Path | None, enable: bool) -> list[st
         done.append(f"{units / unit}: written")
     if live and enable and Path("/run/systemd/system").exists():
         subprocess.run(["systemctl", "daemon-reload"], check=True)
-        subprocess.run(["systemctl", "enable", "--now", *spec["units"]], check=True)
-        done.append("enabled and started: " + ", ".join(spec["units"]))
+        started = [u for u in spec["units"] if u not in TIMER_STARTED]
+        subprocess.run(["systemctl", "enable", "--now", *started], check=True)
+        done.append("enabled and started: " + ", ".join(started))
     elif live:
         done.append("systemd is not running here: start the units when it is")
     return done

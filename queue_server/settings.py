@@ -26,8 +26,8 @@ from hall_contract.config import (
     load,
 )
 
-__all__ = ["RATING_REASONS", "AdvisorConfig", "PolicyConfig", "RatingsConfig", "RetentionConfig", "ServerConfig",
-           "Settings", "config_path", "load_settings"]
+__all__ = ["RATING_REASONS", "AdvisorConfig", "BackupConfig", "PolicyConfig", "RatingsConfig", "RetentionConfig",
+           "ServerConfig", "Settings", "config_path", "load_settings"]
 
 
 
@@ -134,12 +134,24 @@ class RetentionConfig(Section):
                                     "and a rating its follow-up note; figures are kept")
 
 
+class BackupConfig(Section):
+    """第五十九条: backups on a schedule (``hall-backup.timer`` runs ``hallctl backup``), copied to a second place."""
+
+    dir: str = Field(default="var/backups", description="the local folder of dated backups")
+    copy_to: str | None = Field(default=None, description="the second place: a mounted folder (/mnt/backup/hall) or "
+                                "an rsync/scp target (backup@nas:/srv/hall)")
+    copy_with: Literal["auto", "copy", "rsync", "scp"] = Field(default="auto", description="auto: rsync (else scp) "
+                                                               "for host:path, a file copy for a folder")
+    keep: int = Field(default=30, ge=1, le=3650, description="local backups kept (older ones are removed)")
+
+
 class Settings(HallSettings):
     server: ServerConfig = Field(default_factory=ServerConfig)
     policy: PolicyConfig = Field(default_factory=PolicyConfig)
     advisor: AdvisorConfig = Field(default_factory=AdvisorConfig)
     ratings: RatingsConfig = Field(default_factory=RatingsConfig)
     retention: RetentionConfig = Field(default_factory=RetentionConfig)
+    backup: BackupConfig = Field(default_factory=BackupConfig)
     kiosk: DeviceSection = Field(default_factory=lambda: DeviceSection(device_id=DEFAULT_KIOSK_ID))
     display: DeviceSection = Field(default_factory=lambda: DeviceSection(device_id=DEFAULT_DISPLAY_ID))
 
