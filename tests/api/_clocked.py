@@ -44,9 +44,10 @@ class ClockedHall:
 
 
 @contextmanager
-def clocked_hall(tmp_path: Path, start: datetime, **env: str) -> Iterator[ClockedHall]:
+def clocked_hall(tmp_path: Path, start: datetime, db: str | None = None, **env: str) -> Iterator[ClockedHall]:
+    """The hall on ``db`` (a SQLite file in ``tmp_path`` by default) at ``start``; ``hall.clock.now`` moves it."""
     clock = Clock(start)
-    runtime = HallRuntime(hall_settings(f"sqlite:///{tmp_path}/hall.db", **env), clock=clock)
+    runtime = HallRuntime(hall_settings(db or f"sqlite:///{tmp_path}/hall.db", **env), clock=clock)
     runtime.start(mqtt=False)
     client = TestClient(create_app(runtime, manage_runtime=False))
     client.__enter__()

@@ -7,6 +7,8 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from tests.api._clocked import ClockedHall, clocked_hall
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -23,9 +25,15 @@ def rated_badly(hall: ClockedHall, clerk: str) -> None:
     assert status == 201, body
 
 
-def test_a_negative_rating_is_overdue_after_5_working_days_across_a_weekend_and_a_holiday(tmp_path: Path) -> None:
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=[pytest.mark.peer, pytest.mark.postgres])])
+def db(request: pytest.FixtureRequest) -> str | None:
+    return request.getfixturevalue("pg_url") if request.param == "postgres" else None
+
+
+def test_a_negative_rating_is_overdue_after_5_working_days_across_a_weekend_and_a_holiday(tmp_path: Path,
+                                                                                         db: str | None) -> None:
     # Thursday 2026-12-31; 2027-01-01 is a holiday in the sample hall, the 2nd and 3rd a weekend
-    with clocked_hall(tmp_path, datetime(2026, 12, 31, 10, 0, tzinfo=TZ)) as hall:
+    with clocked_hall(tmp_path, datetime(2026, 12, 31, 10, 0, tzinfo=TZ), db) as hall:
         wang, boss = hall.staff("wang", "clerk", 1), hall.staff("boss", "manager")
         rated_badly(hall, wang)
         status, body = hall.api("GET", "/api/rectifications", None, boss)

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -86,6 +87,22 @@ def test_rsync_copies_and_old_backups_are_pruned(tmp_path: Path, hallctl: Hallct
     r = hallctl("backup", env=env)  # a dated one: the two newest stay
     assert r.returncode == 0, r.stderr
     assert len(list(local.glob("hall-*.db"))) == 2
+
+
+@pytest.mark.timeout(180)
+@pytest.mark.postgres
+def test_on_postgresql_the_drill_restores_into_a_scratch_database_it_drops(tmp_path: Path, hallctl: Hallctl,
+                                                                          pg_url: str, pg_admin: Any) -> None:
+    a_day_in_the_hall(tmp_path, pg_url)
+    env = env_for(pg_url, HALL_BACKUP__DIR=str(tmp_path / "backups"))
+    r = hallctl("backup", env=env)
+    assert r.returncode == 0, r.stderr
+    assert len(list((tmp_path / "backups").glob("hall-*.pgdump"))) == 1
+    r = hallctl("backup", "drill", env=env)
+    assert r.returncode == 0, r.stderr
+    assert "restore drill ok" in r.stdout and "ticket 5" in r.stdout
+    left = pg_admin.execute("SELECT datname FROM pg_database WHERE datname LIKE 'hall_drill_%'").fetchall()
+    assert left == []
 
 
 @pytest.mark.timeout(120)
