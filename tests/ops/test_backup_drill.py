@@ -62,7 +62,7 @@ def test_a_backup_is_copied_to_the_second_place_and_the_drill_is_recorded(tmp_pa
         assert status == 200 and body["last_drill_ok"] is True
         drill = body["drills"][0]
         assert drill["backup"] == str(made[0]) and drill["counts"]["ticket"] == 5 and drill["counts"]["staff"] == 1
-        assert drill["counts"]["audit"] >= 7 and drill["revision"]
+        assert drill["counts"]["audit"] >= 7 and drill["revision"] and drill["at"].endswith("+08:00")
         assert body["last_backup"]["copied_to"] == str(mounted / made[0].name)
         actions = [row["action"] for row in hall.runtime.store.audit_rows(10)]
         assert "backup_drill" in actions and "backup" in actions

@@ -4,7 +4,7 @@
   const table = document.getElementById("drill-table");
   if (!table || !Hall.session.get()) return;
   const el = Hall.el;
-  const when = (iso) => (iso ? new Date(iso).toLocaleString(Hall.DATA.lang === "en" ? "en-GB" : "zh-CN") : "—");
+  const when = (iso) => (iso ? String(iso).slice(0, 16).replace("T", " ") : "—");  /* the hall's time, as sent */
   const base = (p) => String(p || "").split("/").pop();
 
   async function load() {
