@@ -3,7 +3,8 @@ within 5 working days, with feedback to the citizen.
 
 A case has an owner (the clerk of the window the visit was at), a due date 5 working days after
 it was opened (the working-day calendar of ``[hours]``: weekdays, holidays, 调休 workdays), the
-citizen's contact (kept for the call back, shown only masked) and, when closed, the feedback
+citizen's contact (kept for the call back, shown only masked, blanked after
+``retention.personal_data_days``) and, when closed, the feedback
 given. An extension needs a named approver (a manager) and a new date. A case still open after
 its due date is overdue; the closure rate counts cases closed by their due date.
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 import sqlalchemy as sa
@@ -138,17 +139,24 @@ class Case:
 class RectificationDesk:
     """Cases in the hall's database, on the hall's working-day calendar."""
 
-    def __init__(self, engine: Engine, hours: Hours, tz: tzinfo) -> None:
+    def __init__(self, engine: Engine, hours: Hours, tz: tzinfo, keep_contact_days: int = 90) -> None:
         self.engine, self.tz = engine, tz
         self.calendar = WorkCalendar(hours)
+        self.keep_contact_days = keep_contact_days
 
     def due_from(self, opened: datetime) -> date:
         return self.calendar.add_working_days(opened.astimezone(self.tz).date(), DUE_WORKING_DAYS)
 
     # -- opening ---------------------------------------------------------------------------
 
-    def sync(self) -> int:
-        """Open a case for every negative rating that has none; answers how many were opened."""
+    def sync(self, today: date | None = None) -> int:
+        """Open a case for every negative rating that has none, and blank the contacts of cases older than
+        the retention period (``today`` given); answers how many cases were opened."""
+        if today is not None:
+            with self.engine.begin() as conn:
+                conn.execute(rectification_t.update().where(
+                    rectification_t.c.day < today - timedelta(days=self.keep_contact_days),
+                    rectification_t.c.contact.is_not(None)).values(contact=None))
         done = sa.select(rectification_t.c.rating_id).where(rectification_t.c.rating_id.is_not(None))
         q = sa.select(rating_t).where(rating_t.c.rating <= NEGATIVE_MAX, rating_t.c.id.not_in(done))
         opened = 0

@@ -79,6 +79,11 @@ def test_a_negative_rating_is_overdue_after_5_working_days_across_a_weekend_and_
         assert {k: rep[k] for k in ("opened", "closed", "closed_on_time", "open", "extended", "on_time_rate")} == {
             "opened": 2, "closed": 1, "closed_on_time": 1, "open": 1, "extended": 1, "on_time_rate": 0.5}
 
+        # the contact is kept only as long as personal data is (90 days in the sample hall)
+        hall.clock.now = datetime(2027, 4, 12, 9, 0, tzinfo=TZ)
+        later = hall.api("GET", "/api/rectifications", None, boss)[1]["cases"]
+        assert [c["contact"] for c in later] == [None, None]
+
         audit = hall.runtime.store.audit_rows(20)
         ext_row = next(r for r in audit if r["action"] == "rectification_extend")
         assert "boss" in ext_row["detail"] and "2027-01-15" in ext_row["detail"]

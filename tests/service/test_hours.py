@@ -188,3 +188,20 @@ def test_the_kiosk_and_the_wall_display_say_when_issuing_resumes(svc: HallServic
     wall = BoardModel("大厅")
     wall.apply(board, 0.0)
     assert "午休暂停取号，13:30恢复取号" in wall.notice()
+
+
+def test_in_the_lunch_pause_the_kiosk_says_when_issuing_resumes_and_self_service_stays_open(
+        svc: HallService, clock: Clock, tmp_path: Path) -> None:
+    from kiosk import events as ev
+    from kiosk.viewmodels import views
+    from tests.kiosk.fakes import ZHOU, make_rig
+
+    at(clock, 12, 5)
+    (tmp_path / "kiosk").mkdir()
+    rig = make_rig(tmp_path / "kiosk")
+    rig.post(ev.LinkChanged(True), ev.ServerStatusChanged(True), ev.BoardReceived(svc.board()))
+    home = views.home(rig.model)
+    assert not home.issuing and home.paused_reason == "大厅已暂停取号：午休暂停取号，13:30恢复取号"
+    rig.post(ev.IdCardRead(ZHOU))
+    rig.model.tap_self_service(rig.now)
+    assert rig.model.screen == "services"  # 自助服务 does not wait for the hall's hours

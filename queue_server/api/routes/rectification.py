@@ -21,7 +21,7 @@ APPROVER_ROLES = ("manager",)
 
 
 def desk_of(svc: HallService) -> RectificationDesk:
-    return RectificationDesk(svc.store.engine, svc.settings.hours, svc.tz)
+    return RectificationDesk(svc.store.engine, svc.settings.hours, svc.tz, svc.settings.retention.personal_data_days)
 
 
 def _may_act(p: Principal, case: Case) -> None:
@@ -38,8 +38,8 @@ def cases(svc: ServiceDep, p: Reader,
           ) -> dict[str, Any]:
     """The cases (a clerk sees their own), each with its ``overdue`` flag; the contact is masked."""
     desk = desk_of(svc)
-    desk.sync()
     today = svc.now().date()
+    desk.sync(today)
     rows = desk.cases(open_only=open_only, owner=p.username if p.role == "clerk" else None)
     out = [c.public(today, svc.tz) for c in rows]
     return {"cases": out, "overdue": sum(1 for c in out if c["overdue"] and c["state"] == "open")}
@@ -107,7 +107,7 @@ def report(svc: ServiceDep, _p: Annotated[Principal, Depends(require("manager", 
            last: Annotated[date | None, Query(alias="to", description="YYYY-MM-DD")] = None) -> dict[str, Any]:
     """The period's cases (default: this month): opened, closed, closed on time, overdue, the rate on time."""
     desk = desk_of(svc)
-    desk.sync()
     today = svc.now().date()
+    desk.sync(today)
     first = first or today.replace(day=1)
     return desk.report(first, last or today, today)
