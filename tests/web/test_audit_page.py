@@ -10,9 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.conftest import WebHall, chromium, shot, web
-
-__all__ = ["chromium", "web"]  # the browser fixtures of tests/web, used here
+from tests.web.conftest import WebHall, shot
 
 
 @pytest.mark.timeout(90)

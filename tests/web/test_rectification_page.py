@@ -14,9 +14,8 @@ from queue_server.rectification import RectificationDesk
 from queue_server.settings import load_settings
 from queue_server.store import make_engine
 from tests.peers import ROOT
-from tests.web.conftest import WebHall, chromium, shot, web
+from tests.web.conftest import WebHall, shot
 
-__all__ = ["chromium", "web"]  # the browser fixtures of tests/web, used here
 TZ = ZoneInfo("Asia/Shanghai")
 Hallctl = Callable[..., subprocess.CompletedProcess[str]]
 
