@@ -33,7 +33,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "quota_reached": 409,
     "rating_error": 409, "no_pending_rating": 409, "already_rated": 409,
     # 整改 (rectification) cases
-    "rectification_not_found": 404, "rectification_error": 422, "approver_required": 422,
+    "rectification_not_found": 404, "rectification_error": 409, "approver_required": 422,
     "rectification_closed": 409,
     # the server cannot answer now
     "store_unavailable": 503,

@@ -163,12 +163,13 @@ def test_the_api_refuses_to_stop_issuing_without_a_reason(tmp_path: Path) -> Non
     try:
         boss = app.staff("boss", "manager")
         status, body = app.api("PUT", "/api/hall/issuing", {"issuing": False}, boss)
-        assert (status, body["error"]["code"]) == (422, "reason_required")
+        assert (status, body["error"]["code"]) == (422, "validation_error") and "reason" in body["error"]["message"]
+        assert app.api("PUT", "/api/hall/issuing", {"issuing": False, "reason": "  "}, boss)[0] == 422
         status, body = app.api("PUT", "/api/hall/issuing", {"issuing": False, "reason": "设备检修"}, boss)
         assert status == 200
         status, body = app.api("POST", "/api/tickets", {"queue": "A"})
         assert (status, body["error"]["code"]) == (409, "issuing_stopped") and "设备检修" in body["error"]["message"]
-        assert app.api("GET", "/api/hall/issuing")[1]["note"] == "设备检修"
+        assert app.api("GET", "/api/hall/issuing-state")[1]["note"] == "设备检修"
     finally:
         app.stop()
 

@@ -33,7 +33,8 @@ def test_the_console_flags_overdue_cases_and_shows_the_drills(web: Callable[...,
                              contact="13812345678", now=datetime.now(TZ) - timedelta(days=14))
     finally:
         engine.dispose()
-    status, fresh = hall.api("POST", "/api/rectifications", {"summary": "窗口人员态度生硬", "window": 2}, boss)
+    status, fresh = hall.api("POST", "/api/rectifications/complaints", {"summary": "窗口人员态度生硬", "window": 2},
+                             boss)
     assert status == 201, fresh
 
     backups = hall.server.workdir / "backups"

@@ -38,8 +38,10 @@ def _filter(svc: Any, start: str | None, end: str | None, actor: str | None, tic
                        window, action or None)
 
 
-From = Annotated[str | None, Query(alias="from", max_length=32, description="YYYY-MM-DD or ISO time")]
-To = Annotated[str | None, Query(alias="to", max_length=32, description="YYYY-MM-DD (the whole day) or ISO time")]
+MOMENT = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?)?$"
+From = Annotated[str | None, Query(alias="from", max_length=32, pattern=MOMENT, description="YYYY-MM-DD or ISO time")]
+To = Annotated[str | None, Query(alias="to", max_length=32, pattern=MOMENT,
+                                 description="YYYY-MM-DD (the whole day) or ISO time")]
 ActorQ = Annotated[str | None, Query(max_length=64, description="part of the actor (staff:wang, device:kiosk-1)")]
 TicketQ = Annotated[str | None, Query(max_length=16, pattern=r"^[A-Za-z]\d{1,4}$", description="a number: A001")]
 WindowQ = Annotated[int | None, Query(ge=1, le=99)]
@@ -56,7 +58,11 @@ def audit(svc: ServiceDep, _p: Auditor, start: From = None, end: To = None, acto
     return search(svc.store.engine, f, svc.tz, limit, offset)
 
 
-@router.get("/audit.csv", response_class=PlainTextResponse)
+class CsvResponse(PlainTextResponse):
+    media_type = "text/csv"
+
+
+@router.get("/audit.csv", response_class=CsvResponse)
 def audit_csv(svc: ServiceDep, _p: Auditor, start: From = None, end: To = None, actor: ActorQ = None,
               ticket: TicketQ = None, window: WindowQ = None, action: ActionQ = None) -> PlainTextResponse:
     """The same rows, oldest first, as CSV (at most 50,000); no cell runs as a spreadsheet formula."""

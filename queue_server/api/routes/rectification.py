@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Depends, Path, Query
+from pydantic import BaseModel, BeforeValidator, Field
 
 from queue_server.api.deps import CurrentStaff, RuntimeDep, ServiceDep, require
 from queue_server.api.errors import ApiError
@@ -18,6 +18,17 @@ router = APIRouter(prefix="/api", tags=["rectification"])
 Reader = Annotated[Principal, Depends(require("manager", "admin", "auditor", "clerk"))]
 Manager = Annotated[Principal, Depends(require("manager", "admin"))]
 APPROVER_ROLES = ("manager",)
+CaseId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+def _strict_day(value: object) -> object:
+    """Only ``YYYY-MM-DD`` (pydantic alone would take a number as a Unix time)."""
+    if value is None or isinstance(value, date) or (isinstance(value, str) and len(value) == 10):
+        return value
+    raise ValueError("a day is written YYYY-MM-DD")
+
+
+Day = Annotated[date | None, BeforeValidator(_strict_day)]
 
 
 def desk_of(svc: HallService) -> RectificationDesk:
@@ -50,10 +61,11 @@ class ComplaintIn(BaseModel):
     window: int | None = Field(default=None, ge=1, le=99)
     number: str | None = Field(default=None, max_length=16)
     owner: str | None = Field(default=None, max_length=64, description="default: the window's clerk")
-    contact: str | None = Field(default=None, max_length=32, description="a phone number for the call back")
+    contact: str | None = Field(default=None, max_length=24, pattern=r"^(\+?[0-9 -]{5,20})?$",
+                                description="a phone number for the call back (shown masked)")
 
 
-@router.post("/rectifications", status_code=201)
+@router.post("/rectifications/complaints", status_code=201)
 def complaint(body: ComplaintIn, svc: ServiceDep, p: Manager) -> dict[str, Any]:
     """Register a complaint (第五十三条); it follows the same 整改 path as a negative rating."""
     owner = body.owner
@@ -66,12 +78,13 @@ def complaint(body: ComplaintIn, svc: ServiceDep, p: Manager) -> dict[str, Any]:
 
 class ExtendIn(BaseModel):
     due: date = Field(description="the new due date, YYYY-MM-DD")
-    approver: str | None = Field(default=None, max_length=64, description="the manager who approved (required)")
+    approver: str = Field(min_length=1, max_length=64, description="the manager who approved (an account with the "
+                          "manager role)")
     reason: str | None = Field(default=None, max_length=200)
 
 
 @router.post("/rectifications/{cid}/extend")
-def extend(cid: int, body: ExtendIn, runtime: RuntimeDep, svc: ServiceDep, p: CurrentStaff) -> dict[str, Any]:
+def extend(cid: CaseId, body: ExtendIn, runtime: RuntimeDep, svc: ServiceDep, p: CurrentStaff) -> dict[str, Any]:
     """A later due date, only with a named approver who is a manager; audited."""
     desk = desk_of(svc)
     case = desk.get(cid)
@@ -79,7 +92,7 @@ def extend(cid: int, body: ExtendIn, runtime: RuntimeDep, svc: ServiceDep, p: Cu
     if body.approver:
         account = runtime.staff.get(body.approver) if runtime.staff is not None else None
         if account is None or not account.active or account.role not in APPROVER_ROLES:
-            raise ApiError(422, "approver_not_manager", f"{body.approver} 不是前台主管，不能批准延期 "
+            raise ApiError(409, "approver_not_manager", f"{body.approver} 不是前台主管，不能批准延期 "
                            "(the approver must be a manager's account)")
     if body.due > svc.now().date() + timedelta(days=366):
         raise ApiError(422, "validation_error", "due: at most a year ahead")
@@ -93,7 +106,7 @@ class CloseIn(BaseModel):
 
 
 @router.post("/rectifications/{cid}/close")
-def close(cid: int, body: CloseIn, svc: ServiceDep, p: CurrentStaff) -> dict[str, Any]:
+def close(cid: CaseId, body: CloseIn, svc: ServiceDep, p: CurrentStaff) -> dict[str, Any]:
     """整改 done, with the feedback given to the citizen; audited."""
     desk = desk_of(svc)
     _may_act(p, desk.get(cid))
@@ -103,11 +116,11 @@ def close(cid: int, body: CloseIn, svc: ServiceDep, p: CurrentStaff) -> dict[str
 
 @router.get("/rectifications/report")
 def report(svc: ServiceDep, _p: Annotated[Principal, Depends(require("manager", "admin", "auditor"))],
-           first: Annotated[date | None, Query(alias="from", description="YYYY-MM-DD")] = None,
-           last: Annotated[date | None, Query(alias="to", description="YYYY-MM-DD")] = None) -> dict[str, Any]:
+           start: Annotated[Day, Query(alias="from", description="YYYY-MM-DD, default the 1st of this month")]
+           = None,
+           end: Annotated[Day, Query(alias="to", description="YYYY-MM-DD, default today")] = None) -> dict[str, Any]:
     """The period's cases (default: this month): opened, closed, closed on time, overdue, the rate on time."""
     desk = desk_of(svc)
     today = svc.now().date()
     desk.sync(today)
-    first = first or today.replace(day=1)
-    return desk.report(first, last or today, today)
+    return desk.report(start or today.replace(day=1), end or today, today)
