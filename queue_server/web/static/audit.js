@@ -28,7 +28,9 @@
 
   function row(r) {
     return el("tr", { "data-audit": r.id },
-      el("td", {}, `${r.at.slice(0, 10)} ${r.at.slice(11, 19)}`), el("td", {}, r.actor), el("td", {}, r.action),
+      el("td", {}, `${r.at.slice(0, 10)} ${r.at.slice(11, 19)}`), el("td", {}, r.actor),
+      el("td", { title: r.action }, Hall.t("audit_a_" + r.action) === "audit_a_" + r.action ? r.action
+        : `${Hall.t("audit_a_" + r.action)} · ${r.action}`),
       el("td", {}, r.subject || "—"), el("td", { class: "detail" }, detailText(r.detail)));
   }
 
