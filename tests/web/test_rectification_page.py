@@ -61,4 +61,9 @@ def test_the_console_flags_overdue_cases_and_shows_the_drills(web: Callable[...,
     overdue.locator("button[data-close-case]").click()
     expect(overdue).to_have_count(0)
     expect(page.locator("#rectify-overdue")).to_have_text("")
+
+    # the report page gives the month's on-time closure rate
+    page.goto(hall.base + "/report")
+    expect(page.locator("#rectify-figures")).to_contain_text("按期办结率")
+    expect(page.locator("#rectify-figures")).to_contain_text("立案 ")
     assert not hall.js_errors, hall.js_errors
