@@ -188,6 +188,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rectify_rating": ("差评", "Negative rating"),
     "rectify_extended_by": ("{name} 批准延期", "extended, approved by {name}"),
     "rectify_none": ("暂无待整改事项", "Nothing to rectify"),
+    "rectify_extend": ("批准延期", "Approve extension"),
     "rectify_report_title": ("本月整改（第五十四条）", "This month's rectification"),
     "rectify_figures": ("立案 {opened} 件，已办结 {closed} 件（按期 {on_time} 件），"
                         "未办结 {open} 件（超期 {overdue} 件），延期 {extended} 件；按期办结率 {rate}",

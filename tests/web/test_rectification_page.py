@@ -55,6 +55,14 @@ def test_the_console_flags_overdue_cases_and_shows_the_drills(web: Callable[...,
     page.locator("#rectifications").scroll_into_view_if_needed()
     shot(page, "console-rectification")
 
+    # the manager approves an extension of the fresh case with a later date
+    later = (datetime.now(TZ).date() + timedelta(days=30)).isoformat()
+    fresh_row = page.locator(f"#rectify-table tr[data-case='{fresh['id']}']")
+    fresh_row.locator("input[data-extend-date]").fill(later)
+    fresh_row.locator("button[data-extend-case]").click()
+    expect(fresh_row).to_contain_text(later)
+    expect(fresh_row).to_contain_text("boss 批准延期")
+
     overdue.locator("button[data-close-case]").click()  # no feedback yet: nothing is closed
     assert hall.api("GET", "/api/rectifications?open=true", None, boss)[1]["overdue"] == 1
     overdue.locator("input[data-feedback]").fill("已电话回访致歉，调整高峰时段窗口")

@@ -5,6 +5,22 @@
   const table = document.getElementById("rectify-table");
   if (!table || !Hall.session.get()) return;
   const el = Hall.el;
+  const me = Hall.session.get();
+
+  async function post(path, body) {
+    Hall.clearError();
+    try { await Hall.api("POST", path, body); load(); } catch (e) { Hall.showError(e); }
+  }
+
+  /* 延期: only a manager approves, with a later date; the approver is the manager logged in here */
+  function extendCell(c) {
+    if (me.role !== "manager") return el("td", {});
+    const due = el("input", { type: "date", "data-extend-date": c.id, min: c.due });
+    return el("td", {}, due, el("button", { type: "button", "data-extend-case": c.id, onclick: () => {
+      if (!due.value || due.value <= c.due) { due.focus(); return; }
+      post(`/api/rectifications/${c.id}/extend`, { due: due.value, approver: me.username });
+    } }, Hall.t("rectify_extend")));
+  }
 
   async function load() {
     try {
@@ -29,17 +45,14 @@
                         Hall.t(c.overdue ? "rectify_overdue" : "follow_open"))),
         el("td", {}, c.contact || "—"),
         el("td", {}, feedback),
-        el("td", {}, el("button", { type: "button", class: "primary", "data-close-case": c.id, onclick: async () => {
+        el("td", {}, el("button", { type: "button", class: "primary", "data-close-case": c.id, onclick: () => {
           if (!feedback.value.trim()) { feedback.focus(); return; }
-          Hall.clearError();
-          try {
-            await Hall.api("POST", `/api/rectifications/${c.id}/close`, { feedback: feedback.value.trim() });
-            load();
-          } catch (e) { Hall.showError(e); }
-        } }, Hall.t("mark_done"))));
+          post(`/api/rectifications/${c.id}/close`, { feedback: feedback.value.trim() });
+        } }, Hall.t("mark_done"))),
+        extendCell(c));
     });
     table.tBodies[0].replaceChildren(...(rows.length ? rows
-      : [el("tr", {}, el("td", { colspan: 9, class: "empty" }, Hall.t("rectify_none")))]));
+      : [el("tr", {}, el("td", { colspan: 10, class: "empty" }, Hall.t("rectify_none")))]));
   }
 
   load();
