@@ -1,4 +1,4 @@
-"""``hallctl doctor``: config, broker, database and devices, one line each."""
+"""``hallctl doctor``: config, broker, database, the HTTPS front (where installed) and devices, one line each."""
 from __future__ import annotations
 
 import importlib
@@ -47,6 +47,11 @@ def run_doctor(config: Path | None) -> int:
         from queue_server.uplink.status import uplink_check
 
         results.append(uplink_check(s))
+    from hallctl.front import check as front_check
+
+    front = front_check(s.front)  # only where install --role server has put the front
+    if front is not None:
+        results.append(front)
     for module, fn in (("hardware.card_cli", "card_checks"), ("hardware.printer_cli", "printer_checks")):
         try:
             checks: Callable[..., list[Check]] = getattr(importlib.import_module(module), fn)

@@ -13,6 +13,7 @@ from fastapi.responses import PlainTextResponse
 from queue_server import web
 from queue_server.api import errors, live
 from queue_server.api.routes import (
+    advisor,
     audit,
     auth,
     backups,
@@ -52,7 +53,7 @@ def create_app(runtime: HallRuntime, manage_runtime: bool = True) -> FastAPI:
                               '`{"error": {"code", "message"}}`.')
     app.state.runtime = runtime
     errors.install(app)
-    for module in (auth, tickets, windows, hall, stats, ratings, rectification, audit, backups, live):
+    for module in (auth, tickets, windows, hall, stats, ratings, advisor, rectification, audit, backups, live):
         app.include_router(module.router)
     web.install(app)
 

@@ -66,6 +66,10 @@ class AdvisorConfig(Section):
                                    "not opened this long after the walk is advised again")
     share_windows: bool = Field(default=True, description="an elastic window opened by advice serves every "
                                 "queue, the queue it is for first")
+    floating_staff: list[str] = Field(default_factory=list, max_length=50, description="usernames of back-office "
+                                      "staff who may be sent to an elastic window (named first)")
+    guides: list[str] = Field(default_factory=list, max_length=20, description="usernames of the hall's guides "
+                              "(导办员), named last when nobody else is free")
 
     @model_validator(mode="after")
     def _margins(self) -> AdvisorConfig:
@@ -109,6 +113,11 @@ class ServerConfig(ServerLink):
     token_ttl_s: int = Field(default=12 * 3600, gt=0)
     sqlite_synchronous: Literal["OFF", "NORMAL", "FULL"] = "NORMAL"
     publish_interval_s: float = Field(default=0.05, ge=0, description="board/queue state coalescing")
+    http_keepalive_s: int = Field(default=5, ge=1, le=300, description="an idle kept-alive HTTP connection is "
+                                  "closed after this")
+    http_max_connections: int = Field(default=2000, ge=10, le=100000, description="open HTTP connections and "
+                                      "WebSockets at once; above it new requests get 503 (keep it below the "
+                                      "unit's LimitNOFILE)")
     nats_url: str | None = Field(default=None, description="the province's NATS (nats://host:4222) the uplink "
                                  "relay publishes to; unset: events wait in the outbox")
 

@@ -55,22 +55,9 @@
     if (!S.noticeDirty && document.activeElement !== $("notice-text")) $("notice-text").value = h.notice || "";
   }
 
-  /* -- advice -- */
+  /* -- advice (static/advice.js) -- */
   function renderAdvice(a) {
-    const recs = a.recommendations || [];
-    if (!recs.length) {
-      $("advice-list").replaceChildren(el("p", { class: "advice-none" }, en ? a.reason_en : a.reason));
-      return;
-    }
-    $("advice-list").replaceChildren(...recs.map((r) => el("div", { class: "advice-item", "data-advice": r.id },
-      el("p", {}, en ? r.reason_en : r.reason),
-      a.auto_apply ? el("span", { class: "badge" }, Hall.t("auto_apply")) : null,
-      el("button", { type: "button", class: "primary", "data-accept": r.id,
-                     onclick: () => act(() => Hall.api("POST", `/api/advice/${encodeURIComponent(r.id)}/accept`)) },
-         Hall.t("accept")),
-      el("button", { type: "button", "data-dismiss": r.id,
-                     onclick: () => act(() => Hall.api("POST", `/api/advice/${encodeURIComponent(r.id)}/dismiss`)) },
-         Hall.t("dismiss")))));
+    HallAdvice.render($("advice-list"), a, act);
   }
 
   /* -- windows -- */
@@ -116,6 +103,7 @@
     renderToolbar(h);
     renderAdvice(h.advice);
     $("windows").tBodies[0].replaceChildren(...h.windows.map(windowRow));
+    HallAdvice.markWindows($("windows"), h.advice);
     $("queues").tBodies[0].replaceChildren(...h.queues.map((q) =>
       el("tr", { class: q.longest_wait_s > q.target_wait_s ? "over" : null, "data-queue": q.code },
         el("td", {}, `${q.code} ${Hall.queueName(q.code)}`),
