@@ -241,6 +241,9 @@ class RectificationDesk:
         with self.engine.begin() as conn:
             conn.execute(rectification_t.update().where(rectification_t.c.id == cid).values(
                 state=DONE, feedback=feedback.strip()[:500], closed_by=by, closed_at=now))
+            if case.rating_id is not None:  # the rating's own follow-up (差评整改) says it is done too
+                conn.execute(rating_t.update().where(rating_t.c.id == case.rating_id).values(
+                    follow_up="done", follow_up_note=feedback.strip()[:500], follow_up_by=by[:64], follow_up_at=now))
             _audit(conn, by, "rectification_close", f"case {cid}", {"case": cid}, now)
         return self.get(cid)
 

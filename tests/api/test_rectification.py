@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.api._clocked import ClockedHall, clocked_hall
+from tests.waiting import eventually
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -21,6 +22,7 @@ def rated_badly(hall: ClockedHall, clerk: str) -> None:
     for step in ("call-next", "start", "finish"):
         status, body = hall.api("POST", f"/api/windows/1/{step}", None, clerk)
         assert status == 200, body
+    eventually(lambda: hall.api("GET", "/api/evaluations/1")[1]["pending"], what="the tablet is asked for a rating")
     status, body = hall.api("POST", "/api/evaluations/1/result", {"rating": 1, "reason": "attitude"})
     assert status == 201, body
 
@@ -66,6 +68,8 @@ def test_a_negative_rating_is_overdue_after_5_working_days_across_a_weekend_and_
         status, done = hall.api("POST", f"/api/rectifications/{cid}/close",
                                 {"feedback": "已致电群众致歉，窗口人员已批评教育"}, wang)
         assert status == 200 and done["state"] == "done" and done["feedback"].startswith("已致电")
+        rating = hall.api("GET", "/api/ratings?date=2026-12-31&negative=true", None, boss)[1][0]
+        assert (rating["follow_up"], rating["follow_up_note"]) == ("done", "已致电群众致歉，窗口人员已批评教育")
 
         # a complaint follows the same path; its contact is shown masked
         status, comp = hall.api("POST", "/api/rectifications/complaints",
