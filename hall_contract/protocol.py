@@ -279,6 +279,12 @@ class EvaluationResult(Message):
     ticket_id: str | None = None
     rating: int = Field(ge=1, le=5)
     reason: str | None = None
+    #: after 1 or 2, reasons by the standard's dimensions (codes of the hall's ``[ratings] reasons``)
+    reasons: list[str] | None = Field(default=None, max_length=6)
+
+    def to_json(self) -> bytes:
+        """As every message; ``reasons`` only when there are some (an evaluator without them says what it did)."""
+        return self.model_dump_json(exclude={"reasons"} if self.reasons is None else None).encode()
 
 
 def parse_json_object(payload: bytes) -> dict[str, Any]:

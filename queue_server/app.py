@@ -16,10 +16,12 @@ from queue_server.api.routes import (
     advisor,
     audit,
     auth,
+    authorisations,
     backups,
     hall,
     ratings,
     rectification,
+    reports,
     stats,
     tickets,
     windows,
@@ -53,7 +55,8 @@ def create_app(runtime: HallRuntime, manage_runtime: bool = True) -> FastAPI:
                               '`{"error": {"code", "message"}}`.')
     app.state.runtime = runtime
     errors.install(app)
-    for module in (auth, tickets, windows, hall, stats, ratings, advisor, rectification, audit, backups, live):
+    for module in (auth, tickets, windows, hall, stats, reports, ratings, authorisations, advisor, rectification, audit,
+                   backups, live):
         app.include_router(module.router)
     web.install(app)
 

@@ -25,6 +25,7 @@ from sqlalchemy.engine import Connection, Engine
 from hall_contract.config.sections import Hours
 from hall_contract.errors import HallError
 from queue_server.engine.hours import WorkCalendar
+from queue_server.store.front_tables import rating_detail_t
 from queue_server.store.ratings import NEGATIVE_MAX
 from queue_server.store.tables import AwareDateTime, audit_t, rating_t
 
@@ -190,16 +191,25 @@ class RectificationDesk:
 
     # -- reading ---------------------------------------------------------------------------
 
+    @staticmethod
+    def _select() -> sa.Select[Any]:
+        """Cases with what the citizen left on the rating tablet: the call-back phone and the comment."""
+        r, d = rectification_t, rating_detail_t
+        cols = [c for c in r.c if c.name not in ("contact", "summary")]
+        return sa.select(*cols, sa.func.coalesce(r.c.contact, d.c.phone).label("contact"),
+                         sa.case((d.c.text.is_not(None), d.c.text), else_=r.c.summary).label("summary")
+                         ).select_from(r.outerjoin(d, d.c.rating_id == r.c.rating_id))
+
     def get(self, cid: int) -> Case:
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(rectification_t).where(rectification_t.c.id == cid)).first()
+            row = conn.execute(self._select().where(rectification_t.c.id == cid)).first()
         if row is None:
             raise CaseNotFound(case=cid)
         return Case(**dict(row._mapping))
 
     def cases(self, *, open_only: bool = False, owner: str | None = None, first: date | None = None,
               last: date | None = None) -> list[Case]:
-        q = sa.select(rectification_t)
+        q = self._select()
         if open_only:
             q = q.where(rectification_t.c.state == OPEN)
         if owner is not None:

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from hall_contract.guide import ItemGuide
 from hall_contract.vocabulary import KIND_QUEUE, WindowKind
 
 DeviceId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
@@ -176,6 +177,7 @@ class HallSettings(BaseModel):
     windows: list[WindowConfig] = Field(min_length=1)
     items: list[ItemConfig] = Field(default_factory=list)
     server: ServerLink = Field(default_factory=ServerLink)
+    guide: dict[str, ItemGuide] = Field(default_factory=dict, description="办事指南 by item code (guide.toml)")
 
     @model_validator(mode="after")
     def _consistent(self) -> Any:
@@ -198,6 +200,9 @@ class HallSettings(BaseModel):
         for code in self.hours.quotas:
             if code not in codes and code not in {i.code for i in self.items}:
                 raise ValueError(f"[hours] quotas: {code!r} is neither a queue code nor an item code")
+        unknown = sorted(set(self.guide) - {i.code for i in self.items})
+        if unknown:
+            raise ValueError(f"guide.toml has a guide for unknown item(s) {', '.join(unknown)}")
         return self
 
     def queue_names(self) -> dict[str, str]:

@@ -37,6 +37,11 @@ STATUS_BY_CODE: dict[str, int] = {
     # 整改 (rectification) cases
     "rectification_not_found": 404, "rectification_error": 409, "approver_required": 422,
     "rectification_closed": 409,
+    # printed documents (register_document)
+    "not_a_kiosk": 403, "invalid_code": 422, "code_taken": 409,
+    # 事前授权
+    "authorisation_error": 409, "invalid_authorisation": 422, "authorisation_not_found": 404,
+    "already_answered": 409,
     # the server cannot answer now
     "store_unavailable": 503,
 }

@@ -23,7 +23,8 @@ def rated_badly(hall: ClockedHall, clerk: str) -> None:
         status, body = hall.api("POST", f"/api/windows/1/{step}", None, clerk)
         assert status == 200, body
     eventually(lambda: hall.api("GET", "/api/evaluations/1")[1]["pending"], what="the tablet is asked for a rating")
-    status, body = hall.api("POST", "/api/evaluations/1/result", {"rating": 1, "reason": "attitude"})
+    status, body = hall.api("POST", "/api/evaluations/1/result", {"rating": 1, "reason": "rude",
+                                                                   "text": "工作人员态度冷淡", "phone": "13900001234"})
     assert status == 201, body
 
 
@@ -43,6 +44,8 @@ def test_a_negative_rating_is_overdue_after_5_working_days_across_a_weekend_and_
         case = body["cases"][0]
         assert (case["kind"], case["owner"], case["window"], case["state"]) == ("rating", "wang", 1, "open")
         assert case["due"] == "2027-01-08" and case["overdue"] is False  # Mon 4th .. Fri 8th
+        # what the citizen left on the tablet: the words, and the phone for the call back (masked)
+        assert (case["summary"], case["contact"]) == ("工作人员态度冷淡", "139****1234")
 
         hall.clock.now = datetime(2027, 1, 8, 16, 59, tzinfo=TZ)
         assert hall.api("GET", "/api/rectifications", None, boss)[1]["cases"][0]["overdue"] is False
@@ -85,8 +88,9 @@ def test_a_negative_rating_is_overdue_after_5_working_days_across_a_weekend_and_
 
         # the contact is kept only as long as personal data is (90 days in the sample hall)
         hall.clock.now = datetime(2027, 4, 12, 9, 0, tzinfo=TZ)
+        hall.runtime.service.tick()  # the new day: the server's purge of personal data runs
         later = hall.api("GET", "/api/rectifications", None, boss)[1]["cases"]
-        assert [c["contact"] for c in later] == [None, None]
+        assert [c["contact"] for c in later] == [None, None]  # the tablet's phone too (the ratings' own purge)
 
         audit = hall.runtime.store.audit_rows(20)
         ext_row = next(r for r in audit if r["action"] == "rectification_extend")

@@ -1,7 +1,7 @@
 """整改 cases: one per negative rating or complaint, with owner, due date, extension and feedback.
 
 Revision ID: 0008_rectification
-Revises: 0003
+Revises: 0010_reports
 Create Date: 2026-12-01
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 from queue_server.store.tables import AwareDateTime
 
 revision = "0008_rectification"
-down_revision = "0003"
+down_revision = "0010_reports"
 branch_labels = None
 depends_on = None
 
