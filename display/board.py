@@ -156,6 +156,7 @@ class BoardModel:
     server_notice: str | None = None
     manager_notice: str | None = None
     issuing: bool = True
+    issuing_message: str | None = None  # why not, and when issuing resumes (午休暂停取号，13:30恢复取号)
     flash_until: float = 0.0
     calls_per_ticket: int = 0  # 1 + max_recalls; 0: unknown (no 最后一次呼叫)
     offline_banner_s: float = 5.0
@@ -174,6 +175,7 @@ class BoardModel:
             self.calls = [c for c in msg.calls if self.shows(c.window)][: self.recent_count + 1 + 8]
             self.queues.update({q.code: q for q in msg.queues})
             self.server_notice, self.issuing = msg.notice, msg.issuing
+            self.issuing_message = msg.issuing_message
             return True
         if isinstance(msg, WindowState):
             if not self.shows(msg.number):
@@ -261,7 +263,7 @@ class BoardModel:
     def notice(self) -> str:
         parts = [p for p in (self.manager_notice, self.server_notice) if p]
         if not self.issuing:
-            parts.append("今日已暂停取号，请留意现场通知")
+            parts.append(self.issuing_message or "今日已暂停取号，请留意现场通知")
         unique = list(dict.fromkeys(parts))
         text = "　　◆　　".join(unique) if unique else self.default_notice
         return text if len(text) <= NOTICE_MAX else text[:NOTICE_MAX - 1] + "…"

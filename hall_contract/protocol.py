@@ -165,6 +165,12 @@ class Board(Message):
     queues: list[QueueState]
     notice: str | None = None
     issuing: bool = True
+    #: when not issuing: why (stopped, lunch, cutoff, after_hours, rest_day, holiday ...), when it resumes
+    #: (ISO time or None) and the words the kiosk and the display show (午休暂停取号，13:30恢复取号)
+    issuing_reason: str | None = None
+    resumes_at: str | None = None
+    issuing_message: str | None = None
+    issuing_message_en: str | None = None
 
     @field_validator("notice")
     @classmethod

@@ -21,12 +21,16 @@ import typer
 
 SOURCE = Path(__file__).resolve().parents[1]
 ROLES: dict[str, dict[str, list[str]]] = {
-    "server": {"units": ["hall-server.service", "hall-uplink.service"], "users": ["hall"],
+    "server": {"units": ["hall-server.service", "hall-uplink.service", "hall-backup.service", "hall-backup.timer"],
+               "users": ["hall"],
                "dirs": ["var/lib/hall", "var/backups/hall"]},
     "kiosk": {"units": ["hall-kiosk.service"], "users": ["hall-kiosk"], "dirs": ["var/lib/hall-kiosk"]},
     "display": {"units": ["hall-display.service", "hall-window-bridge.service"],
                 "users": ["hall-display", "hall-bridge"], "dirs": ["var/lib/hall-display", "var/lib/hall-bridge"]},
 }
+
+#: units that a timer starts (not enabled themselves)
+TIMER_STARTED = frozenset({"hall-backup.service"})
 
 
 def hallctl_path() -> str:
@@ -119,8 +123,9 @@ def install(role: str, root: Path, config: Path | None, enable: bool, front: boo
         if front_conf is not None:  # Debian's own nginx would hold port 80 (its default site)
             subprocess.run(["systemctl", "disable", "--now", "nginx.service"], check=False)
             done.append("nginx.service: disabled (hall-front.service runs nginx)")
-        subprocess.run(["systemctl", "enable", "--now", *spec["units"]], check=True)
-        done.append("enabled and started: " + ", ".join(spec["units"]))
+        started = [u for u in spec["units"] if u not in TIMER_STARTED]
+        subprocess.run(["systemctl", "enable", "--now", *started], check=True)
+        done.append("enabled and started: " + ", ".join(started))
         if front_conf is not None:  # already running: it takes the configuration just written
             subprocess.run(["systemctl", "reload-or-restart", "hall-front.service"], check=True)
             done.append("hall-front.service: reloaded")

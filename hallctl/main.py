@@ -47,6 +47,13 @@ def config_check(file: Annotated[Path, typer.Argument(help="the hall configurati
         for p in err.problems:
             typer.echo(p.render(err.file), err=True)
         raise typer.Exit(1) from None
+    from hallctl.sizing import check_sizing
+
+    findings = check_sizing(s)
+    for f in findings:
+        typer.echo(f"{file}: {f.key}: {f.level}: {f.message}", err=f.level == "error")
+    if any(f.level == "error" for f in findings):
+        raise typer.Exit(1)
     typer.echo(f"{file}: ok — hall {s.hall.id}, {len(s.queues)} queues, {len(s.windows)} windows, "
                f"{len(s.items)} service items")
 

@@ -16,11 +16,14 @@ from queue_server.api.guard import RequestGuard
 from queue_server.api.routes import (
     advisor,
     appointments,
+    audit,
     auth,
     authorisations,
+    backups,
     desk,
     hall,
     ratings,
+    rectification,
     reports,
     staff_cards,
     stats,
@@ -58,8 +61,8 @@ def create_app(runtime: HallRuntime, manage_runtime: bool = True) -> FastAPI:
                               '`{"error": {"code", "message"}}`.')
     app.state.runtime = runtime
     errors.install(app)
-    for module in (auth, tickets, windows, hall, stats, reports, ratings, tablets, authorisations, advisor, live,
-                   desk, appointments, staff_cards):
+    for module in (auth, tickets, windows, hall, stats, reports, ratings, tablets, authorisations, advisor,
+                   rectification, audit, backups, live, desk, appointments, staff_cards):
         app.include_router(module.router, dependencies=[Depends(clerk_window_kind)] if module is windows else None)
     web.install(app)
     app.add_middleware(RequestGuard, max_body_bytes=runtime.settings.server.max_body_bytes)

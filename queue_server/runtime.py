@@ -117,10 +117,10 @@ class HallRuntime:
         self.service.set_notice(text, actor)
         return self.devices.broadcast(DISPLAY_KINDS, DeviceCommand(cmd="notice", text=text or ""))
 
-    def set_issuing(self, issuing: bool, actor: Actor) -> list[str]:
-        """Stop or resume ticket issuing; every known kiosk is told at once."""
+    def set_issuing(self, issuing: bool, actor: Actor, reason: str | None = None) -> list[str]:
+        """Stop (for ``reason``) or resume ticket issuing; every known kiosk is told at once."""
         assert self.service is not None and self.devices is not None
-        self.service.set_issuing(issuing, actor)
+        self.service.set_issuing(issuing, actor, reason)
         return self.devices.broadcast(KIOSK_KINDS, DeviceCommand(cmd="resume_issuing" if issuing else "stop_issuing"))
 
     def _greet(self, device: DeviceInfo) -> list[DeviceCommand]:

@@ -31,8 +31,8 @@ from hall_contract.config import (
 )
 from queue_server.appointment_settings import AppointmentsConfig
 
-__all__ = ["RATING_REASONS", "AdvisorConfig", "GradesConfig", "PolicyConfig", "RatingsConfig", "RetentionConfig",
-           "ServerConfig", "Settings", "config_path", "load_settings"]
+__all__ = ["RATING_REASONS", "AdvisorConfig", "BackupConfig", "GradesConfig", "PolicyConfig", "RatingsConfig",
+           "RetentionConfig", "ServerConfig", "Settings", "config_path", "load_settings"]
 
 
 
@@ -209,6 +209,17 @@ class RetentionConfig(Section):
                                     "and a rating its follow-up note; figures are kept")
 
 
+class BackupConfig(Section):
+    """第五十九条: backups on a schedule (``hall-backup.timer`` runs ``hallctl backup``), copied to a second place."""
+
+    dir: str = Field(default="var/backups", description="the local folder of dated backups")
+    copy_to: str | None = Field(default=None, description="the second place: a mounted folder (/mnt/backup/hall) or "
+                                "an rsync/scp target (backup@nas:/srv/hall)")
+    copy_with: Literal["auto", "copy", "rsync", "scp"] = Field(default="auto", description="auto: rsync (else scp) "
+                                                               "for host:path, a file copy for a folder")
+    keep: int = Field(default=30, ge=1, le=3650, description="local backups kept (older ones are removed)")
+
+
 LOCAL_HOSTS = frozenset({"localhost", "0.0.0.0", "::", "::1", ""})  # no address a phone can use
 
 
@@ -220,6 +231,7 @@ class Settings(HallSettings):
     grades: GradesConfig = Field(default_factory=GradesConfig)
     retention: RetentionConfig = Field(default_factory=RetentionConfig)
     appointments: AppointmentsConfig = Field(default_factory=AppointmentsConfig)
+    backup: BackupConfig = Field(default_factory=BackupConfig)
     kiosk: DeviceSection = Field(default_factory=lambda: DeviceSection(device_id=DEFAULT_KIOSK_ID))
     display: DeviceSection = Field(default_factory=lambda: DeviceSection(device_id=DEFAULT_DISPLAY_ID))
     window_bridge: WindowDevicesSection = Field(

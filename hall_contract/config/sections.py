@@ -9,7 +9,7 @@ the union of them all and refuses unknown keys anywhere.
 from __future__ import annotations
 
 import re
-from datetime import time, tzinfo
+from datetime import date, time, tzinfo
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -42,6 +42,8 @@ class HallInfo(Section):
     language: Literal["zh_CN", "en"] = "zh_CN"
     status_url: str = Field(default="http://127.0.0.1:8080/t/{number}",
                             description="ticket status page for the QR code; {number} is replaced")
+    annual_volume: int | None = Field(default=None, ge=0, le=100_000_000, description="the hall's business a year "
+                                      "other than queries (年非查询类业务量); sizes the accept windows (第十五条)")
 
     @field_validator("timezone")
     @classmethod
@@ -71,6 +73,33 @@ class Hours(Section):
             if start < last:
                 raise ValueError("sessions must be in order and must not overlap")
             last = end
+        return v
+
+    # -- when tickets are issued (the issuing gate) and which days are working days --------
+    enforce: bool = Field(default=True, description="refuse tickets outside the sessions, in the lunch pause, "
+                          "after the cutoff, on rest days and holidays")
+    last_ticket_min: int = Field(default=30, ge=0, le=240, description="minutes before the day's closing when "
+                                 "the last ticket is issued (最后取号时间)")
+    weekdays: list[int] = Field(default_factory=lambda: [1, 2, 3, 4, 5], description="working weekdays, "
+                                "1 = Monday .. 7 = Sunday")
+    holidays: list[date] = Field(default_factory=list, description="public holidays (法定节假日), YYYY-MM-DD")
+    workdays: list[date] = Field(default_factory=list, description="rest days worked in exchange (调休上班), "
+                                 "YYYY-MM-DD")
+    quotas: dict[str, int] = Field(default_factory=dict, description="tickets a day per queue code or item "
+                                   'code, e.g. { A = 200, "SB-004" = 40 }')
+
+    @field_validator("weekdays")
+    @classmethod
+    def _weekdays(cls, v: list[int]) -> list[int]:
+        if any(d < 1 or d > 7 for d in v):
+            raise ValueError("weekdays are 1 (Monday) .. 7 (Sunday)")
+        return v
+
+    @field_validator("quotas")
+    @classmethod
+    def _quotas(cls, v: dict[str, int]) -> dict[str, int]:
+        if any(n < 1 for n in v.values()):
+            raise ValueError("a daily quota is at least 1")
         return v
 
 
@@ -201,6 +230,9 @@ class HallSettings(BaseModel):
         for i in self.items:
             if i.queue not in codes:
                 raise ValueError(f"item {i.code} is served in unknown queue {i.queue!r}")
+        for code in self.hours.quotas:
+            if code not in codes and code not in {i.code for i in self.items}:
+                raise ValueError(f"[hours] quotas: {code!r} is neither a queue code nor an item code")
         unknown = sorted(set(self.guide) - {i.code for i in self.items})
         if unknown:
             raise ValueError(f"guide.toml has a guide for unknown item(s) {', '.join(unknown)}")

@@ -119,8 +119,16 @@ class HallStatus:
     @property
     def pause_detail(self) -> str | None:
         """Free text that goes with the pause (the hall's or the command's notice)."""
+        return self.pause_detail_in("zh_CN")
+
+    def pause_detail_in(self, language: str) -> str | None:
+        """The pause's words in ``language``: the command's text, else why the hall does not issue and when it
+        resumes (午休暂停取号，13:30恢复取号), else the hall's notice."""
         if self.stopped_by_command and self.command_text:
             return self.command_text
+        board = self.board
+        if board is not None and not board.issuing and board.issuing_message:
+            return (board.issuing_message_en or board.issuing_message) if language == "en" else board.issuing_message
         if self.board is not None and not self.board.issuing and self.board.notice:
             return self.board.notice
         return None

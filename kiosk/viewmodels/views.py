@@ -139,7 +139,7 @@ def home(m: KioskModel) -> HomeView:
     reason = hall.pause_reason()
     rows = [queue_row(r.name, r.waiting, r.wait_min, lang) for r in hall.queues(lang)]
     problem = hall.printer_problem()
-    detail = hall.pause_detail
+    detail = hall.pause_detail_in(lang)
     return HomeView(
         take_label=t("take_ticket", lang), self_label=t("self_service", lang),
         elderly_label=t("standard_mode" if m.session.elderly else "elderly_mode", lang),

@@ -8,7 +8,6 @@ Only masked data is kept: the typed ID number becomes ``1301**********1234`` and
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -41,9 +40,6 @@ CATEGORIES = {"attitude": "服务态度", "efficiency": "办事效率", "quality
 KINDS = ("feedback", "complaint")
 ELDERLY_AGE = 70
 
-#: called with each complaint's row (a dict) after it is stored: the 整改 path takes it up here, or reads the
-#: ``desk_feedback`` rows whose ``case_id`` is still empty and sets it when it opens a case
-COMPLAINT_HOOKS: list[Callable[[dict[str, Any]], None]] = []
 
 
 @dataclass(frozen=True)
@@ -137,14 +133,12 @@ class GuideDesk:
             fid = key[0]
             self.svc.store.audit(conn, actor.audit_name, f"desk_{kind}", f"feedback {fid}",
                                  {"category": category, "window": window, "number": row["number"]}, now)
-        out = _feedback_out({**row, "id": fid, "case_id": None})
-        if kind == "complaint":
-            for hook in list(COMPLAINT_HOOKS):
-                try:
-                    hook(out)
-                except Exception:  # the complaint is stored; the 整改 side picks it up from the table too
-                    log.exception("a complaint hook failed")
-        return out
+        return _feedback_out({**row, "id": fid, "case_id": None})
+
+    def link_case(self, feedback_id: int, case_id: int) -> None:
+        """The 整改 case opened for complaint ``feedback_id``."""
+        with self.engine.begin() as conn:
+            conn.execute(feedback_t.update().where(feedback_t.c.id == feedback_id).values(case_id=case_id))
 
     def feedback_of(self, day: date) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:

@@ -31,6 +31,7 @@ from queue_server.engine import Advice, Change, Hall, Priority, Ticket, restore
 from queue_server.engine.errors import AdviceExpired
 from queue_server.hall_factory import build_hall
 from queue_server.keyfile import rekey_holder
+from queue_server.service import issuing_gate
 from queue_server.service.advisor_desk import AdvisorDesk
 from queue_server.service.advisor_errors import NoDispatch, NotDispatched
 from queue_server.service.reads import HallReads
@@ -63,6 +64,8 @@ class HallService(HallReads):
         #: the hall's secret salt: a stored holder_ref is the kiosk's keyed again with it (see keyfile)
         self.holder_salt = ""
         self._notice: str | None = None
+        self._stop_reason: str | None = None
+        self._gate_seen: tuple[object, ...] = ()
         self._dismissed: set[str] = set()
         self._version = 0
         self._hall = self._load()
@@ -86,6 +89,7 @@ class HallService(HallReads):
                 self.store.persist(conn, Change("expire_day", tickets=expired), STARTUP.audit_name, "", at=now)
         issuing = self.store.get_meta("issuing") != "stopped"
         self._notice = self.store.get_meta("notice") or None
+        self._stop_reason = self.store.get_meta("issuing_reason") or None
         restore(hall, self.store.load_tickets(hall_day), self.store.load_windows(),
                 self.store.load_counters(hall_day), issuing)
         known = {row[0] for row in self.store.load_windows()}
@@ -190,6 +194,7 @@ class HallService(HallReads):
 
             def op(conn: Connection, now: datetime) -> Change | None:
                 code, _ = self._hall.resolve_queue(args.queue, args.item)
+                issuing_gate.check(self.settings.hours, self._hall, now, self._stop_reason, code, args.item)
                 seq = self.store.reserve_number(conn, self._hall.day, code)
                 ticket, change = self._hall.issue(
                     now, queue=code, item=args.item, priority=Priority(args.priority), source=args.source,
@@ -297,11 +302,16 @@ class HallService(HallReads):
 
     # -- hall-wide -------------------------------------------------------------------------
 
-    def set_issuing(self, issuing: bool, actor: Actor) -> None:
+    def set_issuing(self, issuing: bool, actor: Actor, reason: str | None = None) -> None:
+        """Stop (with the manager's ``reason``, kept in the audit trail) or resume issuing."""
+        note = None if issuing else (reason or "").strip() or None
+
         def op(conn: Connection, now: datetime) -> Change:
             self.store.set_meta(conn, "issuing", "open" if issuing else "stopped")
+            self.store.set_meta(conn, "issuing_reason", note or "")
+            self._stop_reason = note  # a failed commit reloads it from the database
             return self._hall.set_issuing(now, issuing)
-        self._run(actor, "issuing", op, state_only=True)
+        self._run(actor, "issuing", op, detail={"reason": note} if note else None, state_only=True)
 
     def set_notice(self, text: str | None, actor: Actor) -> None:
         def op(conn: Connection, now: datetime) -> Change:
@@ -319,6 +329,10 @@ class HallService(HallReads):
         with self._lock:
             now = self.now()
             self._roll(now)
+            gate = issuing_gate.state_of(self.settings.hours, self._hall, now, self._stop_reason)
+            if (gate.open, gate.reason, gate.resumes_at) != self._gate_seen:  # lunch began, the cutoff passed ...
+                self._gate_seen = (gate.open, gate.reason, gate.resumes_at)
+                self._emit(state_only=True, queues=self._hall.queues)
             seen = self._desk.version
             advice = self._desk.advise(self._hall, now) if self.settings.advisor.enabled else Advice(now)
             changed = advice.key() != self._advice.key() or seen != self._desk.version

@@ -14,6 +14,8 @@ from typing import Any
 from hall_contract import protocol as p
 from queue_server import payloads
 from queue_server.engine import Advice, Hall, Ticket
+from queue_server.engine.hours import IssuingState
+from queue_server.service import issuing_gate
 from queue_server.service.advisor_desk import AdvisorDesk
 from queue_server.service.views import CurrentTicket, HallGauges, RetainedState, WindowInfo
 from queue_server.settings import Settings
@@ -32,6 +34,7 @@ class HallReads:
     _dismissed: set[str]
     _desk: AdvisorDesk
     _notice: str | None
+    _stop_reason: str | None
     _version: int
     now: Callable[[], datetime]
 
@@ -49,7 +52,14 @@ class HallReads:
 
     def _board(self, now: datetime) -> p.Board:
         s = self.settings.hall
-        return payloads.board(self._hall, now, s.id, s.name, self._notice)
+        board = payloads.board(self._hall, now, s.id, s.name, self._notice)
+        gate = issuing_gate.describe(self._gate(now), now, self._hall.tz)
+        board.issuing, board.issuing_reason, board.resumes_at = gate["open"], gate["reason"], gate["resumes_at"]
+        board.issuing_message, board.issuing_message_en = gate["message"], gate["message_en"]
+        return board
+
+    def _gate(self, now: datetime) -> IssuingState:
+        return issuing_gate.state_of(self.settings.hours, self._hall, now, self._stop_reason)
 
     # -- the hall --------------------------------------------------------------------------
 
@@ -64,7 +74,7 @@ class HallReads:
                 "queues": [_bare(payloads.queue_state(hall, c, now)) for c in hall.queues],
                 "calls": [_bare(payloads.call_message(c, hall.tz)) for c in hall.recent],
                 "advice": _bare(self._advice_message()),
-                "issuing": hall.issuing,
+                "issuing": issuing_gate.describe(self._gate(now), now, hall.tz),
                 "notice": self._notice,
             }
 
@@ -99,8 +109,15 @@ class HallReads:
             return self._advice_message()
 
     def issuing(self) -> bool:
+        """Whether the manager lets tickets be issued (hours aside: :meth:`issuing_now`)."""
         with self._lock:
             return self._hall.issuing
+
+    def issuing_now(self) -> dict[str, Any]:
+        """The gate now: ``{open, reason, resumes_at, message, message_en, note}``."""
+        with self._lock:
+            now = self.now()
+            return issuing_gate.describe(self._gate(now), now, self._hall.tz)
 
     def notice(self) -> str | None:
         with self._lock:

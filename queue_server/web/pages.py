@@ -137,6 +137,11 @@ async def report_page(request: Request, svc: ServiceDep) -> HTMLResponse:
                    "window_names": _window_names(svc, page_lang(request, svc))})
 
 
+@router.get("/audit", response_class=HTMLResponse)
+async def audit_page(request: Request, svc: ServiceDep) -> HTMLResponse:
+    return render(request, svc, "audit.html", "audit", "audit_title", {"date": svc.now().date().isoformat()})
+
+
 @router.get("/report/close", response_class=HTMLResponse)
 async def close_page(request: Request, svc: ServiceDep) -> HTMLResponse:
     return render(request, svc, "close.html", "close", "close_title",

@@ -58,9 +58,14 @@ def test_a_manager_accepts_advice_and_runs_the_hall(web: Callable[..., WebHall],
         assert cmd == {"v": 1, "cmd": "notice", "text": "今日下午系统升级，社保卡业务暂停"}
         assert hall.api("GET", "/api/hall")[1]["notice"] == "今日下午系统升级，社保卡业务暂停"
 
-        # stop issuing: every known kiosk is told, and tickets are refused
+        # stop issuing asks for confirmation and a reason; every known kiosk is told, and tickets are refused
         page.click("#issuing-toggle")
+        page.click("#stop-confirm")  # no reason: the dialog stays open
+        expect(page.locator("#stop-dialog")).to_be_visible()
+        page.fill("#stop-reason", "系统升级")
+        page.click("#stop-confirm")
         expect(page.locator("#issuing-state")).to_have_text("已停止取号")
+        expect(page.locator("#issuing-why")).to_contain_text("暂停取号：系统升级")
         assert sub.wait_topic(topic + "devices/kiosk-1/cmd")[-1] == {"v": 1, "cmd": "stop_issuing", "text": None}
         st, err = hall.api("POST", "/api/tickets", {"queue": "A"})
         assert st == 409 and err["error"]["code"] == "issuing_stopped"

@@ -10,9 +10,11 @@ from pydantic import BaseModel, Field
 from hall_contract.protocol import TicketPublic
 from queue_server.api.deps import DayQuery, ServiceDep, require
 from queue_server.api.errors import ApiError
+from queue_server.api.routes.rectification import desk_of as rectification_desk
 from queue_server.auth import Principal
 from queue_server.frontdesk.citizens import CitizenInputError
 from queue_server.frontdesk.desk import CATEGORIES, KINDS, RELATIONS, GuideDesk, Proxy
+from queue_server.rectification import RectificationError
 from queue_server.service import HallService
 
 router = APIRouter(prefix="/api/desk", tags=["guide desk"])
@@ -91,12 +93,25 @@ def register(body: FeedbackIn, svc: ServiceDep, p: Guide, request: Request) -> d
     """Register feedback or a complaint (第五十三条); a complaint goes on to 整改."""
     if body.window is not None and body.window not in {w.number for w in svc.settings.windows}:
         raise ApiError(422, "unknown_window", f"没有 {body.window} 号窗口 (no window {body.window})")
+    desk = desk_of(request, svc)
     try:
-        return desk_of(request, svc).register(kind=body.kind, category=body.category, text=body.text,
-                                              contact=body.contact, number=body.number, window=body.window,
-                                              actor=p.actor())
+        out = desk.register(kind=body.kind, category=body.category, text=body.text, contact=body.contact,
+                            number=body.number, window=body.window, actor=p.actor())
     except CitizenInputError as err:
         raise ApiError(422, "invalid_citizen", str(err)) from err
+    if body.kind == "complaint":  # 第五十三/五十四条: a complaint is a 整改 case, owned by the window's clerk
+        owner = svc.window_view(body.window).clerk if body.window is not None else None
+        try:
+            case = rectification_desk(svc).complaint(
+                summary=f"{CATEGORIES[body.category]}：{body.text.strip()}", by=p.actor().audit_name, now=svc.now(),
+                window=body.window, owner=owner, number=out["number"], contact=body.contact)
+        except RectificationError:  # a contact that is no phone number: the case without it
+            case = rectification_desk(svc).complaint(
+                summary=f"{CATEGORIES[body.category]}：{body.text.strip()}", by=p.actor().audit_name, now=svc.now(),
+                window=body.window, owner=owner, number=out["number"])
+        desk.link_case(out["id"], case.id)
+        out["case_id"] = case.id
+    return out
 
 
 @router.get("/feedback")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path
-from pydantic import BaseModel, Field, StrictBool
+from pydantic import BaseModel, Discriminator, Field, StrictBool, Tag, field_validator
 
 from hall_contract.protocol import Advice
 from queue_server.api.deps import MaybeStaff, RuntimeDep, ServiceDep, require
@@ -44,15 +44,53 @@ async def dismiss_advice(rec_id: AdviceId, svc: ServiceDep, p: Manager) -> Advic
     return svc.dismiss_advice(rec_id, p.actor())
 
 
-class IssuingBody(BaseModel):
-    issuing: StrictBool
+class ResumeIssuing(BaseModel):
+    issuing: StrictBool = Field(json_schema_extra={"const": True})
+    reason: str | None = Field(default=None, max_length=200)
+
+    @field_validator("issuing")
+    @classmethod
+    def _true(cls, v: bool) -> bool:
+        if v is not True:
+            raise ValueError("must be true")
+        return v
+
+
+class StopIssuing(BaseModel):
+    issuing: StrictBool = Field(json_schema_extra={"const": False})
+    reason: str = Field(min_length=1, max_length=200, pattern=r"\S", description="why issuing stops (kept in the "
+                        "audit trail, shown on the kiosks and displays)")
+
+    @field_validator("issuing")
+    @classmethod
+    def _false(cls, v: bool) -> bool:
+        if v is not False:
+            raise ValueError("must be false")
+        return v
+
+
+def _which(body: Any) -> str:
+    issuing = body.get("issuing") if isinstance(body, dict) else getattr(body, "issuing", None)
+    return "stop" if issuing is False else "resume"
+
+
+#: ``{"issuing": true}`` resumes; ``{"issuing": false, "reason": "…"}`` stops, and the reason is required
+IssuingBody = Annotated[Annotated[ResumeIssuing, Tag("resume")] | Annotated[StopIssuing, Tag("stop")],
+                        Discriminator(_which)]
 
 
 @router.put("/hall/issuing")
-async def set_issuing(body: IssuingBody, runtime: RuntimeDep, _svc: ServiceDep, p: Manager) -> dict[str, Any]:
-    """Stop or resume issuing; every known kiosk gets ``stop_issuing``/``resume_issuing``."""
-    kiosks = runtime.set_issuing(body.issuing, p.actor())
+async def set_issuing(body: IssuingBody, runtime: RuntimeDep, _svc: ServiceDep,
+                      p: Manager) -> dict[str, Any]:
+    """Stop (with a reason) or resume issuing; every known kiosk gets ``stop_issuing``/``resume_issuing``."""
+    kiosks = runtime.set_issuing(body.issuing, p.actor(), body.reason)
     return {"issuing": body.issuing, "kiosks": kiosks}
+
+
+@router.get("/hall/issuing-state")
+async def get_issuing(svc: ServiceDep) -> dict[str, Any]:
+    """Whether tickets are issued now; when not, why and when issuing resumes (the snapshot's ``issuing``)."""
+    return svc.issuing_now()
 
 
 class NoticeBody(BaseModel):

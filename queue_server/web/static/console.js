@@ -21,8 +21,17 @@
   }
 
   /* -- toolbar: issuing and notice -- */
-  $("issuing-toggle").addEventListener("click", () =>
-    act(() => Hall.api("PUT", "/api/hall/issuing", { issuing: !S.hall.issuing })));
+  const stopped = () => S.hall.issuing.reason === "stopped";
+  $("issuing-toggle").addEventListener("click", () => {
+    if (stopped()) { act(() => Hall.api("PUT", "/api/hall/issuing", { issuing: true })); return; }
+    $("stop-reason").value = "";
+    $("stop-dialog").showModal();
+  });
+  $("stop-dialog").addEventListener("close", () => {
+    const reason = $("stop-reason").value.trim();
+    if ($("stop-dialog").returnValue === "ok" && reason)
+      act(() => Hall.api("PUT", "/api/hall/issuing", { issuing: false, reason }));
+  });
   $("notice-text").addEventListener("input", () => { S.noticeDirty = true; });
   $("notice-publish").addEventListener("click", () => act(async () => {
     const r = await Hall.api("PUT", "/api/hall/notice", { text: $("notice-text").value.trim() || null });
@@ -37,10 +46,12 @@
 
   function renderToolbar(h) {
     const st = $("issuing-state");
-    st.textContent = Hall.t(h.issuing ? "issuing_open" : "issuing_stopped");
-    st.className = "badge " + (h.issuing ? "s-open" : "s-offline");
-    $("issuing-toggle").textContent = Hall.t(h.issuing ? "stop_issuing" : "resume_issuing");
-    $("issuing-toggle").className = h.issuing ? "warn" : "primary";
+    const g = h.issuing, byManager = g.reason === "stopped";
+    st.textContent = Hall.t(g.open ? "issuing_open" : "issuing_stopped");
+    st.className = "badge " + (g.open ? "s-open" : "s-offline");
+    $("issuing-why").textContent = g.open ? "" : (en ? g.message_en : g.message) || "";
+    $("issuing-toggle").textContent = Hall.t(byManager ? "resume_issuing" : "stop_issuing");
+    $("issuing-toggle").className = byManager ? "primary" : "warn";
     if (!S.noticeDirty && document.activeElement !== $("notice-text")) $("notice-text").value = h.notice || "";
   }
 
