@@ -30,6 +30,8 @@ class ModelConfig:
     card_reader: str | None = None
     idcard_url: str | None = None
     server_device_id: str = "hall-server"
+    #: times a number is called in all before it is passed (the ticket's no-show line)
+    calls_per_ticket: int = 3
 
     def status_url_for(self, number: str) -> str:
         return self.status_url.replace("{number}", number)
@@ -65,4 +67,4 @@ def from_settings(settings: KioskAppSettings) -> ModelConfig:
         window_names={q: tuple(v) for q, v in windows.items()}, printer_columns=settings.devices.printer_columns,
         broker_url=settings.server.mqtt_url, printer_url=settings.devices.printer_url,
         card_reader=settings.devices.card_reader, idcard_url=settings.devices.idcard_url,
-        server_device_id=settings.server.device_id)
+        server_device_id=settings.server.device_id, calls_per_ticket=settings.policy.calls)

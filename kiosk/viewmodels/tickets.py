@@ -15,6 +15,7 @@ from typing import Literal
 
 from hall_contract.protocol import RpcReply, TicketPublic
 from hardware.printer import TicketSlip
+from hardware.printer.ticket import guidance
 from hardware.speech.numerals import spell_ticket
 from kiosk import events as ev
 from kiosk.citizen import holder_ref
@@ -146,4 +147,4 @@ class TicketDesk:
                           number=ticket.number, item_name=ticket.item_name, ahead=ticket.ahead,
                           predicted_wait_min=(ticket.predicted_wait_s + 59) // 60, issued_at=issued,
                           status_url=ticket.status_url or self.cfg.status_url_for(ticket.number),
-                          holder_masked=ticket.holder)
+                          holder_masked=ticket.holder, guidance=guidance(self.cfg.calls_per_ticket))

@@ -25,7 +25,7 @@ from hall_contract import protocol as p
 from hall_contract.errors import HallError
 from hall_contract.protocol import IssueTicketArgs
 from queue_server import payloads
-from queue_server.actor import ADVISOR, DAY, STARTUP, Actor
+from queue_server.actor import ADVISOR, DAY, STARTUP, Actor, ActorKind
 from queue_server.engine import Advice, Change, Hall, Priority, Ticket, advise, restore
 from queue_server.engine.errors import AdviceExpired
 from queue_server.hall_factory import build_hall
@@ -220,12 +220,17 @@ class HallService(HallReads):
             assert change is not None
             ticket = None
             if on_ticket and change.tickets and (change.action != "call_next" or change.call is not None):
+                # a guarded double press answers the current call
                 ticket = self._ticket_public(change.tickets[-1])
             return WindowOutcome(change.action, self._window_state(n), ticket)
 
     def call_next(self, n: int, actor: Actor) -> WindowOutcome:
-        """Call the next ticket to window ``n``; a clerk calling becomes the window's clerk."""
-        return self._window(n, actor, lambda now: self._hall.call_next(now, n, clerk=actor.clerk))
+        """Call the next ticket to window ``n``; a clerk calling becomes the window's clerk.
+
+        A window device (the caller keypad, which has no start key) starts a visit by calling it,
+        so its next call ends that visit as served; see :meth:`Hall.call_next`."""
+        starts = actor.kind is ActorKind.DEVICE
+        return self._window(n, actor, lambda now: self._hall.call_next(now, n, clerk=actor.clerk, call_starts=starts))
 
     def recall(self, n: int, actor: Actor) -> WindowOutcome:
         """Call the current ticket again (past the recalls allowed: ``action`` is ``no_show``)."""

@@ -48,6 +48,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "state_serving": ("办理中", "Being served"),
     "state_done": ("已办结", "Done"),
     "state_no_show": ("过号", "No-show"),
+    "state_not_started": ("叫号未办理", "Called, not started"),
     "state_transferred": ("已转移", "Transferred"),
     "state_cancelled": ("已取消", "Cancelled"),
     "state_expired": ("已作废", "Expired"),
@@ -177,6 +178,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "transferred_in": ("转入", "Transferred in"),
     "served": ("办结", "Served"),
     "no_show": ("过号", "No-show"),
+    "not_started": ("叫号未办理", "Called, not started"),
     "cancelled": ("取消", "Cancelled"),
     "expired": ("作废", "Expired"),
     "transferred": ("转出", "Transferred out"),
@@ -207,13 +209,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "accounted": ("合计", "Accounted"),
     "balanced": ("平衡", "Balanced"),
     "total": ("全厅合计", "Hall total"),
-    "close_rule": ("每个队列：取号 + 转入 = 办结 + 过号 + 取消 + 作废 + 转出 + 未完（等候中、已叫号、办理中）",
-                   "Per queue: issued + transferred in = served + no-show + cancelled + expired + transferred out "
-                   "+ still open (waiting, called, being served)"),
-    "close_formula": ("全厅：取号 {issued} = 办结 {served} + 过号 {no_show} + 取消 {cancelled} + 作废 {expired} "
-                      "+ 未完 {open}；转出 {tout} = 转入 {tin}",
-                      "Hall: issued {issued} = served {served} + no-show {no_show} + cancelled {cancelled} + "
-                      "expired {expired} + still open {open}; transferred out {tout} = in {tin}"),
+    "close_rule": ("每个队列：取号 + 转入 = 办结 + 过号 + 叫号未办理 + 取消 + 作废 + 转出 "
+                   "+ 未完（等候中、已叫号、办理中）",
+                   "Per queue: issued + transferred in = served + no-show + called, not started + cancelled "
+                   "+ expired + transferred out + still open (waiting, called, being served)"),
+    "close_formula": ("全厅：取号 {issued} = 办结 {served} + 过号 {no_show} + 叫号未办理 {not_started} "
+                      "+ 取消 {cancelled} + 作废 {expired} + 未完 {open}；转出 {tout} = 转入 {tin}",
+                      "Hall: issued {issued} = served {served} + no-show {no_show} + not started {not_started} "
+                      "+ cancelled {cancelled} + expired {expired} + still open {open}; "
+                      "transferred out {tout} = in {tin}"),
     "prepared_by": ("制表人", "Prepared by"),
     "checked_by": ("复核人", "Checked by"),
     "manager_sign": ("大厅主管", "Hall manager"),
@@ -239,6 +243,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "msg_serving": ("正在 {window} 办理", "Being served at {window}"),
     "msg_done": ("业务已办结，感谢您的光临", "Done. Thank you for your visit"),
     "msg_no_show": ("您已过号，请到服务台咨询", "Your number was passed; please ask at the service desk"),
+    "msg_not_started": ("此号已叫过但未办理，如需办理请到服务台咨询",
+                        "This number was called but not served; please ask at the service desk"),
     "msg_cancelled": ("此号已取消", "This ticket was cancelled"),
     "msg_expired": ("此号已过期", "This ticket has expired"),
     "msg_moved": ("已转到 {queue}", "Moved to {queue}"),
