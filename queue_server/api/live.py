@@ -8,7 +8,10 @@ The server answers at once with the current state and then after every change:
 * ``{"type": "ticket", "number": "A001", "data": <GET /api/tickets/A001> | null}`` when it changed;
 * ``{"type": "evaluation", "window": 3, "data": <GET /api/evaluations/3>}``;
 * staff only (a valid manager, auditor or admin token): ``{"type": "devices", "data": <GET /api/devices>}``
-  and ``{"type": "ratings"}`` when a rating was recorded or followed up.
+  and ``{"type": "ratings"}`` when a rating was recorded or followed up;
+* any signed-in staff (a clerk too) asking ``"links": true``: ``{"type": "links", "data": {"broker":
+  {"connected", "since"}, "devices": [{"id", "kind", "state", "seen_at", "faults"}]}}`` for the
+  displays and window bridges, at once and whenever a device or the server's broker link changes.
 
 Everything public carries no personal data. Listeners of the service, the rating desk and the
 device registry run on other threads; they only schedule work on the event loop. A WebSocket
@@ -48,6 +51,7 @@ class Client:
     evaluations: set[int] = field(default_factory=set)
     staff: Principal | None = None
     devices: bool = False
+    links: bool = False
     sent: dict[str, str] = field(default_factory=dict)
 
     def push(self, msg: dict[str, Any], key: str | None = None) -> None:
@@ -147,6 +151,7 @@ class LiveHub:
                         c.push({"type": "ratings"})
             if "devices" in dirty:
                 self._send_devices([c for c in self.clients if c.devices])
+                self._send_links([c for c in self.clients if c.links])
         except Exception:
             log.exception("live update failed")
 
@@ -194,8 +199,17 @@ class LiveHub:
         for c in clients:
             c.push({"type": "devices", "data": snap})
 
+    def _send_links(self, clients: list[Client]) -> None:
+        svc, reg = self.runtime.service, self.runtime.devices
+        if svc is None or reg is None or not clients:
+            return
+        data = reg.links(svc.tz)
+        for c in clients:
+            c.push({"type": "links", "data": data}, key="links")
+
     def subscribe(self, c: Client, req: dict[str, Any]) -> None:
         token = req.get("token")
+        p = None
         if isinstance(token, str) and token:
             p = read_token(self.runtime.keyring, token)
             c.staff = p if p is not None and p.role in STAFF_ROLES else None
@@ -205,12 +219,15 @@ class LiveHub:
         c.tickets = {str(n).upper()[:8] for n in req.get("tickets") or [] if isinstance(n, str)}
         c.evaluations = {int(n) for n in req.get("evaluations") or [] if isinstance(n, int)}
         c.devices = bool(req.get("devices")) and c.staff is not None
+        c.links = bool(req.get("links")) and p is not None
         c.sent.clear()
         self._send_hall([c])
         if c.evaluations:
             self._send_evaluations([c], c.evaluations)
         if c.devices:
             self._send_devices([c])
+        if c.links:
+            self._send_links([c])
 
 
 async def _reader(ws: WebSocket, hub: LiveHub, client: Client) -> None:

@@ -5,6 +5,8 @@ language) is handed to the page's JavaScript. ``{name}`` placeholders are filled
 """
 from __future__ import annotations
 
+from hall_contract.faults import page_words
+
 LANGS = ("zh", "en")
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -109,6 +111,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "transfer_to": ("转到 {code} {name}", "To {code} {name}"),
     "nobody_waiting": ("当前无人等候", "Nobody is waiting"),
     "called_number": ("已叫 {number}", "Called {number}"),
+    "line_called": ("已叫 {number}（第 {attempt} 次呼叫），请等候办事群众到窗口",
+                    "Called {number} (call {attempt}); waiting for the citizen"),
+    "line_serving": ("正在办理 {number}", "Serving {number}"),
+    "line_none": ("当前无号", "No current ticket"),
+    "line_after": ("{number} {what}；当前无号", "{number}: {what}; no current ticket"),
+    "line_moved": ("已转到 {queue} 队列", "moved to queue {queue}"),
+    "line_window_paused": ("窗口暂停中", "Window paused"),
+    "line_window_closed": ("窗口已关闭", "Window closed"),
+    "guarded": ("刚刚已叫过 {number}，未重复叫号", "{number} was called just now; not called again"),
+    "confirm_no_show": ("确认将 {number} 记为过号？过号后需重新取号。",
+                        "Mark {number} as a no-show? They will need a new ticket."),
+    "confirm_close_called": ("{number} 已叫号但未办理。关窗将把 {number} 记为过号，确认关窗？",
+                             "{number} was called but not served. Closing marks {number} as a no-show. "
+                             "Close the window?"),
+    "confirm_close_serving": ("{number} 正在办理。关窗将把 {number} 记为办结，确认关窗？",
+                              "{number} is being served. Closing finishes {number}. Close the window?"),
     "queues_here": ("本窗口队列", "Queues at this window"),
     "shortcuts": ("快捷键", "Keyboard shortcuts"),
     "shortcuts_note": ("光标不在输入框时有效；转移后按队列字母。", "Active when no input field has focus; after "
@@ -149,13 +167,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "device": ("设备", "Device"),
     "online": ("在线", "Online"),
     "offline": ("离线", "Offline"),
-    "unknown": ("未上线", "Never seen"),
+    "unknown": ("状态未知", "Unknown"),
+    "broker_down_console": ("服务器与消息服务连接中断（自 {time}），各设备状态未知，以下为最后所知情况",
+                            "The server has lost the message broker (since {time}): every device's state is "
+                            "unknown; shown as last heard"),
+    "broker_down_clerk": ("服务器与消息服务连接中断：大屏和窗口屏可能收不到叫号，叫号后请口头招呼",
+                          "The server has lost the message broker: the wall display and window screens may not "
+                          "show your calls; call the citizen in person"),
+    "display_offline_clerk": ("大厅显示屏 {id} 离线（最后报告 {time}）：叫号不会显示和播报",
+                              "Wall display {id} is offline (last heard {time}): calls are neither shown nor spoken"),
+    "screen_offline_clerk": ("本窗口的窗口屏离线（{what}）", "This window's screen is offline ({what})"),
+    "page_link_lost": ("本页与服务器的实时连接中断，正在重连…（显示的可能不是最新情况）",
+                       "This page has lost its live link to the server; reconnecting (what you see may be old)"),
     "faults": ("故障", "Faults"),
-    "fault_paper_low": ("纸将尽", "Paper low"),
-    "fault_paper_out": ("缺纸", "Out of paper"),
-    "fault_reader_fault": ("读卡器故障", "Card reader fault"),
-    "fault_printer_offline": ("打印机离线", "Printer offline"),
-    "fault_printer_fault": ("打印机故障", "Printer fault"),
     "fault_since": ("自 {time}", "since {time}"),
     "last_seen": ("最后报告", "Last report"),
     "fault_log": ("故障记录", "Fault log"),
@@ -256,6 +280,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 
 def pick(lang: str) -> dict[str, str]:
-    """The whole table in one language."""
+    """The whole table in one language, with every device fault code's words (the contract's catalog)."""
     i = 1 if lang == "en" else 0
-    return {k: v[i] for k, v in MESSAGES.items()}
+    return {**page_words("en" if lang == "en" else "zh_CN"), **{k: v[i] for k, v in MESSAGES.items()}}
