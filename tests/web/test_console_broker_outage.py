@@ -41,6 +41,7 @@ def test_the_pages_say_the_broker_is_lost_and_clear_when_it_returns(own_hall: tu
     hall.staff("wang", "clerk", 1)
     display = DeviceLink(broker.url, Topics(hall.hall_id), "display-1", "display")
     display.faults = ["no_audio_output"]
+    bridge = DeviceLink(broker.url, Topics(hall.hall_id), "bridge-1", "bridge")
     display.start()
     try:
         assert display.wait_connected(5)
@@ -87,6 +88,19 @@ def test_the_pages_say_the_broker_is_lost_and_clear_when_it_returns(own_hall: tu
         display.stop()  # the wall display goes away: the clerk is told calls are not shown
         expect(clerk.locator("#links-warn")).to_contain_text("大厅显示屏 display-1 离线")
         expect(row).to_contain_text("离线")
+
+        bridge.faults = ["screen_1_no_answer", "screen_2_no_answer"]  # window 1's screen (and 2's) is silent
+        bridge.start()
+        expect(clerk.locator("#links-warn")).to_contain_text("本窗口的窗口屏离线（1号窗口屏无应答）")
+        expect(clerk.locator("#links-warn")).not_to_contain_text("2号窗口屏")
+        expect(console.locator("#device-table tr[data-device='bridge-1']")).to_contain_text("2号窗口屏无应答")
+
+        hall.server.stop()  # the pages' own link: they say what they show may be old
+        expect(clerk.locator("#live-lost")).to_be_visible()
+        expect(console.locator("#live-lost")).to_be_visible()
+        expect(clerk.locator("#live")).to_contain_text("连接中断")
+        shot(clerk, "clerk-page-link-lost", full_page=False)
         assert hall.js_errors == []
     finally:
         display.stop()
+        bridge.stop()
