@@ -1,12 +1,16 @@
 """Latency from the HTTP call-next request to the `calls` message at a subscriber.
 
-    python benchmarks/call_latency.py [--windows 60] [--issue-rate 20] [--seconds 30]
+    python benchmarks/call_latency.py [--windows 60] [--issue-rate 20] [--seconds 30] [--nice -10]
 
-The clerks of 60 windows call next in a loop (each serves a call for 1 s), spread over 4
-processes; tickets are issued at 20/s from another; a subscriber on `calls` runs in a process
-of its own, so no client's scheduling stands in the measured path. Times are the system-wide
-monotonic clock. Latency = arrival at the subscriber - the moment the call-next request was
-sent. Prints p50 / p99 / max.
+The clerks of 60 windows call next in a loop (each starts the visit and serves it for 1 s, so no
+press falls within the double-press guard), spread over 4 processes; tickets are issued at 20/s
+from another; a subscriber on `calls` runs in a process of its own, so no client's scheduling
+stands in the measured path. Times are the system-wide monotonic clock. Latency = arrival at the
+subscriber - the moment the call-next request was sent; the HTTP answer's latency is printed
+beside it (when both have the same tail, the tail is in the server's handling of the request,
+not in MQTT). The run's CPU pressure (Linux PSI: the share of the time some task waited for a
+CPU) says how busy the machine was: on a shared machine it, not the hall's code, decides the tail.
+``--nice`` runs the server, Mosquitto, the subscriber and the clerks at that niceness.
 """
 from __future__ import annotations
 
