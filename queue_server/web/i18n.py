@@ -176,6 +176,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "show your calls; call the citizen in person"),
     "display_offline_clerk": ("大厅显示屏 {id} 离线（最后报告 {time}）：叫号不会显示和播报",
                               "Wall display {id} is offline (last heard {time}): calls are neither shown nor spoken"),
+    "display_never_clerk": ("大厅显示屏 {id} 尚未上线：叫号不会显示和播报",
+                            "Wall display {id} has not come online: calls are neither shown nor spoken"),
     "screen_offline_clerk": ("本窗口的窗口屏离线（{what}）", "This window's screen is offline ({what})"),
     "page_link_lost": ("本页与服务器的实时连接中断，正在重连…（显示的可能不是最新情况）",
                        "This page has lost its live link to the server; reconnecting (what you see may be old)"),

@@ -45,6 +45,8 @@ def test_double_press_confirmations_and_the_days_figures(web: Callable[..., WebH
         act = lambda name: page.locator(f"button[data-action={name}]")  # noqa: E731
         expect(page.locator("#win-status")).to_have_text("关闭")
         expect(page.locator("#state-line")).to_have_text("窗口已关闭 · 当前无号")
+        # no wall display has come online in this hall: the clerk is told calls are not shown
+        expect(page.locator("#links-warn")).to_contain_text("大厅显示屏 display-1 尚未上线")
         act("open").click()
         expect(page.locator("#state-line")).to_have_text("当前无号")
         grey = page.eval_on_selector("button[data-action=finish]", "b => getComputedStyle(b).backgroundColor")
@@ -62,6 +64,7 @@ def test_double_press_confirmations_and_the_days_figures(web: Callable[..., WebH
         # past the guard: A001 never came, the next call ends it as called-not-started
         page.keyboard.press("n")
         expect(page.locator("#cur-number")).to_have_text("A002")
+        expect(page.locator("#info")).to_be_hidden()  # what it said about A001 no longer stands
         assert hall.api("GET", "/api/tickets/A001")[1]["state"] == "not_started"
         page.keyboard.press("r")  # 重呼: the banner follows
         expect(page.locator("#state-line")).to_have_text("已叫 A002（第 2 次呼叫），请等候办事群众到窗口")

@@ -64,6 +64,7 @@ const Hall = (() => {
   }
   const showError = (e) => banner("error", e && e.message !== undefined ? e.message : String(e));
   const clearError = () => banner("error", "");
+  const clearInfo = () => banner("info", "");
   let infoTimer = null;
   function showInfo(msg) {
     banner("info", msg);
@@ -183,6 +184,6 @@ const Hall = (() => {
   }
   const queueName = (code) => { const q = DATA.queues.find((x) => x.code === code); return q ? q.name : code; };
 
-  return { t, DATA, session, api, ApiError, showError, clearError, showInfo, requireLogin, live, el, mmss, minutes,
+  return { t, DATA, session, api, ApiError, showError, clearError, clearInfo, showInfo, requireLogin, live, el, mmss, minutes,
            clock, hallNow, stateName, ratingName, reasonName, queueName, localMessage, toLogin, faultName };
 })();

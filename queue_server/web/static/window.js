@@ -62,6 +62,7 @@
     S.busy = true;
     render();
     Hall.clearError();
+    Hall.clearInfo();  // what it said was about the state before this action
     const before = current();
     try {
       const r = await Hall.api("POST", `/api/windows/${n}/${path}`, body);
@@ -211,7 +212,8 @@
       else {
         for (const d of L.devices) {
           if (d.kind === "display" && d.state !== "online") {
-            out.push(Hall.t("display_offline_clerk", { id: d.id, time: Hall.clock(d.seen_at) }));
+            out.push(d.seen_at ? Hall.t("display_offline_clerk", { id: d.id, time: Hall.clock(d.seen_at) })
+              : Hall.t("display_never_clerk", { id: d.id }));
           }
           const mine = d.kind === "bridge" ? d.faults.filter((f) => f.startsWith(`screen_${n}_`)) : [];
           if (d.kind === "bridge" && d.state !== "online") {
