@@ -18,7 +18,7 @@ APT_PACKAGES := python3 python3-venv python3-dev build-essential pkg-config \
 	xvfb libgl1 libgl1-mesa-dri libegl1 libegl-mesa0 libgles2 libgbm1 libx11-6 libxext6 \
 	libxrandr2 libxcursor1 libxi6 libxss1 libmtdev1 \
 	espeak-ng libespeak-ng1 sox chromium \
-	systemd postgresql-client nats-server \
+	systemd postgresql-client nats-server nginx openssl \
 	cups cups-client cups-filters printer-driver-cups-pdf poppler-utils libcups2-dev
 
 EXTRAS := server,hardware,kiosk,display,province,dev

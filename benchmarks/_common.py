@@ -19,6 +19,8 @@ def hall_with_windows(workdir: Path, accept_windows: int) -> Path:
                     for n in range(13, 13 + max(0, accept_windows - 6)))
     out = workdir / "hall.toml"
     out.write_text(re.sub(r"\n\[\[items\]\]", extra + "\n[[items]]", text, count=1), encoding="utf-8")
+    (workdir / "guide.toml").write_text((ROOT / "config" / "guide.toml").read_text(encoding="utf-8"),
+                                        encoding="utf-8")  # the 办事指南 read beside it
     return out
 
 

@@ -91,9 +91,10 @@ def ticket_session(ui: WindowDriver, m: KioskModel, emulator: PrinterEmulator, n
     before = len(emulator.tickets)
     ui.tap("取号", frames=0)
     ui.tap(board, frames=0)
+    ui.tap(item, frames=0)  # its 办事指南
     ui.frames(1)
     t0 = time.perf_counter()
-    ui.tap(item, frames=0)
+    ui.tap("材料已备齐，取号", frames=0)
     assert ui.until(lambda: len(emulator.tickets) > before, 10), m.screen
     took = time.perf_counter() - t0
     ui.until(lambda: m.ticket is not None and m.ticket.state == "printed", 5)

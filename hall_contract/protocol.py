@@ -146,6 +146,37 @@ class AdviceItem(BaseModel):
     queue: str
     reason: str
     reason_en: str
+    #: who should go (an open): "named" (``person``), "nobody" free, or "unknown"
+    staffing: str = "unknown"
+    person: str | None = None
+    person_label: str | None = None
+    person_label_en: str | None = None
+    #: when the window can start calling, once the person has walked there
+    ready_at: str | None = None
+    #: the queue's predicted wait now and with the change
+    wait_now_s: float | None = None
+    wait_after_s: float | None = None
+
+
+class AdviceDispatch(BaseModel):
+    """An accepted open on its way: the window opens when the person sent arrives at it."""
+
+    window: int
+    window_name: str
+    queues: list[str]
+    person: str | None = None
+    person_label: str | None = None
+    person_label_en: str | None = None
+    accepted_at: str
+    ready_at: str
+
+
+class AdviceLogLine(BaseModel):
+    """What happened after an advice was accepted (the console's status lines)."""
+
+    at: str
+    text: str
+    text_en: str
 
 
 class Advice(Message):
@@ -159,6 +190,11 @@ class Advice(Message):
     reason_en: str = ""
     recommendations: list[AdviceItem] = Field(default_factory=list)
     auto_apply: bool = False
+    #: accepted opens whose person is on the way, and what happened after 采纳 today (newest first)
+    on_the_way: list[AdviceDispatch] = Field(default_factory=list)
+    log: list[AdviceLogLine] = Field(default_factory=list)
+    #: every queue's predicted and longest wait within its target, as the queue table shows them
+    within_target: bool | None = None
 
 
 class DeviceStatus(Message):
@@ -238,6 +274,12 @@ class EvaluationResult(Message):
     ticket_id: str | None = None
     rating: int = Field(ge=1, le=5)
     reason: str | None = None
+    #: after 1 or 2, reasons by the standard's dimensions (codes of the hall's ``[ratings] reasons``)
+    reasons: list[str] | None = Field(default=None, max_length=6)
+
+    def to_json(self) -> bytes:
+        """As every message; ``reasons`` only when there are some (an evaluator without them says what it did)."""
+        return self.model_dump_json(exclude={"reasons"} if self.reasons is None else None).encode()
 
 
 def parse_json_object(payload: bytes) -> dict[str, Any]:
@@ -252,7 +294,8 @@ def parse_json_object(payload: bytes) -> dict[str, Any]:
 
 
 __all__ = [
-    "SCHEMA_VERSION", "Advice", "AdviceItem", "Board", "CallMessage", "DeviceCommand", "DeviceStatus",
+    "SCHEMA_VERSION", "Advice", "AdviceDispatch", "AdviceItem", "AdviceLogLine", "Board", "CallMessage",
+    "DeviceCommand", "DeviceStatus",
     "EvaluationRequest", "EvaluationResult", "IssueTicketArgs", "Message", "QueueState", "RpcError",
     "RpcReply", "TicketPublic", "TicketStatusArgs", "Topics", "ValidationError", "WindowAction",
     "WindowCommandArgs", "WindowState", "parse_json_object",

@@ -1,4 +1,4 @@
-"""``hallctl doctor``: config, broker, database and devices, one line each."""
+"""``hallctl doctor``: config, broker, database, the HTTPS front (where installed) and devices, one line each."""
 from __future__ import annotations
 
 import importlib
@@ -27,6 +27,7 @@ def run_doctor(config: Path | None) -> int:
     except ConfigError as err:
         _line("config", False, str(err).splitlines()[0])
         return 1
+    results.append(public_url_check(s))
     a = BrokerAddress.parse(s.server.mqtt_url)
     try:
         with socket.create_connection((a.host, a.port), timeout=2):
@@ -47,6 +48,11 @@ def run_doctor(config: Path | None) -> int:
         from queue_server.uplink.status import uplink_check
 
         results.append(uplink_check(s))
+    from hallctl.front import check as front_check
+
+    front = front_check(s.front)  # only where install --role server has put the front
+    if front is not None:
+        results.append(front)
     for module, fn in (("hardware.card_cli", "card_checks"), ("hardware.printer_cli", "printer_checks")):
         try:
             checks: Callable[..., list[Check]] = getattr(importlib.import_module(module), fn)
@@ -56,3 +62,16 @@ def run_doctor(config: Path | None) -> int:
     for name, ok, detail in results:
         _line(name, ok, detail)
     return 0 if all(ok for _, ok, _ in results) else 1
+
+
+def public_url_check(s: object) -> Check:
+    """Whether the QR codes on tickets and documents point somewhere a citizen's phone can reach."""
+    from urllib.parse import urlsplit
+
+    url = s.status_url().replace("{number}", "A001")  # type: ignore[attr-defined]
+    host = urlsplit(url).hostname or ""
+    if host in ("localhost", "::1") or host.startswith("127."):
+        return ("public URL", False, f"QR codes point at {url}, which no phone can reach: set HALL_PUBLIC_URL "
+                "(or [server] public_url) to the address the hall's network reaches this server at")
+    return ("public URL", True, f"QR codes point at {url}")
+

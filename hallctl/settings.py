@@ -12,6 +12,7 @@ from pydantic import ConfigDict, Field
 
 from display.settings import DisplaySettings
 from hall_contract.config import load
+from hallctl.front import FrontSettings
 from hardware.config import DeviceSettings
 from kiosk.settings import KioskSettings
 from queue_server.settings import Settings
@@ -27,6 +28,7 @@ class HallConfiguration(Settings):
     display: DisplaySettings = Field(default_factory=DisplaySettings)
     window_bridge: WindowBridgeSettings = Field(default_factory=WindowBridgeSettings)
     devices: DeviceSettings = Field(default_factory=DeviceSettings)
+    front: FrontSettings = Field(default_factory=FrontSettings)
 
 
 def load_configuration(path: str | os.PathLike[str] | None = None,

@@ -118,7 +118,36 @@ class GatewayFailed:
     error: Exception
 
 
+@dataclass(frozen=True)
+class A4Checked:
+    """The A4 document printer's faults (``a4_paper_out``, ``a4_unreachable``, ...; see hardware.document)."""
+
+    faults: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DocumentPreviewed:
+    job: str
+    png: bytes = field(repr=False)  # page 1
+    pages: int
+
+
+@dataclass(frozen=True)
+class DocumentPrinted:
+    job: str
+    pages: int
+
+
+@dataclass(frozen=True)
+class DocumentFailed:
+    job: str
+    fault: str
+    message_zh: str
+    message_en: str
+
+
+DocumentEvent = A4Checked | DocumentPreviewed | DocumentPrinted | DocumentFailed
 CardEvent = CardInserted | CardPulled | CardRead | CardFailed | IdCardRead | IdCardFailed
 Event = (LinkChanged | BoardReceived | ServerStatusChanged | CommandReceived | ReplyReceived | CardInserted
          | CardPulled | CardRead | CardFailed | IdCardRead | IdCardFailed | ReaderFault | PrinterChecked
-         | PrintFinished | PrintFailed | GatewayAnswered | GatewayFailed)
+         | PrintFinished | PrintFailed | GatewayAnswered | GatewayFailed | DocumentEvent)

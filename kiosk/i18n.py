@@ -5,6 +5,8 @@ guidance (``voice_*``) is Mandarin only: the speech engine speaks Mandarin.
 """
 from __future__ import annotations
 
+from kiosk.i18n_more import TEXTS
+
 S: dict[str, tuple[str, str]] = {
     # home
     "take_ticket": ("取号", "Take a ticket"),
@@ -138,6 +140,8 @@ S: dict[str, tuple[str, str]] = {
     "voice_loading": ("正在查询，请稍候", ""),
     "voice_printed": ("打印完成，请取走打印件和您的卡片", ""),
 }
+
+S |= TEXTS  # documents, 办事指南, unprinted tickets
 
 BOARDS_EN = {"就业创业": "Employment", "社会保障": "Social insurance", "人才人事": "Talent & personnel",
              "劳动关系": "Labour relations", "公共服务": "Public services"}

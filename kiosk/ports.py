@@ -6,10 +6,13 @@ The real implementations live in :mod:`kiosk.runtime`; tests use fakes of these 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from hardware.printer import RecordSlip, TicketSlip
 from kiosk.gateway import Gateway
+
+if TYPE_CHECKING:
+    from hardware.document.model import InsuranceDocument
 
 
 class QueueLink(Protocol):
@@ -29,6 +32,19 @@ class PrinterPort(Protocol):
 
     def check(self) -> None:
         """Ask the printer's status now (answer: ``PrinterChecked``)."""
+
+
+class DocumentPort(Protocol):
+    """The A4 document printer (a CUPS queue): renders and prints off the UI thread."""
+
+    def preview(self, job: str, document: InsuranceDocument) -> None:
+        """Render ``document`` (answer: ``DocumentPreviewed`` with page 1 as PNG, or ``DocumentFailed``)."""
+
+    def print_document(self, job: str, document: InsuranceDocument) -> None:
+        """Print ``document`` and follow the job to the end (answer: ``DocumentPrinted``/``DocumentFailed``)."""
+
+    def check(self) -> None:
+        """Ask the queue's state now (answer: ``A4Checked``)."""
 
 
 class CardPort(Protocol):

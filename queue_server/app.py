@@ -12,7 +12,7 @@ from fastapi.responses import PlainTextResponse
 
 from queue_server import web
 from queue_server.api import errors, live
-from queue_server.api.routes import auth, hall, ratings, stats, tickets, windows
+from queue_server.api.routes import advisor, auth, authorisations, hall, ratings, reports, stats, tickets, windows
 from queue_server.metrics import HallMetrics
 from queue_server.runtime import HallRuntime
 from queue_server.settings import Settings
@@ -42,7 +42,7 @@ def create_app(runtime: HallRuntime, manage_runtime: bool = True) -> FastAPI:
                               '`{"error": {"code", "message"}}`.')
     app.state.runtime = runtime
     errors.install(app)
-    for module in (auth, tickets, windows, hall, stats, ratings, live):
+    for module in (auth, tickets, windows, hall, stats, reports, ratings, authorisations, advisor, live):
         app.include_router(module.router)
     web.install(app)
 

@@ -25,6 +25,7 @@ from pydantic import ValidationError
 from hall_contract.errors import HallError
 from hall_contract.protocol import EvaluationRequest, EvaluationResult, Topics, parse_json_object
 from queue_server.engine import TicketState
+from queue_server.rating_detail import RatingDetail, store_detail
 from queue_server.service import Event
 from queue_server.settings import Settings
 from queue_server.store import RatingRecord, RatingStore, Store
@@ -166,9 +167,11 @@ class RatingDesk:
         except (ValueError, ValidationError) as err:
             log.warning("ignored a malformed rating on window %s: %s", n, str(err).splitlines()[0])
             return
+        reasons = [r for r in (res.reasons or []) if r in self.cfg.reasons]  # a device's unknown codes are dropped
         try:
-            self.submit(n, res.rating, (res.reason or "")[:64] or None, ticket_id=res.ticket_id,
-                        number=res.number, source=f"evaluator:{n}")
+            self.submit(n, res.rating, (res.reason or "")[:64] or (reasons[0] if reasons else None),
+                        ticket_id=res.ticket_id, number=res.number, source=f"evaluator:{n}",
+                        detail=RatingDetail(reasons, None, None) if reasons else None)
         except HallError as err:
             log.info("refused a rating on window %s: %s", n, err.message)
 
@@ -202,7 +205,7 @@ class RatingDesk:
         return rec
 
     def submit(self, n: int, rating: int, reason: str | None = None, *, ticket_id: str | None = None,
-               number: str | None = None, source: str = "tablet") -> RatingRecord:
+               number: str | None = None, source: str = "tablet", detail: RatingDetail | None = None) -> RatingRecord:
         """The citizen's answer for window ``n``'s pending request (the first answer counts)."""
         if not 1 <= rating <= 5:
             raise InvalidRating()
@@ -217,7 +220,7 @@ class RatingDesk:
                 raise NoPendingRating(zh=f"{n}号窗口没有待评价的业务", en=f"no rating is pending at window {n}",
                                       window=n)
             closed = self._close(rec, RATED, self.clock(), actor=source, rating=rating, reason=reason,
-                                 source=source)
+                                 source=source, extra=detail)
             if closed is None:
                 raise AlreadyRated(number=rec.number)
         self._emit([RatingEvent(n, closed)])
@@ -236,7 +239,8 @@ class RatingDesk:
         return closed
 
     def _close(self, rec: RatingRecord, outcome: str, now: datetime, *, actor: str, rating: int | None = None,
-               reason: str | None = None, source: str | None = None, why: str = "") -> RatingRecord | None:
+               reason: str | None = None, source: str | None = None, why: str = "",
+               extra: RatingDetail | None = None) -> RatingRecord | None:
         with self.store.transaction() as conn:
             done = self.ratings.resolve(conn, rec.id, outcome=outcome, at=now, rating=rating, reason=reason,
                                         source=source)
@@ -246,6 +250,9 @@ class RatingDesk:
                     detail.update(rating=rating, reason=reason, source=source)
                 if why:
                     detail["why"] = why
+                if extra is not None and not extra.empty:  # the reasons, words and call-back phone (masked)
+                    store_detail(conn, rec.id, extra, now)
+                    detail.update(reasons=extra.reasons, text=extra.text, phone=extra.phone_masked)
                 self.store.audit(conn, actor, "rating" if outcome == RATED else "no_rating", rec.number, detail,
                                  now)
                 if outcome == RATED and self.store.outbox is not None:

@@ -26,8 +26,8 @@ from hall_contract.config import (
     load,
 )
 
-__all__ = ["RATING_REASONS", "AdvisorConfig", "PolicyConfig", "RatingsConfig", "RetentionConfig", "ServerConfig",
-           "Settings", "config_path", "load_settings"]
+__all__ = ["RATING_REASONS", "AdvisorConfig", "GradesConfig", "PolicyConfig", "RatingsConfig", "RetentionConfig",
+           "ServerConfig", "Settings", "config_path", "load_settings"]
 
 
 
@@ -68,6 +68,10 @@ class AdvisorConfig(Section):
                                    "not opened this long after the walk is advised again")
     share_windows: bool = Field(default=True, description="an elastic window opened by advice serves every "
                                 "queue, the queue it is for first")
+    floating_staff: list[str] = Field(default_factory=list, max_length=50, description="usernames of back-office "
+                                      "staff who may be sent to an elastic window (named first)")
+    guides: list[str] = Field(default_factory=list, max_length=20, description="usernames of the hall's guides "
+                              "(导办员), named last when nobody else is free")
 
     @model_validator(mode="after")
     def _margins(self) -> AdvisorConfig:
@@ -77,8 +81,17 @@ class AdvisorConfig(Section):
         return self
 
 
-#: reasons a citizen can pick after a 不满意/非常不满意 rating (codes; the pages show the words)
-RATING_REASONS = ("long_wait", "attitude", "slow", "unclear", "come_again", "other")
+#: reasons a citizen can pick after a 不满意/非常不满意 rating, by the standard's three dimensions
+#: (服务态度, 办事效率, 办事质量; codes, the pages show the words); ``attitude`` is the older catch-all
+REASON_DIMENSIONS: dict[str, tuple[str, ...]] = {
+    "attitude": ("rude", "ignored", "uniform", "attitude"),
+    "efficiency": ("long_wait", "slow", "away"),
+    "quality": ("unclear", "come_again", "error"),
+    "other": ("other",),
+}
+RATING_REASONS = tuple(r for rs in REASON_DIMENSIONS.values() for r in rs)
+DEFAULT_REASONS = ("rude", "ignored", "uniform", "long_wait", "slow", "away", "unclear", "come_again", "error",
+                   "other")
 
 
 class RatingsConfig(Section):
@@ -88,7 +101,7 @@ class RatingsConfig(Section):
     timeout_s: float = Field(default=60.0, gt=0, le=600, description="seconds the citizen has to rate; "
                              "no answer by then is recorded as no_rating")
     grace_s: float = Field(default=2.0, ge=0, le=30, description="seconds a late device answer is still taken")
-    reasons: list[str] = Field(default_factory=lambda: list(RATING_REASONS),
+    reasons: list[str] = Field(default_factory=lambda: list(DEFAULT_REASONS),
                                description=f"reasons offered after a negative rating, from {', '.join(RATING_REASONS)}")
 
     @field_validator("reasons")
@@ -98,6 +111,35 @@ class RatingsConfig(Section):
         if unknown:
             raise ValueError(f"unknown reason {unknown[0]!r}; use some of {', '.join(RATING_REASONS)}")
         return v
+
+
+class GradesConfig(Section):
+    """绩效 A-E per clerk over a period (第四十九条); the formula is in :mod:`queue_server.period`.
+
+    score = satisfaction_weight × 满意率 + volume_weight × (served ÷ the busiest clerk's served)
+            − negative_penalty × 差评 (each 不满意/非常不满意), clamped to 0..100;
+    A ≥ a, B ≥ b, C ≥ c, D ≥ d, else E; fewer than ``min_rated`` ratings: no grade.
+    """
+
+    satisfied_min: int = Field(default=4, ge=3, le=5, description="ratings at or above this count as 满意")
+    satisfaction_weight: float = Field(default=70.0, ge=0, le=100, description="points for a 100 % 满意率")
+    volume_weight: float = Field(default=30.0, ge=0, le=100, description="points for the busiest clerk's volume")
+    negative_penalty: float = Field(default=5.0, ge=0, le=100, description="points off per negative rating")
+    min_rated: int = Field(default=5, ge=0, le=10000, description="ratings needed before a clerk is graded")
+    a: float = Field(default=90.0, ge=0, le=100)
+    b: float = Field(default=80.0, ge=0, le=100)
+    c: float = Field(default=70.0, ge=0, le=100)
+    d: float = Field(default=60.0, ge=0, le=100)
+    follow_up_days: int = Field(default=7, ge=1, le=60, description="a negative rating's 整改 is on time when "
+                                "closed within this many calendar days (5 working days ≈ 7)")
+    long_wait_factor: float = Field(default=1.0, gt=0, le=10, description="a wait longer than this × the "
+                                    "queue's target_wait_s is a long wait in the risk summary")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> GradesConfig:
+        if not self.a >= self.b >= self.c >= self.d:
+            raise ValueError("grade thresholds must fall: a >= b >= c >= d")
+        return self
 
 
 class ServerConfig(ServerLink):
@@ -111,6 +153,11 @@ class ServerConfig(ServerLink):
     token_ttl_s: int = Field(default=12 * 3600, gt=0)
     sqlite_synchronous: Literal["OFF", "NORMAL", "FULL"] = "NORMAL"
     publish_interval_s: float = Field(default=0.05, ge=0, description="board/queue state coalescing")
+    http_keepalive_s: int = Field(default=5, ge=1, le=300, description="an idle kept-alive HTTP connection is "
+                                  "closed after this")
+    http_max_connections: int = Field(default=2000, ge=10, le=100000, description="open HTTP connections and "
+                                      "WebSockets at once; above it new requests get 503 (keep it below the "
+                                      "unit's LimitNOFILE)")
     nats_url: str | None = Field(default=None, description="the province's NATS (nats://host:4222) the uplink "
                                  "relay publishes to; unset: events wait in the outbox")
 
@@ -136,14 +183,29 @@ class RetentionConfig(Section):
                                     "and a rating its follow-up note; figures are kept")
 
 
+LOCAL_HOSTS = frozenset({"localhost", "0.0.0.0", "::", "::1", ""})  # no address a phone can use
+
+
 class Settings(HallSettings):
     server: ServerConfig = Field(default_factory=ServerConfig)
     policy: PolicyConfig = Field(default_factory=PolicyConfig)
     advisor: AdvisorConfig = Field(default_factory=AdvisorConfig)
     ratings: RatingsConfig = Field(default_factory=RatingsConfig)
+    grades: GradesConfig = Field(default_factory=GradesConfig)
     retention: RetentionConfig = Field(default_factory=RetentionConfig)
     kiosk: DeviceSection = Field(default_factory=lambda: DeviceSection(device_id=DEFAULT_KIOSK_ID))
     display: DeviceSection = Field(default_factory=lambda: DeviceSection(device_id=DEFAULT_DISPLAY_ID))
+
+    def status_url(self) -> str:
+        """On ``HALL_PUBLIC_URL``; else on the address the server listens at, when that is one a phone can
+        reach (not loopback, not every address); else ``[hall] status_url``."""
+        if self.server.public_url:
+            return super().status_url()
+        host = self.server.http_host
+        if host in LOCAL_HOSTS or host.startswith("127."):
+            return self.hall.status_url
+        host = f"[{host}]" if ":" in host else host
+        return f"http://{host}:{self.server.http_port}/t/{{number}}"
 
 
 def load_settings(path: str | os.PathLike[str] | None = None, env: Mapping[str, str] = os.environ) -> Settings:

@@ -32,7 +32,25 @@ from tests.hardware._card_fixtures import (  # noqa: F401  (fixtures: defined on
 if TYPE_CHECKING:
     from tests.hall_app import HallApp
 
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
 pytest_plugins = ["pytester"]  # tests/test_tiers.py runs pytest on small suites of its own
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """The session's one headless Debian Chromium (Playwright's sync API allows one per process)."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's Chromium is not installed at /usr/bin/chromium (make test installs the chromium package)")
+    from playwright.sync_api import sync_playwright
+
+    pw = sync_playwright().start()
+    browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+    pw.stop()
 
 
 @pytest.fixture(scope="session")

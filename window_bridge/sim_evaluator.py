@@ -1,7 +1,7 @@
 """A simulated window evaluator (评价器) that speaks exactly the MQTT contract.
 
 It listens on ``evaluations/{n}/request`` and answers each request on
-``evaluations/{n}/result`` with ``{"v": 1, "number", "ticket_id", "rating", "reason"}``, as the
+``evaluations/{n}/result`` with ``{"v": 1, "number", "ticket_id", "rating", "reason", "reasons"}``, as the
 RS-485 evaluator's bridge or a tablet would. ``rating`` may be a number, or a function of the
 request returning a number, or None to stay silent (a citizen who walks away). It keeps a
 retained ``devices/{id}/status`` (kind ``evaluator``) with a last will, like every device.
@@ -25,11 +25,13 @@ Rater = Callable[[EvaluationRequest], int | None]
 
 class SimulatedEvaluator:
     def __init__(self, url: str, hall_id: str, window: int, rating: int | Rater | None = 5,
-                 reason: str | None = None, delay_s: float = 0.0, device_id: str | None = None) -> None:
+                 reason: str | None = None, delay_s: float = 0.0, device_id: str | None = None,
+                 reasons: list[str] | None = None) -> None:
         self.topics = Topics(hall_id)
         self.window = window
         self.rater: Rater = rating if callable(rating) else (lambda _req, r=rating: r)  # type: ignore[misc]
         self.reason = reason
+        self.reasons = reasons
         self.delay_s = delay_s
         self.device_id = device_id or f"evaluator-{window}"
         self.requests: list[EvaluationRequest] = []
@@ -58,7 +60,8 @@ class SimulatedEvaluator:
 
     def _answer(self, req: EvaluationRequest, rating: int) -> None:
         result = EvaluationResult(number=req.number, ticket_id=req.ticket_id, rating=rating,
-                                  reason=self.reason if rating <= 2 else None)
+                                  reason=self.reason if rating <= 2 else None,
+                                  reasons=self.reasons if rating <= 2 else None)
         self.link.publish(self.topics.evaluation_result(self.window), result.to_json())
         with self._lock:
             self.answered.append(result)

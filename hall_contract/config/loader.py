@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from hall_contract.config.problems import ConfigError, Problem, locate
+from hall_contract.guide import GUIDE_FILE, read_guide
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -80,6 +81,13 @@ def read_config(path: str | os.PathLike[str] | None = None,
     except tomllib.TOMLDecodeError as err:
         m = re.search(r"line (\d+)", str(err))
         raise ConfigError(file, [Problem("", int(m.group(1)) if m else None, f"not valid TOML: {err}")]) from err
+    if "guide" not in data:  # 办事指南 from guide.toml beside the file (hall_contract.guide)
+        try:
+            guide = read_guide(file)
+        except (OSError, tomllib.TOMLDecodeError) as err:
+            raise ConfigError(file.parent / GUIDE_FILE, [Problem("guide", None, f"cannot read it: {err}")]) from err
+        if guide is not None:
+            data["guide"] = guide
     for section, fields in env_overrides(env).items():
         target = data.setdefault(section, {})
         if isinstance(target, dict):

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from hall_contract.guide import ItemGuide
 from hall_contract.vocabulary import KIND_QUEUE, WindowKind
 
 DeviceId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
@@ -147,6 +148,7 @@ class HallSettings(BaseModel):
     windows: list[WindowConfig] = Field(min_length=1)
     items: list[ItemConfig] = Field(default_factory=list)
     server: ServerLink = Field(default_factory=ServerLink)
+    guide: dict[str, ItemGuide] = Field(default_factory=dict, description="办事指南 by item code (guide.toml)")
 
     @model_validator(mode="after")
     def _consistent(self) -> Any:
@@ -166,6 +168,9 @@ class HallSettings(BaseModel):
         for i in self.items:
             if i.queue not in codes:
                 raise ValueError(f"item {i.code} is served in unknown queue {i.queue!r}")
+        unknown = sorted(set(self.guide) - {i.code for i in self.items})
+        if unknown:
+            raise ValueError(f"guide.toml has a guide for unknown item(s) {', '.join(unknown)}")
         return self
 
     def queue_names(self) -> dict[str, str]:

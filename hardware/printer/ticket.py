@@ -107,6 +107,9 @@ class TicketSlip:
     status_url: str
     holder_masked: str | None = None
     guidance: str = GUIDANCE
+    holder_label: str = "持卡人"  # by what identified the holder: 持卡人 (社保卡) or 身份证
+    priority_label: str | None = None  # e.g. 长者优先, printed bold under the number
+    guide_lines: tuple[str, ...] = ()  # the item's 办事指南, short: the materials to have ready
 
 
 @dataclass(frozen=True)
@@ -140,13 +143,17 @@ def ticket_bytes(slip: TicketSlip, columns: int = COLUMNS_80MM) -> bytes:
         codec.bold(False),
         codec.LF,
     ]
+    if slip.priority_label:
+        body += [codec.bold(True), codec.char_size(2, 2), _lines([slip.priority_label], columns // 2),
+                 codec.char_size(1, 1), codec.bold(False)]
     info = [slip.item_name] if slip.item_name else []
     info.append(f"您前面还有 {slip.ahead} 人，预计等候约 {slip.predicted_wait_min} 分钟")
     if slip.holder_masked is not None:
-        info.append(f"持卡人：{_check_masked(slip.holder_masked)}")
+        info.append(f"{slip.holder_label}：{_check_masked(slip.holder_masked)}")
+    body += [_lines(info, columns), codec.LF]
+    if slip.guide_lines:
+        body += [codec.align("left"), _lines(list(slip.guide_lines), columns), codec.align("center"), codec.LF]
     body += [
-        _lines(info, columns),
-        codec.LF,
         codec.qr(slip.status_url, module_size=6 if columns >= COLUMNS_80MM else 4),
         _lines(["扫码查看排队进度", f"取号时间：{_hall_time(slip.issued_at)}"], columns),
         codec.bold(True),

@@ -36,7 +36,6 @@ from kiosk.gateway.models import (
 PIN_TRIES = 3
 PIN_ITERATIONS = 2_000
 LOSS_VALID_DAYS = 5
-SHOWN_MONTHS = 36  # months a record lists (the totals count every month)
 CN = timezone(timedelta(hours=8))
 
 SCHEMA = """
@@ -127,7 +126,10 @@ class LocalGateway:
         months = [ContributionMonth(month=r["month"], employer=r["employer"], base=r["base"],
                                     pension_personal=r["pension_personal"], pension_unit=r["pension_unit"],
                                     medical_personal=r["medical_personal"],
-                                    unemployment_personal=r["unemployment_personal"]) for r in rows[:SHOWN_MONTHS]]
+                                    unemployment_personal=r["unemployment_personal"],
+                                    medical_unit=round(r["base"] * 0.08, 2),
+                                    unemployment_unit=round(r["base"] * 0.005, 2),
+                                    injury_unit=round(r["base"] * 0.004, 2)) for r in rows]  # every month
         return ContributionRecord(holder=mask_name(person["name"]), id_masked=mask_id(person["id_number"]),
                                   insured_since=rows[-1]["month"], total_months=len(rows), account_balance=balance,
                                   employer=rows[0]["employer"], months=months)

@@ -24,6 +24,10 @@ class ContributionMonth(_Model):
     medical_personal: float
     unemployment_personal: float
     paid: bool = True
+    # the employer's shares of the other types, when the platform reports them (None: not reported)
+    medical_unit: float | None = None
+    unemployment_unit: float | None = None
+    injury_unit: float | None = None
 
 
 class ContributionRecord(_Model):

@@ -14,6 +14,7 @@ from typing import Any
 
 from kiosk import events as ev
 from kiosk.runtime.cards import CardService, IdCardPoller
+from kiosk.runtime.documents import DocumentWorker
 from kiosk.runtime.link import KioskLink
 from kiosk.runtime.printer import PrinterWorker
 from kiosk.runtime.workers import GatewayWorker, gateway_from_settings, make_speaker
@@ -38,17 +39,21 @@ class KioskRuntime:
         self.idcard = IdCardPoller(d.idcard_url, post, baudrate=d.idcard_baudrate, poll_s=k.idcard_poll_s,
                                    timeout_s=d.card_timeout_s) if d.idcard_url else None
         self.gateway = GatewayWorker(gateway_from_settings(k), post)
+        self.documents = DocumentWorker(d.a4_printer_url, post, job_timeout_s=d.a4_job_timeout_s) \
+            if d.a4_printer_url else None
         stop_speech: Callable[[], None] = lambda: None  # noqa: E731 (replaced below)
         if speaker is None:
             speaker, stop_speech = make_speaker(k)
         self._stop_speech = stop_speech
         self.model = KioskModel(self.cfg, self.link, self.printer, self.cards or _NoCard(post), self.gateway,
                                 speaker, today=lambda: datetime.now(tz).date(), wall=lambda: datetime.now(tz),
-                                inbox=self.inbox)
+                                inbox=self.inbox, documents=self.documents)
 
     def start(self) -> None:
         self.printer.start()
         self.gateway.start()
+        if self.documents is not None:
+            self.documents.start()
         if self.cards is not None:
             self.cards.start()
         if self.idcard is not None:
@@ -62,6 +67,8 @@ class KioskRuntime:
         self.link.close()
         self.printer.stop()
         self.gateway.stop()
+        if self.documents is not None:
+            self.documents.stop()
         self._stop_speech()
 
 

@@ -22,14 +22,14 @@ from kivy.lang import Builder
 from kivy.properties import NumericProperty, StringProperty
 
 from kiosk.i18n import t
-from kiosk.ui import screens, widgets
+from kiosk.ui import doc_screens, screens, widgets
 from kiosk.viewmodels import KioskModel
 from kiosk.viewmodels import views as v
 
 log = logging.getLogger(__name__)
 FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 KV_DIR = Path(__file__).with_name("kv")
-KV_FILES = ("theme.kv", "home.kv", "items.kv", "pin.kv", "ticket.kv", "services.kv", "misc.kv")
+KV_FILES = ("theme.kv", "home.kv", "items.kv", "pin.kv", "ticket.kv", "services.kv", "misc.kv", "documents.kv")
 ELDERLY_ZOOM = 1.3
 BUSY = ("reading", "loading", "issuing")
 __all__ = ["KioskApp", "load_kv", "widgets"]  # widgets: imported so that the kv files find its classes
@@ -76,6 +76,9 @@ class KioskApp(App):
             "service": lambda a, now: m.tap_service(a, now), "print": m.tap_print,
             "message_action": m.tap_message_action, "done": m.tap_done, "title": m.tap_title,
             "maint_test": m.tap_test_page, "maint_check": m.tap_check_printer,
+            "guide_ticket": m.tap_guide_ticket, "guide_here": m.tap_guide_here,
+            "document_type": lambda c, now: m.tap_document_type(c, now),
+            "document_period": lambda p, now: m.tap_document_period(p, now), "document_print": m.tap_document_print,
         }
 
     def build(self) -> Any:
@@ -84,7 +87,7 @@ class KioskApp(App):
         Window.bind(size=self._resize)
         root = Factory.KioskRoot()
         manager = root.ids.screens
-        for name, cls in screens.SCREENS.items():
+        for name, cls in {**screens.SCREENS, **doc_screens.SCREENS}.items():
             manager.add_widget(cls(name=name))
         self.root = root
         self.refresh(force=True)

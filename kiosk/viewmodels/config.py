@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from hall_contract.guide import ItemGuide
 from hall_contract.vocabulary import KIND_QUEUE, WindowKind
 from kiosk.citizen import hall_salt
 from kiosk.i18n import ITEMS_EN
@@ -32,6 +33,10 @@ class ModelConfig:
     server_device_id: str = "hall-server"
     #: times a number is called in all before it is passed (the ticket's no-show line)
     calls_per_ticket: int = 3
+    public_url: str = "http://127.0.0.1:8080"  # HALL_PUBLIC_URL: the QR codes of tickets and documents
+    a4_printer_url: str | None = None
+    document_issuer: str = ""  # 出具单位 on A4 documents ("" = the hall's name)
+    guides: dict[str, ItemGuide] = field(default_factory=dict)  # 办事指南 by item code
 
     def status_url_for(self, number: str) -> str:
         return self.status_url.replace("{number}", number)
@@ -56,8 +61,10 @@ def from_settings(settings: KioskAppSettings) -> ModelConfig:
         for q in queues:
             if w.kind is not WindowKind.ELASTIC:
                 windows.setdefault(q, []).append(w.display_name())
+    guides = settings.guide
     items = tuple(Item(code=i.code, name=i.name, board=i.board, queue=i.queue, self_service=i.self_service,
-                       name_en=ITEMS_EN.get(i.code, "")) for i in settings.items)
+                       name_en=ITEMS_EN.get(i.code, ""),
+                       aliases=tuple(guides[i.code].aliases) if i.code in guides else ()) for i in settings.items)
     return ModelConfig(
         device_id=k.device_id, hall_id=settings.hall.id, hall_name=settings.hall.name,
         hall_name_en=settings.hall.name_en, status_url=settings.status_url(),
@@ -67,4 +74,13 @@ def from_settings(settings: KioskAppSettings) -> ModelConfig:
         window_names={q: tuple(v) for q, v in windows.items()}, printer_columns=settings.devices.printer_columns,
         broker_url=settings.server.mqtt_url, printer_url=settings.devices.printer_url,
         card_reader=settings.devices.card_reader, idcard_url=settings.devices.idcard_url,
-        server_device_id=settings.server.device_id, calls_per_ticket=settings.policy.calls)
+        server_device_id=settings.server.device_id, public_url=public_base(settings),
+        a4_printer_url=settings.devices.a4_printer_url, guides=dict(guides),
+        calls_per_ticket=settings.policy.calls)
+
+
+def public_base(settings: KioskAppSettings) -> str:
+    """``HALL_PUBLIC_URL`` (``[server] public_url``), else the base of ``[hall] status_url``."""
+    if settings.server.public_url:
+        return settings.server.public_url
+    return settings.hall.status_url.split("/t/", 1)[0].rstrip("/")

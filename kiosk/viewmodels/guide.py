@@ -14,3 +14,8 @@ class VoiceGuide:
         """Speak the text of ``key`` when the session is in elderly mode (and the key has a text)."""
         if self.session.elderly and self.enabled and t(key, "zh_CN") != key:
             self.speaker.say(t(key, "zh_CN", **values))
+
+    def announce(self, key: str, **values: object) -> None:
+        """Speak ``key`` whatever the mode (a ticket that could not be printed: its number, for everyone)."""
+        if self.enabled and t(key, "zh_CN") != key:
+            self.speaker.say(t(key, "zh_CN", **values))

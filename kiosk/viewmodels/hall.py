@@ -38,6 +38,7 @@ class HallStatus:
         self.notice: str | None = None
         self.printer_faults: tuple[str, ...] = ()
         self.reader_faults: dict[str, str] = {}
+        self.a4_faults: tuple[str, ...] = ()  # the A4 document printer's (a4_paper_out, a4_unreachable, ...)
 
     # -- inputs ---------------------------------------------------------------------------
     def apply(self, event: ev.Event) -> bool:
@@ -57,6 +58,9 @@ class HallStatus:
                     self.reader_faults.pop(device, None)
                 else:
                     self.reader_faults[device] = fault
+                return True
+            case ev.A4Checked(faults=faults):
+                self.a4_faults = tuple(f for f in faults if f != "a4_not_fitted")
                 return True
             case ev.PrinterChecked(faults=faults):
                 self.printer_faults = faults
@@ -138,7 +142,7 @@ class HallStatus:
 
     def faults(self) -> list[str]:
         """Everything to publish on ``devices/{id}/status``."""
-        return sorted(set(self.printer_faults) | set(self.reader_faults.values()))
+        return sorted(set(self.printer_faults) | set(self.reader_faults.values()) | set(self.a4_faults))
 
     def queues(self, language: str = "zh_CN") -> list[QueueRow]:
         if self.board is None:

@@ -1,13 +1,15 @@
 """Choosing a service item (事项): by business board (业务板块) or by search, a page at a time.
 
-Search matches the item code, a part of the name, or the pinyin initials of the name
-(``SHBZK`` finds 社会保障卡…, ``SBK`` 社保卡), typed on an on-screen A-Z keyboard.
+Search matches the item code, a part of the name, the pinyin initials of the name, or an
+everyday name of the item (its aliases in the 办事指南: 社保卡, 养老金, 挂失) and their initials
+(``SHBZK`` finds 社会保障卡…, and so does ``SBK``, the initials of 社保卡), typed on an
+on-screen A-Z keyboard. Matches on the name come before matches on an alias.
 Elderly mode shows fewer items per page.
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 BOARDS = ("就业创业", "社会保障", "人才人事", "劳动关系", "公共服务")
@@ -23,6 +25,7 @@ class Item:
     queue: str
     self_service: bool = False
     name_en: str = ""
+    aliases: tuple[str, ...] = ()  # everyday names (社保卡, 养老金) and initials (SBK), from the 办事指南
 
 
 # GB2312 orders its 3,755 level-1 (common) characters by pinyin: the first code of each initial.
@@ -60,11 +63,13 @@ def initials(text: str) -> str:
 
 
 def matches(item: Item, query: str) -> bool:
+    """By code, name, English name, the name's pinyin initials, or an everyday name (alias) or its initials."""
     q = query.strip().upper()
     if not q:
         return True
-    return (item.code.upper().startswith(q) or q in item.name.upper() or q in item.name_en.upper()
-            or q in initials(item.name))
+    if item.code.upper().startswith(q) or q in item.name.upper() or q in item.name_en.upper():
+        return True
+    return any(q in initials(name) or q in name.upper() for name in (item.name, *item.aliases))
 
 
 class ItemPicker:
@@ -112,7 +117,11 @@ class ItemPicker:
 
     def matching(self) -> list[Item]:
         if self.searching:
-            return [i for i in self.items if matches(i, self.query)] if self.query else []
+            if not self.query:
+                return []
+            found = [i for i in self.items if matches(i, self.query)]
+            by_name = [i for i in found if matches(replace(i, aliases=()), self.query)]
+            return by_name + [i for i in found if i not in by_name]
         return [i for i in self.items if i.board == self.board]
 
     @property

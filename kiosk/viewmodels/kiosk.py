@@ -20,8 +20,9 @@ from datetime import date, datetime
 
 from hall_contract.protocol import Topics
 from kiosk import events as ev
-from kiosk.ports import CardPort, GatewayPort, PrinterPort, QueueLink, Speaker
+from kiosk.ports import CardPort, DocumentPort, GatewayPort, PrinterPort, QueueLink, Speaker
 from kiosk.viewmodels.config import ModelConfig
+from kiosk.viewmodels.documents import DocumentDesk, NoDocuments
 from kiosk.viewmodels.guide import VoiceGuide
 from kiosk.viewmodels.hall import HallStatus
 from kiosk.viewmodels.identity import Identity
@@ -30,6 +31,7 @@ from kiosk.viewmodels.jobs import Jobs
 from kiosk.viewmodels.keypad import Keypad
 from kiosk.viewmodels.maintenance import Maintenance
 from kiosk.viewmodels.selfservice import SelfService
+from kiosk.viewmodels.service_guide import ServiceGuide
 from kiosk.viewmodels.session import Session, Timeouts
 from kiosk.viewmodels.shell import MESSAGE_S, Line, OnEntry, OutcomeT, PinPurpose
 from kiosk.viewmodels.ticketing import Ticketing
@@ -52,7 +54,7 @@ class KioskModel:
     def __init__(self, cfg: ModelConfig, link: QueueLink, printer: PrinterPort, card: CardPort, gateway: GatewayPort,
                  speaker: Speaker, *, today: Callable[[], date] = date.today,
                  wall: Callable[[], datetime] = datetime.now,
-                 inbox: queue.SimpleQueue[ev.Event] | None = None) -> None:
+                 inbox: queue.SimpleQueue[ev.Event] | None = None, documents: DocumentPort | None = None) -> None:
         k = cfg.kiosk
         self.cfg, self.link, self.printer, self.wall = cfg, link, printer, wall
         self.session = s = Session(Timeouts(k.idle_timeout_s, k.elderly_idle_timeout_s, k.countdown_s,
@@ -67,6 +69,10 @@ class KioskModel:
         self.desk = TicketDesk(self, s, self.hall, self.ticketing, link, printer, guide, cfg, today=today, wall=wall)
         self.services = SelfService(self, s, self.hall, gateway, printer, guide, cfg, wall)
         self.maintenance = Maintenance(self, s, self.hall, self.ticketing, printer, cfg, wall)
+        self.documents = DocumentDesk(self, s, self.hall, gateway, documents or NoDocuments(inbox=self.post), link,
+                                      guide, cfg, wall)
+        self.service_guide = ServiceGuide(cfg)
+        self.after_sign_in: str | None = None  # a self-service action chosen before anyone signed in
         self.screen = "home"
         self.pin_purpose: PinPurpose = "card"
         self.pin_note: Line | None = None
@@ -115,6 +121,9 @@ class KioskModel:
         self.session.wipe()
         self.keypad.clear()
         self.services.clear()
+        self.documents.clear()
+        self.service_guide.clear()
+        self.after_sign_in = None
         self.desk.clear()
         self.identity.clear()
         self.message_shown = None
@@ -157,11 +166,16 @@ class KioskModel:
                 self.desk.reconnected(now)
             case ev.ReplyReceived(reply=reply):
                 self.desk.reply(reply, now)
-            case ev.PrintFinished() | ev.PrintFailed() | ev.GatewayAnswered() | ev.GatewayFailed():
+                self.documents.reply(reply, now)
+            case (ev.PrintFinished() | ev.PrintFailed() | ev.GatewayAnswered() | ev.GatewayFailed()
+                  | ev.DocumentPreviewed() | ev.DocumentPrinted() | ev.DocumentFailed()):
                 self.jobs.answered(event, now)
             case (ev.CardInserted() | ev.CardPulled() | ev.CardRead() | ev.CardFailed() | ev.IdCardRead()
                   | ev.IdCardFailed()):
                 self._card(event, now)
+                if self.after_sign_in and self.session.authenticated and self.screen == "services":
+                    action, self.after_sign_in = self.after_sign_in, None
+                    self.tap_service(action, now)
         self.changed()
 
     def _card(self, event: ev.CardEvent, now: float) -> None:
@@ -199,6 +213,7 @@ class KioskModel:
 
     def tick(self, now: float) -> None:
         self.desk.tick(now)
+        self.documents.tick(now, self.hall.connected)
         if self.toast_shown is not None and now >= self.toast_until:
             self.toast_shown = None
             self.changed()
@@ -240,7 +255,10 @@ class KioskModel:
         """One of the self-service actions; a holder must be known first."""
         self.touch(now)
         if self.session.authenticated and self.session.citizen is not None:
-            self.services.tap(action, now)
+            if action in ("record", "certificate") and self.documents.available():
+                self.documents.start(action, now)  # an A4 document, with a preview
+            else:
+                self.services.tap(action, now)
         else:
             self.identity.sign_in("services", now)
 
@@ -285,8 +303,38 @@ class KioskModel:
         self.picker.next_page() if step > 0 else self.picker.previous_page()
 
     def tap_item(self, code: str, now: float) -> None:
+        """An item chosen: its 办事指南 first (一次性告知); straight to the ticket when it has none."""
         self.touch(now)
-        self.desk.request(self.picker.find(code), now)
+        item = self.picker.find(code)
+        if item is not None and self.service_guide.show(item):
+            self.go("guide", now)
+        else:
+            self.desk.request(item, now)
+
+    def tap_guide_ticket(self, now: float) -> None:
+        """取号 on the 办事指南 screen."""
+        self.touch(now)
+        self.desk.request(self.service_guide.item, now)
+
+    def tap_guide_here(self, now: float) -> None:
+        """在本机办理 on the 办事指南 screen: the item's self-service action (a card first, if none is in)."""
+        action = self.service_guide.action()
+        if action is not None:
+            if not self.session.authenticated:
+                self.after_sign_in = action  # the card or ID card first, then straight on to it
+            self.tap_service(action, now)
+
+    def tap_document_type(self, code: str, now: float) -> None:
+        self.touch(now)
+        self.documents.toggle(code, now)
+
+    def tap_document_period(self, choice: str, now: float) -> None:
+        self.touch(now)
+        self.documents.choose_period(choice, now)
+
+    def tap_document_print(self, now: float) -> None:
+        self.touch(now)
+        self.documents.print_now(now)
 
     def key(self, key: str, now: float) -> None:
         """A key of the 3x4 keypad on the PIN / number screen."""
@@ -305,7 +353,8 @@ class KioskModel:
         msg = self.message_shown
         if msg is not None and msg.action == "unblock_ticket":
             self.message_shown = None
-            self.tap_item(self.cfg.kiosk.pin_unblock_item, now)
+            self.touch(now)
+            self.desk.request(self.picker.find(self.cfg.kiosk.pin_unblock_item), now)  # the message said where
 
     def tap_done(self, now: float) -> None:
         self.end_session(now)

@@ -34,6 +34,7 @@ from kiosk.viewmodels.hall import HallStatus
 from kiosk.viewmodels.session import Session
 from kiosk.viewmodels.shell import GatewayOutcome, Line, PrintOutcome, Shell, error_text, pin_blocked
 
+SLIP_MONTHS = 36  # months on a thermal slip; the full record is the A4 document (kiosk.viewmodels.documents)
 ACTIONS: dict[str, str] = {"record": "SB-001", "certificate": "SB-002", "card_loss": "KA-002",
                            "progress": "GG-002", "qualification": "RC-003"}
 
@@ -190,7 +191,7 @@ class SelfService:
                              ("record_employer", {"employer": r.employer})]
         rows = [(m.month, f"{m.base:.2f}", f"{m.pension_personal:.2f}", f"{m.pension_unit:.2f}") for m in r.months]
         printed = [t(k, "zh_CN", **v) for k, v in lines] + [t("record_header", "zh_CN")]
-        printed += [f"{a}  {b:>9}  {c:>8}  {d:>8}" for a, b, c, d in rows]
+        printed += [f"{a}  {b:>9}  {c:>8}  {d:>8}" for a, b, c, d in rows[:SLIP_MONTHS]]  # a receipt stays short
         slip = RecordSlip(title="个人权益记录", lines=printed, hall_name=self.cfg.hall_name,
                           printed_at=self.wall())
         return ResultShown("record", "svc_record", lines, rows, slip)

@@ -21,7 +21,8 @@ Line = tuple[str, dict[str, Any]]  # an i18n key and its values
 PinPurpose = Literal["card", "loss", "receipt", "staff"]
 PrintOutcome = ev.PrintFinished | ev.PrintFailed
 GatewayOutcome = ev.GatewayAnswered | ev.GatewayFailed
-JobOutcome = PrintOutcome | GatewayOutcome
+DocumentOutcome = ev.DocumentPreviewed | ev.DocumentPrinted | ev.DocumentFailed
+JobOutcome = PrintOutcome | GatewayOutcome | DocumentOutcome
 OutcomeT = TypeVar("OutcomeT", bound=JobOutcome)  # what one kind of job answers
 OnEntry = Callable[[str, float], None]  # (the digits entered, now): a PIN goes on at once, never kept
 MESSAGE_S = 8.0

@@ -25,11 +25,13 @@ from kiosk.viewmodels.config import ModelConfig
 from kiosk.viewmodels.guide import VoiceGuide
 from kiosk.viewmodels.hall import HallStatus
 from kiosk.viewmodels.items import Item
+from kiosk.viewmodels.service_guide import ticket_lines
 from kiosk.viewmodels.session import Session
 from kiosk.viewmodels.shell import PrintOutcome, Shell
 from kiosk.viewmodels.ticketing import Issued, Ticketing
 
 log = logging.getLogger(__name__)
+PRIORITY_LABELS = {"elderly": "长者优先", "disabled": "优先办理", "appointment": "预约优先"}
 
 
 @dataclass
@@ -49,6 +51,7 @@ class TicketDesk:
         self.link, self.printer, self.guide, self.cfg = link, printer, guide, cfg
         self.today, self.wall = today, wall
         self.shown: TicketShown | None = None
+        self.holder_kind: str | None = None  # card | idcard: what identified the holder of the pending request
 
     def clear(self) -> None:
         """The session ended: drop the pending request and the ticket on screen."""
@@ -66,6 +69,7 @@ class TicketDesk:
             return
         s = self.session
         who = s.citizen if s.authenticated else None
+        self.holder_kind = who.source if who else None
         payload = self.ticketing.start(
             now, item=item.code, priority="elderly" if s.is_elderly(self.today()) else "normal",
             holder=who.masked_name() if who else None,
@@ -136,7 +140,10 @@ class TicketDesk:
         self.session.wipe_personal()
         shown.state, shown.reason, shown.until = "qr", reason, now + self.cfg.kiosk.qr_screen_s
         self.shown = shown
-        self.shell.go("ticket", now, voice="voice_ticket_qr", number="".join(spell_ticket(shown.ticket.number)))
+        self.shell.go("ticket", now, voice="")
+        # no paper: the number is read out to everyone (not only in elderly mode), with where to ask
+        self.guide.announce("voice_ticket_unprinted", number="".join(spell_ticket(shown.ticket.number)),
+                            desk=t("service_desk", "zh_CN"))
 
     def _slip(self, ticket: TicketPublic) -> TicketSlip:
         try:
@@ -147,4 +154,8 @@ class TicketDesk:
                           number=ticket.number, item_name=ticket.item_name, ahead=ticket.ahead,
                           predicted_wait_min=(ticket.predicted_wait_s + 59) // 60, issued_at=issued,
                           status_url=ticket.status_url or self.cfg.status_url_for(ticket.number),
-                          holder_masked=ticket.holder, guidance=guidance(self.cfg.calls_per_ticket))
+                          holder_masked=ticket.holder,
+                          holder_label="身份证" if self.holder_kind == "idcard" else "持卡人",
+                          priority_label=PRIORITY_LABELS.get(ticket.priority),
+                          guide_lines=tuple(ticket_lines(self.cfg, ticket.item)),
+                          guidance=guidance(self.cfg.calls_per_ticket))

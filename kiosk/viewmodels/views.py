@@ -11,6 +11,7 @@ from datetime import datetime
 from kiosk.i18n import board_name, t
 from kiosk.viewmodels.kiosk import KioskModel
 from kiosk.viewmodels.selfservice import ACTIONS
+from kiosk.viewmodels.service_guide import SELF_ACTIONS
 
 KEYBOARD = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -132,8 +133,10 @@ def items(m: KioskModel) -> ItemsView:
     for i in p.visible():
         row = m.hall.waiting_in(i.queue)
         queue = (m.cfg.queue_names_en if lang == "en" else m.cfg.queue_names).get(i.queue, i.queue)
-        shown.append((i.code, i.name_en if lang == "en" and i.name_en else i.name,
-                      t("item_queue", lang, queue=queue, waiting=row.waiting if row else "?")))
+        line = t("item_queue", lang, queue=queue, waiting=row.waiting if row else "?")
+        if i.code in SELF_ACTIONS and i.self_service:
+            line += t("item_self_here", lang)  # this kiosk does it: no need to queue
+        shown.append((i.code, i.name_en if lang == "en" and i.name_en else i.name, line))
     empty = "" if shown else t("no_match" if p.searching and p.query else "search_hint", lang)
     return ItemsView(title=t("choose_item", lang), boards=boards, searching=p.searching,
                      search_label=t("search", lang), query=p.query, items=shown,
@@ -169,7 +172,8 @@ def ticket(m: KioskModel) -> TicketView | None:
     item = next((i for i in m.cfg.items if i.code == tk.item), None)
     item_name = (item.name_en or item.name if lang == "en" else item.name) if item else (tk.item_name or "")
     if shown.state == "qr":
-        status = t("ticket_qr", lang, reason=t(shown.reason or "no_printer", lang))
+        status = (t(shown.reason or "no_printer", lang) + ("：" if lang != "en" else ": ")
+                  + t("ticket_unprinted", lang, number=tk.number, desk=t("service_desk", lang)))
     else:
         status = t("ticket_printing" if shown.state == "printing" else "ticket_printed", lang)
     return TicketView(number=tk.number, queue=queue, item=item_name,

@@ -29,8 +29,15 @@ STATUS_BY_CODE: dict[str, int] = {
     "invalid_follow_up": 422,
     # not possible in the hall's state now
     "engine_error": 409, "window_not_open": 409, "no_current_ticket": 409, "invalid_transition": 409,
-    "already_waiting": 409, "issuing_stopped": 409, "advice_expired": 409,
+    "already_waiting": 409, "issuing_stopped": 409, "advice_expired": 409, "no_dispatch": 409,
+    # the advice sent someone else to this window
+    "not_dispatched": 403,
     "rating_error": 409, "no_pending_rating": 409, "already_rated": 409,
+    # printed documents (register_document)
+    "not_a_kiosk": 403, "invalid_code": 422, "code_taken": 409,
+    # 事前授权
+    "authorisation_error": 409, "invalid_authorisation": 422, "authorisation_not_found": 404,
+    "already_answered": 409,
     # the server cannot answer now
     "store_unavailable": 503,
 }

@@ -52,19 +52,23 @@ def server(config: ConfigOpt = None,
             super().handle_exit(sig, frame)  # type: ignore[arg-type]
 
     Server(uvicorn.Config(app_, host=bind_host, port=bind_port, log_level="warning", access_log=False,
-                          lifespan="on")).run()
+                          lifespan="on", timeout_keep_alive=s.server.http_keepalive_s,
+                          limit_concurrency=s.server.http_max_connections)).run()
     stop.set()
 
 
 def _healthy(host: str, port: int) -> bool:
     """The server answers its own health check (the event loop is alive, the service is up)."""
     import json
+    import urllib.error
     import urllib.request
 
     target = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
     try:
         with urllib.request.urlopen(f"http://{target}:{port}/healthz", timeout=5) as r:
             return bool(json.loads(r.read()).get("ok"))
+    except urllib.error.HTTPError as err:  # 503: at http_max_connections, yet the loop answered (no restart)
+        return err.code == 503
     except (OSError, ValueError):
         return False
 

@@ -15,6 +15,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from pydantic import ValidationError
@@ -53,6 +54,7 @@ class RpcServer:
             "issue_ticket": self.issue_ticket,
             "ticket_status": self.ticket_status,
             "window_command": self.window_command,
+            "register_document": partial(_register_document, self.service),
         }
 
     def start(self) -> None:
@@ -173,3 +175,11 @@ def _bare(msg: Message) -> dict[str, Any]:
     data = msg.model_dump()
     data.pop("v", None)
     return data
+
+
+def _register_document(service: HallService, args: dict[str, Any], device: str | None = None) -> dict[str, Any]:
+    """A kiosk registers an A4 document it printed, for ``/verify/{code}`` (:mod:`queue_server.documents`)."""
+    from queue_server.documents import register_document
+
+    return register_document(service, args, device)
+

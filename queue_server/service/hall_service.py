@@ -11,6 +11,7 @@ answers payloads and views, and each command answers what its caller shows.
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import logging
 import threading
@@ -26,9 +27,11 @@ from hall_contract.errors import HallError
 from hall_contract.protocol import IssueTicketArgs
 from queue_server import payloads
 from queue_server.actor import ADVISOR, DAY, STARTUP, Actor, ActorKind
-from queue_server.engine import Advice, Change, Hall, Priority, Ticket, advise, restore
+from queue_server.engine import Advice, Change, Hall, Priority, Ticket, restore
 from queue_server.engine.errors import AdviceExpired
 from queue_server.hall_factory import build_hall
+from queue_server.service.advisor_desk import AdvisorDesk
+from queue_server.service.advisor_errors import NoDispatch, NotDispatched
 from queue_server.service.reads import HallReads
 from queue_server.service.views import Event, Issued, Listener, WindowOutcome
 from queue_server.settings import Settings
@@ -61,6 +64,8 @@ class HallService(HallReads):
         self._version = 0
         self._hall = self._load()
         self._advice = Advice(self.now())
+        self._desk = AdvisorDesk(settings, store, self.tz)
+        self._desk.restore(self._hall, self.now())
         self._purge(self.now())
 
     def now(self) -> datetime:
@@ -252,10 +257,32 @@ class HallService(HallReads):
     def open_window(self, n: int, actor: Actor, *, clerk: str | None = None,
                     queues: Iterable[str] | None = None) -> WindowOutcome:
         """Open window ``n`` (with ``clerk`` at it, serving ``queues`` when given)."""
-        codes = None if queues is None else list(queues)
-        detail = {k: v for k, v in (("clerk", clerk), ("queues", codes)) if v is not None}
-        return self._window(n, actor, lambda now: self._hall.open_window(now, n, clerk=clerk, queues=codes),
-                            detail, on_ticket=False)
+        with self._lock:
+            if queues is None:  # an elastic window someone was sent to serves what the advice said
+                queues = self._desk.queues_for(n)
+            codes = None if queues is None else list(queues)
+            detail = {k: v for k, v in (("clerk", clerk), ("queues", codes)) if v is not None}
+            out = self._window(n, actor, lambda now: self._hall.open_window(now, n, clerk=clerk, queues=codes),
+                               detail, on_ticket=False)
+            if self._desk.dispatch_for(n) is not None:
+                self._desk.opened_now(n, clerk, self.now())
+                self._emit(advice=True)
+            return out
+
+    def arrive(self, n: int, actor: Actor) -> WindowOutcome:
+        """The person sent to elastic window ``n`` is there: the window opens with them at it,
+        serving the queues of the advice (a window they left idle is paused)."""
+        with self._lock:
+            d = self._desk.dispatch_for(n)
+            if d is None:
+                raise NoDispatch(window=n)
+            if d.person is not None and actor.id != d.person and actor.role not in ("manager", "admin"):
+                raise NotDispatched(window=n)
+            for w in self._hall.windows.values():
+                if w.number != n and actor.clerk and w.clerk == actor.clerk and w.status.value == "open" \
+                        and w.current is None:
+                    self.pause_window(w.number, actor)
+            return self.open_window(n, actor, clerk=actor.clerk, queues=d.queues)
 
     def pause_window(self, n: int, actor: Actor) -> WindowOutcome:
         return self._window(n, actor, lambda now: self._hall.pause_window(now, n), on_ticket=False)
@@ -288,11 +315,14 @@ class HallService(HallReads):
 
     def tick(self) -> None:
         """Periodic work: day rollover and fresh advice (applied when configured to)."""
+        if self.settings.advisor.enabled:
+            self._desk.history.for_day(self.now().date())  # the day's one history query, outside the lock
         with self._lock:
             now = self.now()
             self._roll(now)
-            advice = advise(self._hall, now) if self.settings.advisor.enabled else Advice(now)
-            changed = advice.key() != self._advice.key()
+            seen = self._desk.version
+            advice = self._desk.advise(self._hall, now) if self.settings.advisor.enabled else Advice(now)
+            changed = advice.key() != self._advice.key() or seen != self._desk.version
             self._advice = advice
             if not changed:
                 return
@@ -300,22 +330,40 @@ class HallService(HallReads):
             self._emit(advice=True)
             if self.settings.advisor.auto_apply:
                 for rec in advice.recommendations:
-                    self.accept_advice(rec.id, ADVISOR)
+                    with contextlib.suppress(AdviceExpired):  # the advice made afresh after the first may drop it
+                        self.accept_advice(rec.id, ADVISOR)
 
     def accept_advice(self, rec_id: str, actor: Actor) -> p.Advice:
-        """Carry out a recommendation (open or close its window); answers the advice left."""
+        """Carry out a recommendation: a close closes its window; an open sends its person a notice
+        and the window opens when they arrive (:meth:`arrive`). Answers the advice made afresh."""
         with self._lock:
             rec = next((r for r in self._advice.recommendations if r.id == rec_id), None)
             if rec is None:
                 raise AdviceExpired(advice=rec_id)
-            if rec.action == "open":
-                self.open_window(rec.window, actor, queues=[rec.queue])
-            else:
+            if rec.action == "close":
                 self.close_window(rec.window, actor)
-            self._advice = Advice(self.now(), tuple(r for r in self._advice.recommendations if r.id != rec_id),
-                                  self._advice.loads)
+            now = self.now()
+            try:
+                with self.store.transaction() as conn:
+                    self.store.audit(conn, actor.audit_name, "accept_advice", rec_id,
+                                     {"advice": rec_id, "person": rec.person.id if rec.person else None,
+                                      **actor.audit_detail()}, now)
+                    if rec.action == "open":
+                        by = (actor.name or actor.id) if actor.kind is ActorKind.STAFF else ""
+                        self._desk.dispatch(conn, rec, by, now)
+                    else:
+                        self._desk.closed(conn, rec, now)
+            except SQLAlchemyError as err:
+                raise StoreUnavailable(str(err).splitlines()[0]) from err
+            self._advice = self._desk.advise(self._hall, now)
+            self._dismissed &= set(self._advice.key())
             self._emit(advice=True)
             return self._advice_message()
+
+    def advice_notices(self, username: str) -> list[dict[str, Any]]:
+        """The windows ``username`` has been sent to and not reached yet (their page shows them)."""
+        with self._lock:
+            return self._desk.notices(username)
 
     def dismiss_advice(self, rec_id: str, actor: Actor) -> p.Advice:
         """Set a recommendation aside until the advice changes; answers the advice shown."""

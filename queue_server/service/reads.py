@@ -14,6 +14,7 @@ from typing import Any
 from hall_contract import protocol as p
 from queue_server import payloads
 from queue_server.engine import Advice, Hall, Ticket
+from queue_server.service.advisor_desk import AdvisorDesk
 from queue_server.service.views import CurrentTicket, HallGauges, RetainedState, WindowInfo
 from queue_server.settings import Settings
 from queue_server.store import Store
@@ -29,6 +30,7 @@ class HallReads:
     _hall: Hall
     _advice: Advice
     _dismissed: set[str]
+    _desk: AdvisorDesk
     _notice: str | None
     _version: int
     now: Callable[[], datetime]
@@ -42,8 +44,8 @@ class HallReads:
         return payloads.window_state(self._hall.window(n), self._hall.tz)
 
     def _advice_message(self) -> p.Advice:
-        return payloads.advice_message(self._advice, self._hall.tz, self.settings.advisor.auto_apply,
-                                       self._dismissed)
+        return self._desk.message(self._advice, self._hall, self.now(), self.settings.advisor.auto_apply,
+                                  self._dismissed)
 
     def _board(self, now: datetime) -> p.Board:
         s = self.settings.hall

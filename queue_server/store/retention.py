@@ -1,18 +1,20 @@
 """Personal data is kept only as long as configured; the figures stay.
 
 After ``retention.personal_data_days`` days a ticket loses its masked holder and its holder
-reference, and a rating loses the manager's free-text follow-up note. Counts, waits, service
+reference, and a rating loses the manager's free-text follow-up note and the citizen's comment and
+call-back phone. Counts, waits, service
 times, ratings and outcomes are untouched, so every report of those days still adds up.
 """
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from queue_server.store.front_tables import rating_detail_t
 from queue_server.store.tables import audit_t, rating_t, ticket_t
 
 
@@ -28,6 +30,11 @@ def purge_personal_data(engine: Engine, today: date, keep_days: int, now: dateti
         ratings = conn.execute(
             rating_t.update().where(rating_t.c.day < cutoff, rating_t.c.follow_up_note.is_not(None))
             .values(follow_up_note=None)).rowcount
+        ratings += conn.execute(  # a rating's comment and call-back phone
+            rating_detail_t.update()
+            .where(rating_detail_t.c.at < datetime.combine(cutoff, time(), UTC),
+                   sa.or_(rating_detail_t.c.phone.is_not(None), rating_detail_t.c.text.is_not(None)))
+            .values(phone=None, phone_masked=None, text=None)).rowcount
         result = {"before": cutoff.isoformat(), "tickets": tickets, "ratings": ratings}
         if tickets or ratings:
             conn.execute(audit_t.insert().values(at=now, actor=actor, action="purge_personal_data",

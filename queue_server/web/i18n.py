@@ -154,6 +154,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dismiss": ("忽略", "Dismiss"),
     "advice_none": ("各队列等候时间在目标之内，无需调整", "Every queue is within its target; no change"),
     "auto_apply": ("自动执行", "applied automatically"),
+    "advice_goes": ("前往：{who}，约{time}开始叫号", "{who} to go, calling from about {time}"),
+    "advice_nobody": ("目前没有可调派的人员", "nobody free to send"),
+    "advice_someone": ("待安排人员", "someone yet to be found"),
+    "advice_wait_open": ("预计等候 {now}，开放后约 {after}", "predicted wait {now}, about {after} with it"),
+    "advice_wait_close": ("关闭后预计等候 {after}", "predicted wait {after} without it"),
+    "advice_seconds": ("{s}秒", "{s} s"),
+    "advice_minutes": ("{m}分钟", "{m} min"),
+    "advice_on_the_way": ("人员前往中", "on the way"),
+    "advice_dispatch": ("{window}：{who}，约{time}开始叫号，办理{queues}（{accepted}采纳）",
+                        "{window}: {who}, calling from about {time}, for {queues} (accepted {accepted})"),
+    "advice_notice_title": ("主管安排", "From the manager"),
+    "advice_arrive": ("到岗开窗", "I am here: open the window"),
+    "advice_go_to": ("前往{window}", "Go to {window}"),
+    "advice_opened": ("{window}已开放，开始叫号", "{window} is open; call the first ticket"),
     "windows": ("窗口", "Windows"),
     "kind": ("类型", "Kind"),
     "status": ("状态", "Status"),
@@ -278,6 +292,41 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "issued_at": ("取号时间", "Taken at"),
     "updated": ("更新于 {time}", "Updated {time}"),
     "privacy_note": ("本页不显示任何个人信息", "This page shows no personal data"),
+    "alert_near": ("快轮到您了，请到等候区留意叫号", "Your turn is near: please wait close to the windows"),
+    "alert_on": ("到号提醒已开启（声音、振动）", "Alerts on (sound, vibration)"),
+    "alert_enable": ("开启到号提醒", "Turn on alerts"),
+    "guide_title": ("办事指南（一次性告知）", "What to bring (service guide)"),
+    "guide_materials": ("申请材料", "Documents to bring"),
+    "guide_time_limit": ("办理时限", "Time limit"),
+    "guide_fee": ("收费", "Fee"),
+    "guide_place": ("办理地点", "Where"),
+    "guide_self": ("是否可自助办理", "Self-service"),
+    "guide_self_yes": ("可在自助终端办理，无需排队", "Can be done at the self-service kiosk, no queue"),
+    "guide_self_no": ("需到窗口办理", "At a window"),
+    # -- document verification ----------------------------------------------------------------
+    "verify_title": ("证明核验", "Document check"),
+    "verify_valid": ("核验通过：本证明由本厅出具", "Valid: this document was issued by this hall"),
+    "verify_invalid": ("核验未通过：未查到此核验码", "Not valid: no document has this code"),
+    "verify_invalid_hint": ("请核对核验码，或持原件到窗口核实。", "Check the code, or bring the paper to a window."),
+    "verify_revoked": ("核验未通过：此证明已作废", "Not valid: this document was withdrawn"),
+    "verify_code": ("核验码", "Code"),
+    "verify_kind": ("证明类型", "Document"),
+    "verify_holder": ("参保人", "Insured person"),
+    "verify_id": ("社会保障号码", "Social security number"),
+    "verify_issued": ("出具时间", "Issued"),
+    "verify_period": ("起止年月", "Period"),
+    "verify_insurances": ("险种", "Insurance"),
+    "verify_pages": ("页数", "Pages"),
+    "verify_compare": ("请与证明原件上的姓名、号码核对。", "Compare the name and number with the paper."),
+    "verify_too_many": ("查询过于频繁，请稍后再试", "Too many checks; try again in a minute"),
+    "verify_ask": ("请输入证明上的核验码", "Type the verification code printed on the document"),
+    "verify_submit": ("核验", "Check"),
+    "doc_certificate": ("社会保险参保缴费证明（个人）", "Certificate of social insurance contributions"),
+    "doc_record": ("社会保险个人权益记录", "Personal social insurance record"),
+    "ins_pension": ("企业职工基本养老保险", "Basic pension insurance"),
+    "ins_medical": ("职工基本医疗保险", "Basic medical insurance"),
+    "ins_unemployment": ("失业保险", "Unemployment insurance"),
+    "ins_injury": ("工伤保险", "Work injury insurance"),
 }
 
 
@@ -285,3 +334,8 @@ def pick(lang: str) -> dict[str, str]:
     """The whole table in one language, with every device fault code's words (the contract's catalog)."""
     i = 1 if lang == "en" else 0
     return {**page_words("en" if lang == "en" else "zh_CN"), **{k: v[i] for k, v in MESSAGES.items()}}
+
+
+from queue_server.web.i18n_front import FRONT_MESSAGES  # noqa: E402 (the front office's words)
+
+MESSAGES.update(FRONT_MESSAGES)

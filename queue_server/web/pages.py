@@ -19,7 +19,9 @@ from fastapi.templating import Jinja2Templates
 
 from hall_contract.errors import HallError
 from queue_server.api.deps import ServiceDep
+from queue_server.rating_detail import TEXT_MAX
 from queue_server.service import HallService
+from queue_server.settings import REASON_DIMENSIONS
 from queue_server.web.i18n import LANGS, MESSAGES, pick
 
 HERE = Path(__file__).resolve().parent
@@ -118,6 +120,16 @@ async def close_page(request: Request, svc: ServiceDep) -> HTMLResponse:
                   {"date": request.query_params.get("date") or svc.now().date().isoformat()})
 
 
+@router.get("/report/period", response_class=HTMLResponse)
+async def period_page(request: Request, svc: ServiceDep) -> HTMLResponse:
+    """Figures, grades and risks over a month, quarter, half-year or any dates; printable."""
+    return render(request, svc, "period.html", "period", "period_title",
+                  {"period": (request.query_params.get("period")
+                              or svc.now().astimezone(svc.tz).strftime("%Y-%m"))[:10],
+                   "by": request.query_params.get("by", "clerk")[:8],
+                   "window_names": _window_names(svc, page_lang(request, svc))})
+
+
 @router.get("/rate/{n}", response_class=HTMLResponse)
 async def rate_page(n: WindowNo, request: Request, svc: ServiceDep) -> HTMLResponse:
     """The customer-facing tablet at window n: no login, one rating per visit."""
@@ -128,7 +140,9 @@ async def rate_page(n: WindowNo, request: Request, svc: ServiceDep) -> HTMLRespo
                       message=pick(page_lang(request, svc))["window_unknown"])
     name = window_label(w.name, n, page_lang(request, svc))
     return render(request, svc, "rate.html", "rate", "rate_title",
-                  {"window": n, "window_name": name, "reasons": list(svc.settings.ratings.reasons)},
+                  {"window": n, "window_name": name, "reasons": list(svc.settings.ratings.reasons),
+                   "dimensions": {d: [r for r in codes if r in svc.settings.ratings.reasons]
+                                  for d, codes in REASON_DIMENSIONS.items()}, "text_max": TEXT_MAX},
                   window_name=name)
 
 
@@ -143,9 +157,24 @@ async def ticket_page(number: Annotated[str, PathParam(max_length=8)], request: 
     except HallError:
         ticket = None
     lang = page_lang(request, svc)
-    return render(request, svc, "ticket.html", "ticket", "ticket_title", {"number": number, "ticket": ticket},
-                  status=200 if ticket else 404, number=number, ticket=ticket,
+    guide = item_guide(svc, ticket.get("item") if ticket else None)
+    return render(request, svc, "ticket.html", "ticket", "ticket_title",
+                  {"number": number, "ticket": ticket, "alert_ahead": ALERT_AHEAD},
+                  status=200 if ticket else 404, number=number, ticket=ticket, guide=guide,
                   not_found=pick(lang)["ticket_not_found"].format(number=number))
+
+
+ALERT_AHEAD = 3  # the status page alerts when this many or fewer are ahead, and when called
+
+
+def item_guide(svc: HallService, code: str | None) -> dict[str, Any] | None:
+    """The 办事指南 of a ticket's service item (guide.toml), for the status page."""
+    guide = svc.settings.guide.get(code or "")
+    item = next((i for i in svc.settings.items if i.code == code), None)
+    if guide is None or item is None:
+        return None
+    return {"name": item.name, "materials": guide.materials, "time_limit": guide.time_limit, "fee": guide.fee,
+            "place": guide.place, "self_service": item.self_service}
 
 
 __all__ = ["MESSAGES", "router", "templates"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import time
 import wave
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
@@ -40,9 +41,9 @@ CALLS = [
 ]
 
 
-def fresh(number: str, window: int, attempt: int = 1, age_s: float = 0.0) -> CallMessage:
-    """A call made ``age_s`` seconds ago (hall time)."""
-    at = (datetime.now(TZ) - timedelta(seconds=age_s)).isoformat()
+def fresh(number: str, window: int, attempt: int = 1, age_s: float = 0.0, now: datetime | None = None) -> CallMessage:
+    """A call made ``age_s`` seconds before ``now`` (hall time; the present by default)."""
+    at = ((now or datetime.now(TZ)) - timedelta(seconds=age_s)).isoformat()
     return CallMessage(number=number, queue=number[0], window=window, window_name=f"{window}号窗口",
                        attempt=attempt, at=at)
 
@@ -70,11 +71,23 @@ def test_next_numbers() -> None:
     assert next_numbers("weird!") == []
 
 
+_started: list[Announcer] = []
+
+
+@pytest.fixture(autouse=True)
+def _stop_announcers() -> Iterator[None]:
+    """A test that fails before its own ``stop()`` leaves no speech thread behind for the next one."""
+    yield
+    while _started:
+        _started.pop().stop()
+
+
 def announcer(tmp_path: Path, output: object, **settings: object) -> Announcer:
     s = DisplaySettings(cache_dir=tmp_path / "cache", **settings)  # type: ignore[arg-type]
     svc = SpeechService(SpeechConfig(cache_dir=s.cache_dir), output=output)  # type: ignore[arg-type]
     a = Announcer(svc, s, TZ, calls_per_ticket=3)
     a.start(windows=range(1, 13), queues="ABC")
+    _started.append(a)
     return a
 
 
@@ -118,12 +131,13 @@ def test_spoken_to_a_wav_of_plausible_length(tmp_path: Path) -> None:
 def test_quiet_hours_and_other_areas_are_not_spoken(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     out = RecordingOutput()
     a = announcer(tmp_path, out, quiet_hours=[(clock(12), clock(13, 30)), (clock(22), clock(7))], windows=[1, 2])
-    noon = datetime.now(TZ)
+    day = datetime.now(TZ)
     with caplog.at_level(logging.INFO, logger="display.announcer"):
-        assert not a.announce(fresh("A101", 1), noon.replace(hour=12, minute=15))
-        assert not a.announce(fresh("A101", 1), noon.replace(hour=6, minute=59))
-        assert not a.announce(fresh("A102", 5), noon)  # not this area's window
-        assert a.announce(fresh("A103", 2), noon.replace(hour=13, minute=30))
+        for quiet in (day.replace(hour=12, minute=15), day.replace(hour=6, minute=59)):
+            assert not a.announce(fresh("A101", 1, now=quiet), quiet)
+        assert not a.announce(fresh("A102", 5), day)  # not this area's window
+        after_lunch = day.replace(hour=13, minute=30)
+        assert a.announce(fresh("A103", 2, now=after_lunch), after_lunch)
     assert said(a, 1) == ["A103→2"]
     a.stop()
     assert a.skipped_quiet == 2 and "quiet hours" in caplog.text

@@ -92,7 +92,7 @@ def _pcscd_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (conf / "vpcd").write_text(f'FRIENDLYNAME "Virtual PCD"\nDEVICENAME   /dev/null:0x{port:04X}\n'
                                f"LIBPATH      {VPCD_DRIVER}\nCHANNELID    0x{port:04X}\n")
     log = tmp_path_factory.mktemp("pcscd") / "pcscd.log"
-    script = f"mount --bind {run} /run/pcscd && exec pcscd --foreground --config {conf}"
+    script = f"mkdir -p /run/pcscd && mount --bind {run} /run/pcscd && exec pcscd --foreground --config {conf}"
     with log.open("wb") as out:
         proc = subprocess.Popen(["unshare", "--mount", "--propagation", "private", "sh", "-c", script],
                                 stdout=out, stderr=subprocess.STDOUT)

@@ -62,6 +62,8 @@ def test_elderly_holder_takes_an_a_ticket_with_card_and_pin(kiosk: KioskRuntime,
         ui.tap("取号")
         ui.tap("社会保障")
         ui.tap(ITEM)
+        assert any("1. 居民身份证" in text for text in ui.texts())  # its 办事指南 first
+        ui.tap("材料已备齐，取号")
         assert ui.until(lambda: len(emulator.tickets) == 1 and m.ticket is not None and m.ticket.state == "printed",
                         10), (m.screen, emulator.tickets)
         ui.screenshot("e2e-ticket")

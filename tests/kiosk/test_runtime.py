@@ -136,6 +136,7 @@ def test_broker_gone_pauses_issuing_and_it_recovers_by_itself(
     assert pump_until(runtime, lambda: m.hall.issuing, 20), m.hall.pause_reason()
     m.tap_take_ticket(time.monotonic())
     m.tap_item("GG-001", time.monotonic())
+    m.tap_guide_ticket(time.monotonic())
     assert pump_until(runtime, lambda: len(emulator.tickets) == 1, 10)
     assert b"B001" in emulator.tickets[0]
 
@@ -150,6 +151,7 @@ def test_a_silent_server_gets_the_same_request_again_and_issues_one_ticket(
     try:
         m.tap_take_ticket(time.monotonic())
         m.tap_item("SB-005", time.monotonic())
+        m.tap_guide_ticket(time.monotonic())
         assert pump_until(runtime, lambda: m.ticketing.pending is not None and m.ticketing.pending.attempts >= 3, 10)
     finally:
         os.killpg(server.proc.pid, signal.SIGCONT)

@@ -42,6 +42,7 @@ def test_a_card_pulled_while_the_ticket_is_requested_forgets_the_holder_and_the_
     card_login(rig)
     m.tap_take_ticket(rig.now)
     m.tap_item(m.picker.visible()[0].code, rig.now)
+    m.tap_guide_ticket(rig.now)
     assert m.screen == "issuing" and rig.link.requests[-1][1]["holder"] == "王*"
     rig.post(ev.CardPulled())
     assert m.screen == "issuing" and m.session.citizen is None and views.frame(m, rig.now).holder == ""
@@ -65,6 +66,7 @@ def test_an_id_card_on_the_ticket_screen_signs_nobody_in(rig: Rig) -> None:
     m = rig.model
     m.tap_take_ticket(rig.now)
     m.tap_item(m.picker.visible()[0].code, rig.now)
+    m.tap_guide_ticket(rig.now)
     rig.reply_ok("A008")
     rig.post(ev.IdCardRead(ZHOU))
     assert m.screen == "ticket" and m.session.citizen is None

@@ -57,6 +57,7 @@ def test_a_holder_of_70_plus_gets_elderly_mode_voice_and_priority(rig: Rig) -> N
     assert m.picker.page_size == 4 and len(views.items(m).items) <= 4
     assert rig.speaker.said[-1] == "请选择您要办理的事项"
     m.tap_item("SB-005", rig.now)
+    m.tap_guide_ticket(rig.now)
     req = rig.link.requests[-1][1]
     assert req["priority"] == "elderly" and req["holder"] == "王*"
     assert req["holder_ref"] == holder_ref(WANG.id_number, m.cfg.salt)
@@ -76,6 +77,7 @@ def test_a_younger_holder_gets_normal_priority_and_no_voice(rig: Rig) -> None:
     assert m.session.authenticated and not m.session.elderly
     m.tap_take_ticket(rig.now)
     m.tap_item("GG-001", rig.now)
+    m.tap_guide_ticket(rig.now)
     req = rig.link.requests[-1][1]
     assert req["priority"] == "normal" and req["holder"] == "周*" and len(req["holder_ref"]) == 64
     assert rig.speaker.said == []

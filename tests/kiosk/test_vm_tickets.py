@@ -20,7 +20,8 @@ def rig(tmp_path: Path) -> Rig:
 
 def take(rig: Rig, code: str = "SB-005") -> dict:
     rig.model.tap_take_ticket(rig.now)
-    rig.model.tap_item(code, rig.now)
+    rig.model.tap_item(code, rig.now)  # its 办事指南 first
+    rig.model.tap_guide_ticket(rig.now)
     return rig.link.requests[-1][1]
 
 

@@ -77,6 +77,8 @@ def test_card_pin_elderly_ticket(rig: Rig, ui: WindowDriver) -> None:
     ui.tap("社会保障")
     ui.screenshot("elderly-items")
     ui.tap("企业职工基本养老保险关系转移接续")
+    ui.screenshot("elderly-guide")
+    ui.tap("材料已备齐，取号")  # after its 办事指南
     request = rig.link.requests[-1][1]
     assert request["priority"] == "elderly" and request["holder"] == "王*"
     rig.reply_ok("A001", priority="elderly", holder="王*")
@@ -115,6 +117,7 @@ def test_paused_issuing_and_printer_out_show_on_screen(rig: Rig, ui: WindowDrive
     ui.tap("取号")
     ui.tap("公共服务")
     ui.tap("限时业务结果领取")
+    ui.tap("材料已备齐，取号")  # after its 办事指南
     rig.reply_ok("B012")
     ui.app.refresh()
     ui.frames(2)

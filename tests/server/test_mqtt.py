@@ -150,7 +150,7 @@ def test_server_announces_itself_with_a_last_will(tmp_path: Path, broker: Broker
         srv.stop()
 
 
-def test_advice_is_published_and_accepting_it_opens_the_elastic_window(tmp_path: Path, broker: Broker) -> None:
+def test_advice_is_published_and_an_accepted_open_serves_as_advised(tmp_path: Path, broker: Broker) -> None:
     srv = HallApp.on(tmp_path, mqtt_url=broker.url, HALL_ADVISOR__INTERVAL_S="1").start()
     hall = srv.hall_id
     sub = Collector(broker.url, (f"hall/{hall}/advice", f"hall/{hall}/windows/+/state"))
@@ -169,8 +169,11 @@ def test_advice_is_published_and_accepting_it_opens_the_elastic_window(tmp_path:
         st, after = srv.api("POST", f"/api/advice/{rec['id']}/accept", token=manager)
         assert st == 200 and rec["id"] not in {r["id"] for r in after["recommendations"]}
         n = advice["window"]
+        assert [d["window"] for d in after["on_the_way"]] == [n]  # opens when someone is at it
+        assert srv.api("POST", f"/api/windows/{n}/open", token=manager)[0] == 200
         assert sub.wait_for(lambda ms: any(t.endswith(f"windows/{n}/state") and json.loads(p)["status"] == "open"
-                                           and json.loads(p)["queues"] == ["A"] for t, p, *_ in ms), timeout=5)
+                                           and json.loads(p)["queues"] == ["A", "B", "C"] for t, p, *_ in ms),
+                            timeout=5)
         assert srv.api("POST", f"/api/advice/{rec['id']}/accept", token=clerk)[0] == 403
     finally:
         sub.close()

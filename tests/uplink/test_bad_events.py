@@ -69,11 +69,11 @@ def test_bad_events_are_parked_with_a_reason_and_do_not_block_the_stream(tmp_pat
             gs, graw, gid = _good("h-ok", seq)
             await js.publish(gs, graw, headers={"Nats-Msg-Id": gid})
             await js.publish(subj, raw)
-        for _ in range(100):
-            if agg.stats.events == seq and agg.stats.parked == len(BAD):
+        for _ in range(600):  # up to a minute on a loaded machine: every event handled and acknowledged
+            info = await js.consumer_info(s.stream, s.durable)
+            if agg.stats.events == seq and agg.stats.parked == len(BAD) and not info.num_ack_pending:
                 break
             await asyncio.sleep(0.1)
-        info = await js.consumer_info(s.stream, s.durable)
         await nc.close()
         stop.set()
         await task

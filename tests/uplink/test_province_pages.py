@@ -17,7 +17,7 @@ from queue_server.simulate.arrivals import default_split, generate, load_profile
 from queue_server.uplink.simhall import MemoryOutbox, RecordingHall, ReplayDay
 from tests.peers import ROOT, http
 from tests.uplink._procs import Province
-from tests.web.conftest import chromium, shot  # noqa: F401 (the session's browser)
+from tests.web.conftest import shot
 
 pytestmark = [pytest.mark.postgres, pytest.mark.peer]  # nats-server and PostgreSQL
 TOKEN = "province-test-token-1"
@@ -76,7 +76,7 @@ def test_the_api_answers_the_contracts_shape_and_wants_the_token(province: Provi
     assert status == 200 and csv.startswith("\ufeffdate,hall,issued") and "sjz-qiaoxi,300," in csv
 
 
-def test_the_monitoring_page_shows_every_hall_live_and_drills_down(province: Province, chromium: Any) -> None:  # noqa: F811
+def test_the_monitoring_page_shows_every_hall_live_and_drills_down(province: Province, chromium: Any) -> None:
     ctx = chromium.new_context(viewport={"width": 1500, "height": 900}, locale="zh-CN")
     page = ctx.new_page()
     page.set_default_timeout(8000)

@@ -1,7 +1,8 @@
 """Browser tests: Playwright driving Debian's Chromium against a real ``hallctl server`` and Mosquitto.
 
-One headless Chromium for the session, a fresh browser context (its own sessionStorage) per
-page. Screenshots go to ``artifacts/screenshots/web-*.png`` for a person to look at.
+One headless Chromium for the session (the ``chromium`` fixture in tests/conftest.py), a fresh browser
+context (its own sessionStorage) per page.
+Screenshots go to ``artifacts/screenshots/web-*.png`` for a person to look at.
 """
 from __future__ import annotations
 
@@ -14,24 +15,8 @@ import pytest
 from queue_server.store import StaffStore, make_engine
 from tests.peers import ROOT, Broker, ServerProcess, hall_env, http
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 SHOTS = ROOT / "artifacts" / "screenshots"
 PASSWORD = "Test-pass-1"
-
-
-@pytest.fixture(scope="session")
-def chromium() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's Chromium is not installed at /usr/bin/chromium (make test installs the chromium package)")
-    from playwright.sync_api import sync_playwright
-
-    pw = sync_playwright().start()
-    browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-    yield browser
-    browser.close()
-    pw.stop()
 
 
 class WebHall:

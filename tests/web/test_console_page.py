@@ -32,9 +32,12 @@ def test_a_manager_accepts_advice_and_runs_the_hall(web: Callable[..., WebHall],
         expect(advice).to_contain_text("建议开放10号窗口办理A")
         advice.locator("button[data-accept]").click()
         row = page.locator("#windows tr[data-window='10']")
+        expect(row.locator("[data-way='10']")).to_have_text("人员前往中")  # nobody at it yet: still closed
+        assert hall.api("GET", "/api/windows/10")[1]["status"] == "closed"
+        row.locator("button[data-open]").click()  # someone is there: the manager opens it
         expect(row).to_contain_text("开放")
         w10 = hall.api("GET", "/api/windows/10")[1]
-        assert (w10["status"], w10["queues"]) == ("open", ["A"])
+        assert (w10["status"], w10["queues"]) == ("open", ["A", "B", "C"])  # as advised: A first, and the rest
         assert sub.wait_for(lambda ms: any(json.loads(p).get("status") == "open" for t, p, *_ in ms
                                            if t.endswith("windows/10/state")))
 

@@ -52,6 +52,7 @@ def test_ratings_from_the_evaluator_and_the_tablet_reach_the_report(web: Callabl
         expect(tablet.locator("#screen-reason")).to_be_visible()
         shot(tablet, "rate-reason", full_page=False)
         tablet.locator("button[data-reason='long_wait']").click()
+        tablet.locator("#reason-send").click()
         expect(tablet.locator("#screen-thanks")).to_be_visible()
         shot(tablet, "rate-thanks", full_page=False)
         expect(tablet.locator("#screen-idle")).to_be_visible(timeout=8000)

@@ -78,6 +78,7 @@ def test_a_clerk_calls_next_and_the_call_is_on_mqtt(web: Callable[..., WebHall],
         expect(act("call_next")).to_contain_text("Call next")
         expect(page.locator(".keylist")).to_contain_text("No-show")
         expect(page.locator("#win-status")).to_have_text("Open")  # the reloaded page has its state: keys work
+        expect(act("call_next")).to_be_enabled()  # and the queues, so it knows someone waits
         page.keyboard.press("n")
         expect(page.locator("#cur-number")).to_have_text("A003")
         expect(page.locator("#cur-state")).to_have_text("Called")

@@ -13,9 +13,22 @@ from queue_server.api.deps import DayQuery, RuntimeDep, ServiceDep, require
 from queue_server.api.errors import ApiError
 from queue_server.api.routes.windows import WindowNo
 from queue_server.auth import Principal
+from queue_server.rating_detail import (
+    REASONS_MAX,
+    TEXT_MAX,
+    DetailError,
+    RatingDetail,
+    clean_phone,
+    clean_reasons,
+    clean_text,
+    details_for,
+    phone_of,
+)
 from queue_server.ratings import RatingDesk
 from queue_server.runtime import HallRuntime
+from queue_server.settings import REASON_DIMENSIONS
 from queue_server.store import RatingRecord
+from queue_server.store.staff_cards import staff_card, window_clerk
 
 router = APIRouter(prefix="/api", tags=["ratings"])
 Reader = Annotated[Principal, Depends(require("manager", "auditor", "admin"))]
@@ -45,23 +58,36 @@ class RatingOut(BaseModel):
     follow_up_note: str | None
     follow_up_by: str | None
     follow_up_at: str | None
+    reasons: list[str] = []
+    dimensions: list[str] = []
+    text: str | None = None
+    phone_masked: str | None = None
 
 
-def rating_out(r: RatingRecord, tz: Any) -> RatingOut:
+def rating_out(r: RatingRecord, tz: Any, detail: dict[str, Any] | None = None) -> RatingOut:
     def t(v: datetime | None) -> str | None:
         return payloads.iso(v, tz)
 
     return RatingOut(id=r.id, day=r.day.isoformat(), number=r.number, queue=r.queue, window=r.window,
                      clerk=r.clerk, requested_at=t(r.requested_at) or "", outcome=r.outcome, rating=r.rating,
                      reason=r.reason, source=r.source, answered_at=t(r.answered_at), follow_up=r.follow_up,
-                     follow_up_note=r.follow_up_note, follow_up_by=r.follow_up_by, follow_up_at=t(r.follow_up_at))
+                     follow_up_note=r.follow_up_note, follow_up_by=r.follow_up_by, follow_up_at=t(r.follow_up_at),
+                     **(detail or {}))
+
+
+def with_details(desk: RatingDesk, rows: list[RatingRecord], tz: Any) -> list[RatingOut]:
+    found = details_for(desk.store.engine, [r.id for r in rows])
+    return [rating_out(r, tz, found.get(r.id)) for r in rows]
 
 
 def evaluation_view(desk: RatingDesk, n: int, now: datetime, tz: Any) -> dict[str, Any]:
     """What window n's rating tablet shows: the pending request and the last outcome (no personal data)."""
     pending = desk.pending_for(n)
     last = desk.last_for(n)
+    engine = desk.store.engine
+    clerk = pending.clerk if pending is not None else window_clerk(engine, n)
     return {
+        "clerk": staff_card(engine, clerk),
         "window": n,
         "pending": None if pending is None else {
             "number": pending.number, "ticket_id": pending.ticket_id,
@@ -71,6 +97,8 @@ def evaluation_view(desk: RatingDesk, n: int, now: datetime, tz: Any) -> dict[st
             "number": last.number, "ticket_id": last.ticket_id, "outcome": last.outcome, "rating": last.rating,
             "at": payloads.iso(last.answered_at, tz)},
         "reasons": list(desk.cfg.reasons),
+        "dimensions": {dim: [r for r in codes if r in desk.cfg.reasons] for dim, codes in REASON_DIMENSIONS.items()},
+        "text_max": TEXT_MAX,
     }
 
 
@@ -85,6 +113,11 @@ class RatingIn(BaseModel):
     reason: str | None = Field(default=None, max_length=64, description="after 1 or 2: one of the hall's reasons")
     ticket_id: str | None = Field(default=None, max_length=40)
     number: str | None = Field(default=None, max_length=16)
+    reasons: list[Annotated[str, Field(max_length=32)]] | None = Field(
+        default=None, max_length=REASONS_MAX, description="after 1 or 2: reasons from the hall's list, by dimension")
+    text: str | None = Field(default=None, max_length=1000, description=f"the citizen's words; control "
+                             f"characters removed, kept to {TEXT_MAX} characters")
+    phone: str | None = Field(default=None, max_length=24, description="a mobile or landline for a call back")
 
 
 @router.post("/evaluations/{n}/result", response_model=RatingOut, status_code=201)
@@ -96,9 +129,15 @@ def rate(n: WindowNo, body: RatingIn, runtime: RuntimeDep, svc: ServiceDep) -> R
         body.reason = None  # an empty reason is no reason
     if body.reason is not None and body.reason not in desk.cfg.reasons:
         raise ApiError(422, "unknown_reason", f"reason: one of {', '.join(desk.cfg.reasons)}")
-    rec = desk.submit(n, body.rating, body.reason, ticket_id=body.ticket_id, number=body.number,
-                      source=f"tablet:{n}")
-    return rating_out(rec, svc.tz)
+    try:
+        detail = RatingDetail(clean_reasons(body.reasons, list(desk.cfg.reasons)), clean_text(body.text),
+                              clean_phone(body.phone))
+    except DetailError as err:
+        raise ApiError(422, err.code, str(err)) from err
+    reason = body.reason or (detail.reasons[0] if detail.reasons else None)
+    rec = desk.submit(n, body.rating, reason, ticket_id=body.ticket_id, number=body.number,
+                      source=f"tablet:{n}", detail=None if detail.empty else detail)
+    return with_details(desk, [rec], svc.tz)[0]
 
 
 @router.get("/ratings", response_model=list[RatingOut])
@@ -113,7 +152,7 @@ def ratings(runtime: RuntimeDep, svc: ServiceDep, _p: Reader,
     else:
         d = date or svc.now().date()
         rows = desk.ratings.between(d, d, negative_only=negative)
-    return [rating_out(r, svc.tz) for r in rows]
+    return with_details(desk, rows, svc.tz)
 
 
 class FollowUpIn(BaseModel):
@@ -124,4 +163,19 @@ class FollowUpIn(BaseModel):
 @router.put("/ratings/{rid}/follow-up", response_model=RatingOut)
 def follow_up(rid: int, body: FollowUpIn, runtime: RuntimeDep, svc: ServiceDep, p: Manager) -> RatingOut:
     """The manager answers a negative rating (待整改 → 已整改, with a note); audited."""
-    return rating_out(desk_of(runtime).follow_up(rid, body.state, body.note, p.username), svc.tz)
+    desk = desk_of(runtime)
+    return with_details(desk, [desk.follow_up(rid, body.state, body.note, p.username)], svc.tz)[0]
+
+
+@router.get("/ratings/{rid}/callback")
+def callback(rid: int, runtime: RuntimeDep, svc: ServiceDep, p: Manager) -> dict[str, Any]:
+    """The full call-back number a citizen left with a rating, for the manager's call; each read is audited."""
+    desk = desk_of(runtime)
+    rec = desk.ratings.get(rid)
+    phone = phone_of(desk.store.engine, rid) if rec is not None else None
+    if rec is None or phone is None:
+        raise ApiError(404, "no_callback", f"评价 {rid} 没有留下回访电话 (rating {rid} left no phone number)")
+    now = svc.now()
+    with desk.store.transaction() as conn:
+        desk.store.audit(conn, p.username, "callback_phone_read", rec.number, {"rating_id": rid}, now)
+    return {"rating_id": rid, "number": rec.number, "phone": phone}

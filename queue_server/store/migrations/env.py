@@ -4,6 +4,7 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
+import queue_server.store.front_tables
 import queue_server.store.tables  # noqa: F401  (registers the tables on the metadata)
 
 connection = context.config.attributes.get("connection")

@@ -44,22 +44,9 @@
     if (!S.noticeDirty && document.activeElement !== $("notice-text")) $("notice-text").value = h.notice || "";
   }
 
-  /* -- advice -- */
+  /* -- advice (static/advice.js) -- */
   function renderAdvice(a) {
-    const recs = a.recommendations || [];
-    if (!recs.length) {
-      $("advice-list").replaceChildren(el("p", { class: "advice-none" }, en ? a.reason_en : a.reason));
-      return;
-    }
-    $("advice-list").replaceChildren(...recs.map((r) => el("div", { class: "advice-item", "data-advice": r.id },
-      el("p", {}, en ? r.reason_en : r.reason),
-      a.auto_apply ? el("span", { class: "badge" }, Hall.t("auto_apply")) : null,
-      el("button", { type: "button", class: "primary", "data-accept": r.id,
-                     onclick: () => act(() => Hall.api("POST", `/api/advice/${encodeURIComponent(r.id)}/accept`)) },
-         Hall.t("accept")),
-      el("button", { type: "button", "data-dismiss": r.id,
-                     onclick: () => act(() => Hall.api("POST", `/api/advice/${encodeURIComponent(r.id)}/dismiss`)) },
-         Hall.t("dismiss")))));
+    HallAdvice.render($("advice-list"), a, act);
   }
 
   /* -- windows -- */
@@ -105,6 +92,7 @@
     renderToolbar(h);
     renderAdvice(h.advice);
     $("windows").tBodies[0].replaceChildren(...h.windows.map(windowRow));
+    HallAdvice.markWindows($("windows"), h.advice);
     $("queues").tBodies[0].replaceChildren(...h.queues.map((q) =>
       el("tr", { class: q.longest_wait_s > q.target_wait_s ? "over" : null, "data-queue": q.code },
         el("td", {}, `${q.code} ${Hall.queueName(q.code)}`),
@@ -153,7 +141,10 @@
         el("td", {}, r.clerk || "—"),
         el("td", {}, r.number),
         el("td", {}, el("span", { class: "badge neg" }, Hall.ratingName(r.rating))),
-        el("td", {}, Hall.reasonName(r.reason) || "—"),
+        el("td", { class: "complaint-detail" },
+          (r.reasons && r.reasons.length ? r.reasons : [r.reason].filter(Boolean)).map(Hall.reasonName).join("、") || "—",
+          r.text ? el("div", { class: "complaint-text" }, "“" + r.text + "”") : null,
+          r.phone_masked ? el("div", { class: "callback" }, Hall.t("callback") + " " + r.phone_masked) : null),
         el("td", {}, el("span", { class: "badge " + (done ? "ok" : "todo") }, Hall.t(done ? "follow_done" : "follow_open"))),
         el("td", {}, note),
         el("td", {}, el("button", { type: "button", class: done ? "" : "primary", "data-follow": r.id,

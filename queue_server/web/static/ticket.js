@@ -33,8 +33,63 @@
     document.body.dataset.state = t.state;
   }
 
-  render(Hall.DATA.ticket);
+  // Alerts: a tone (Web Audio, no file) and a vibration where the phone allows, once when the ticket is
+  // ALERT_AHEAD or fewer from the front and at every call. Browsers let a page sound only after a tap.
+  const near = Hall.DATA.alert_ahead || 3;
+  let audio = null;
+  let alerted = { near: false, attempt: 0 };
+  function tone(times) {
+    if (!audio) return;
+    for (let i = 0; i < times; i++) {
+      const osc = audio.createOscillator();
+      const gain = audio.createGain();
+      osc.frequency.value = 880;
+      gain.gain.value = 0.3;
+      osc.connect(gain).connect(audio.destination);
+      const at = audio.currentTime + i * 0.45;
+      osc.start(at);
+      osc.stop(at + 0.3);
+    }
+  }
+  function alertNow(kind) {
+    document.body.dataset.alert = kind;
+    tone(kind === "called" ? 3 : 1);
+    if (navigator.vibrate) navigator.vibrate(kind === "called" ? [400, 200, 400, 200, 400] : [300]);
+  }
+  function nearNote() {
+    const sub = $("t-sub");
+    sub.textContent = [sub.textContent, Hall.t("alert_near")].filter(Boolean).join(" · ");
+  }
+  function watch(t) {
+    if (t.state === "waiting" && t.ahead <= near) {
+      nearNote();
+      if (!alerted.near) {
+        alerted.near = true;
+        alertNow("near");
+      }
+    }
+    if (t.state === "called" && (t.attempts || 1) !== alerted.attempt) {
+      alerted.attempt = t.attempts || 1;
+      alertNow("called");
+    }
+  }
+  const button = $("t-alert");
+  if (button) {
+    button.addEventListener("click", () => {
+      const Ctx = window.AudioContext || window.webkitAudioContext;
+      if (Ctx && !audio) audio = new Ctx();
+      if (audio && audio.state === "suspended") audio.resume();
+      if (navigator.vibrate) navigator.vibrate(50);
+      button.textContent = Hall.t("alert_on");
+      button.disabled = true;
+    });
+  }
+  const first = Hall.DATA.ticket;
+  render(first);
+  if (first.state === "waiting" && first.ahead <= near) nearNote();
+  if (first.state === "waiting" && first.ahead <= near) alerted.near = true;  // no alarm for what is known
+  if (first.state === "called") alerted.attempt = first.attempts || 1;
   Hall.live({ tickets: [number] }, (msg) => {
-    if (msg.type === "ticket" && msg.number === number && msg.data) render(msg.data);
+    if (msg.type === "ticket" && msg.number === number && msg.data) { render(msg.data); watch(msg.data); }
   });
 })();
