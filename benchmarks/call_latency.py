@@ -1,12 +1,16 @@
 """Latency from the HTTP call-next request to the `calls` message at a subscriber.
 
-    python benchmarks/call_latency.py [--windows 60] [--issue-rate 20] [--seconds 30]
+    python benchmarks/call_latency.py [--windows 60] [--issue-rate 20] [--seconds 30] [--nice -10]
 
-The clerks of 60 windows call next in a loop (each serves a call for 1 s), spread over 4
-processes; tickets are issued at 20/s from another; a subscriber on `calls` runs in a process
-of its own, so no client's scheduling stands in the measured path. Times are the system-wide
-monotonic clock. Latency = arrival at the subscriber - the moment the call-next request was
-sent. Prints p50 / p99 / max.
+The clerks of 60 windows call next in a loop (each starts the visit and serves it for 1 s, so no
+press falls within the double-press guard), spread over 4 processes; tickets are issued at 20/s
+from another; a subscriber on `calls` runs in a process of its own, so no client's scheduling
+stands in the measured path. Times are the system-wide monotonic clock. Latency = arrival at the
+subscriber - the moment the call-next request was sent; the HTTP answer's latency is printed
+beside it (when both have the same tail, the tail is in the server's handling of the request,
+not in MQTT). The run's CPU pressure (Linux PSI: the share of the time some task waited for a
+CPU) says how busy the machine was: on a shared machine it, not the hall's code, decides the tail.
+``--nice`` runs the server, Mosquitto, the subscriber and the clerks at that niceness.
 """
 from __future__ import annotations
 
@@ -14,15 +18,23 @@ import argparse
 import http.client
 import json
 import multiprocessing as mp
+import os
 import statistics
 import threading
 import time
+from pathlib import Path
 
 import _common
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
 Queue = mp.Queue  # type: ignore[type-arg]
+
+
+def renice(pid: int, nice: int) -> None:
+    """Every thread of ``pid`` at ``nice`` (what ``Nice=`` in a systemd unit does for a service)."""
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        os.setpriority(os.PRIO_PROCESS, int(task.name), nice)
 
 
 def subscriber(port: int, hall: str, seconds: float, ready: Queue, out: Queue) -> None:
@@ -43,8 +55,11 @@ def subscriber(port: int, hall: str, seconds: float, ready: Queue, out: Queue) -
     out.put(got)
 
 
-def clerks(port: int, tokens: dict[int, str], seconds: float, out: Queue) -> None:
+def clerks(port: int, tokens: dict[int, str], seconds: float, nice: int, out: Queue) -> None:
+    if nice:
+        os.setpriority(os.PRIO_PROCESS, 0, nice)  # the clerk's browser sends at once: its threads inherit this
     sent: dict[str, int] = {}
+    answered: list[float] = []
     lock = threading.Lock()
     end = time.monotonic() + seconds
 
@@ -56,9 +71,13 @@ def clerks(port: int, tokens: dict[int, str], seconds: float, out: Queue) -> Non
             conn.request("POST", f"/api/windows/{n}/call-next", "", h)
             r = conn.getresponse()
             body = r.read()
+            with lock:
+                answered.append((time.monotonic_ns() - t0) / 1e6)
             if r.status == 200:
                 with lock:
                     sent[f"{json.loads(body)['number']}@{n}"] = t0
+                conn.request("POST", f"/api/windows/{n}/start", "", h)  # the citizen came: a served visit
+                conn.getresponse().read()
                 time.sleep(1.0)  # serve for a moment
             else:
                 time.sleep(0.2)
@@ -68,7 +87,7 @@ def clerks(port: int, tokens: dict[int, str], seconds: float, out: Queue) -> Non
         t.start()
     for t in threads:
         t.join()
-    out.put(sent)
+    out.put((sent, answered))
 
 
 def issuer(port: int, rate: float, seconds: float) -> None:
@@ -90,6 +109,8 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=30.0)
     ap.add_argument("--db", default="sqlite")
     ap.add_argument("--clerk-processes", type=int, default=4)
+    ap.add_argument("--nice", type=int, default=0, help="run the server, Mosquitto and the subscriber at this "
+                    "niceness, as the appliance's systemd units do (negative needs root)")
     args = ap.parse_args()
     broker, srv, _ = _common.start(args.db, windows=args.windows)
     hall = srv.env["HALL_ID"]
@@ -106,14 +127,23 @@ def main() -> None:
     sub = ctx.Process(target=subscriber, args=(broker.port, hall, args.seconds, ready, got_q))
     sub.start()
     ready.get(timeout=10)
+    if args.nice:
+        assert srv.proc is not None and broker.proc is not None and sub.pid is not None
+        for pid in (srv.proc.pid, broker.proc.pid, sub.pid):
+            renice(pid, args.nice)
     groups = [dict(list(tokens.items())[i::args.clerk_processes]) for i in range(args.clerk_processes)]
-    procs = [ctx.Process(target=clerks, args=(srv.port, g, args.seconds, sent_q)) for g in groups]
+    procs = [ctx.Process(target=clerks, args=(srv.port, g, args.seconds, args.nice, sent_q)) for g in groups]
     procs.append(ctx.Process(target=issuer, args=(srv.port, args.issue_rate, args.seconds)))
     for p in procs:
         p.start()
     sent: dict[str, int] = {}
+    answered: list[float] = []
+    pressure = cpu_pressure()
     for _ in groups:
-        sent.update(sent_q.get(timeout=args.seconds + 60))
+        s, a = sent_q.get(timeout=args.seconds + 60)
+        sent.update(s)
+        answered += a
+    pressure = cpu_pressure() - pressure
     got = got_q.get(timeout=args.seconds + 60)
     for p in [*procs, sub]:
         p.join(10)
@@ -122,8 +152,21 @@ def main() -> None:
     lat = sorted((got[k] - v) / 1e6 for k, v in sent.items() if k in got)
     missing = sum(1 for k in sent if k not in got)
     q = statistics.quantiles(lat, n=100)
+    http_q = statistics.quantiles(answered, n=100)
     print(f"calls {len(lat)} (missing {missing}) over {args.seconds:.0f} s, {args.windows} windows, "
-          f"{args.issue_rate:.0f} tickets/s: p50 {q[49]:.1f} ms, p99 {q[98]:.1f} ms, max {lat[-1]:.1f} ms")
+          f"{args.issue_rate:.0f} tickets/s, nice {args.nice}: request → calls message p50 {q[49]:.1f} ms, "
+          f"p99 {q[98]:.1f} ms, max {lat[-1]:.1f} ms; request → HTTP answer p50 {http_q[49]:.1f} ms, "
+          f"p99 {http_q[98]:.1f} ms; CPU pressure (share of the run some task waited for a CPU) "
+          f"{pressure / 1e6 / args.seconds:.0%}")
+
+
+def cpu_pressure() -> float:
+    """Microseconds some task has waited for a CPU since boot (Linux PSI), or 0 where not available."""
+    try:
+        line = Path("/proc/pressure/cpu").read_text().splitlines()[0]
+    except OSError:
+        return 0.0
+    return float(line.rsplit("total=", 1)[1])
 
 
 if __name__ == "__main__":

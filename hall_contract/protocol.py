@@ -100,7 +100,8 @@ class Message(BaseModel):
 
 
 Priority = Literal["normal", "elderly", "disabled", "appointment"]
-TicketState = Literal["waiting", "called", "serving", "done", "no_show", "transferred", "cancelled", "expired"]
+TicketState = Literal["waiting", "called", "serving", "done", "no_show", "not_started", "transferred", "cancelled",
+                      "expired"]
 
 
 class TicketPublic(Message):

@@ -30,7 +30,7 @@ MAX_EVENT_BYTES = 16 * 1024
 EventType = Literal["ticket_issued", "ticket_called", "visit_ended", "rating", "follow_up", "window_status"]
 EVENT_TYPES: tuple[str, ...] = ("ticket_issued", "ticket_called", "visit_ended", "rating", "follow_up",
                                 "window_status")
-Outcome = Literal["done", "no_show", "transferred", "cancelled", "expired"]
+Outcome = Literal["done", "no_show", "not_started", "transferred", "cancelled", "expired"]
 
 
 class BadEvent(ValueError):

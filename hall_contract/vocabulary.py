@@ -14,6 +14,8 @@ class TicketState(StrEnum):
     SERVING = "serving"
     DONE = "done"
     NO_SHOW = "no_show"
+    #: called, never started, and ended by the window's next call (not served, no rating)
+    NOT_STARTED = "not_started"
     TRANSFERRED = "transferred"
     CANCELLED = "cancelled"
     EXPIRED = "expired"

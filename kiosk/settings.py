@@ -9,7 +9,7 @@ import os
 from collections.abc import Mapping
 from typing import Literal
 
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from hall_contract.config import DEFAULT_KIOSK_ID, DeviceSection, HallSettings, load
 from hall_contract.passwords import hash_password, is_hash, verify_password
@@ -83,9 +83,22 @@ class KioskSettings(DeviceSection):
         return self
 
 
+class CallingPolicy(BaseModel):
+    """What the ticket needs of the server's ``[policy]``: how often a number is called before it is passed."""
+
+    model_config = ConfigDict(extra="ignore")  # the server's other keys are checked by the server
+
+    max_recalls: int = Field(default=2, ge=0, le=9, description="recalls after the first call")
+
+    @property
+    def calls(self) -> int:
+        return 1 + self.max_recalls
+
+
 class KioskAppSettings(HallSettings):
     kiosk: KioskSettings = Field(default_factory=KioskSettings)
     devices: DeviceSettings = Field(default_factory=DeviceSettings)
+    policy: CallingPolicy = Field(default_factory=CallingPolicy)
 
 
 def load_kiosk_settings(path: str | os.PathLike[str] | None = None,

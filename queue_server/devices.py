@@ -7,6 +7,11 @@ listed (and highlighted on the console) until the device reports it cleared. Com
 devices (``devices/{id}/cmd``) go out through :meth:`DeviceRegistry.send` and
 :meth:`DeviceRegistry.broadcast`; a display or kiosk that comes online is told what it
 missed (the notice, stopped issuing) by the ``greeting`` callback.
+
+The registry only knows what the broker tells it: while the server has lost the broker
+(:meth:`DeviceRegistry.broker_lost`) every device's state is ``unknown``, shown with the time
+it was last heard from, until its status arrives again after the reconnect. Faults stay as the
+device last reported them and clear only when the device says so.
 """
 from __future__ import annotations
 
@@ -68,6 +73,23 @@ class DeviceRegistry:
         self._configured = frozenset(self._devices)
         self.refused = 0  # statuses of unknown devices not kept (the registry was full)
         self.log: deque[dict[str, Any]] = deque(maxlen=100)
+        #: the server's own broker link; None until it first connected
+        self.broker_up: bool | None = None
+        self.broker_since: datetime | None = None
+
+    def broker_lost(self) -> None:
+        """The server lost the broker: no device's state is known any more."""
+        with self._lock:
+            self.broker_up, self.broker_since = False, self.clock()
+            for info in self._devices.values():
+                info.state = "unknown"
+        self._changed_unlocked()
+
+    def broker_back(self) -> None:
+        """Connected (again); each device's state comes back with its retained status."""
+        with self._lock:
+            self.broker_up, self.broker_since = True, self.clock()
+        self._changed_unlocked()
 
     def on_status(self, device_id: str, payload: bytes) -> None:
         """A (retained) status message; an empty payload removes a device that was never configured."""
@@ -164,4 +186,17 @@ class DeviceRegistry:
         with self._lock:
             devices = [i.public(tz) for i in sorted(self._devices.values(), key=lambda i: (i.kind, i.device_id))]
             log_ = [{**e, "at": e["at"].astimezone(tz).isoformat(timespec="seconds")} for e in self.log]
-        return {"devices": devices, "faulty": sum(1 for d in devices if d["faults"]), "log": log_}
+            broker = {"connected": self.broker_up,
+                      "since": self.broker_since.astimezone(tz).isoformat(timespec="seconds")
+                      if self.broker_since else None}
+        return {"devices": devices, "faulty": sum(1 for d in devices if d["faults"]), "log": log_, "broker": broker}
+
+    def links(self, tz: Any) -> dict[str, Any]:
+        """What a clerk's page needs: the broker link, and each display and window bridge (no faults
+        beyond those naming a window's screen)."""
+        snap = self.snapshot(tz)
+        keep = ("display", "bridge")
+        return {"broker": snap["broker"],
+                "devices": [{"id": d["id"], "kind": d["kind"], "state": d["state"], "seen_at": d["seen_at"],
+                             "faults": [f for f in d["faults"] if f.startswith("screen_")]}
+                            for d in snap["devices"] if d["kind"] in keep]}

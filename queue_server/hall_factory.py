@@ -28,7 +28,7 @@ def policy(s: Settings) -> Policy:
     p = s.policy
     return Policy(max_priority_streak=p.max_priority_streak, max_recalls=p.max_recalls,
                   recent_calls=p.recent_calls, service_sample=p.service_sample,
-                  arrival_window_s=p.arrival_window_s)
+                  arrival_window_s=p.arrival_window_s, call_guard_s=p.call_guard_s)
 
 
 def build_hall(s: Settings, day: date) -> Hall:

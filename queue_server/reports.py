@@ -17,7 +17,8 @@ from queue_server.engine.model import Ticket, TicketState
 from queue_server.store.ratings import NEGATIVE_MAX, NO_RATING, PENDING, RATED, RatingRecord
 
 SLOT_S = 1800
-CLOSE_PARTS = ("served", "no_show", "cancelled", "expired", "transferred", "waiting", "called", "serving")
+CLOSE_PARTS = ("served", "no_show", "not_started", "cancelled", "expired", "transferred", "waiting", "called",
+               "serving")
 
 
 def _mean(values: Sequence[float]) -> float | None:
@@ -45,6 +46,7 @@ def _work_figures(ts: list[Ticket], rs: list[RatingRecord]) -> dict[str, Any]:
     services = [s for t in ts if (s := _service_s(t)) is not None]
     return {"served": sum(1 for t in ts if t.state is TicketState.DONE),
             "no_show": sum(1 for t in ts if t.state is TicketState.NO_SHOW),
+            "not_started": sum(1 for t in ts if t.state is TicketState.NOT_STARTED),
             "transferred": sum(1 for t in ts if t.state is TicketState.TRANSFERRED),
             "mean_service_s": _mean(services), "service_total_s": round(sum(services), 1),
             "ratings": rating_summary(rs)}
@@ -136,7 +138,7 @@ def close_of_day(tickets: Iterable[Ticket], day: date, names: dict[str, str]) ->
         row["balanced"] = row["issued"] + row["transferred_in"] == row["accounted"]
     totals = {k: sum(r[k] for r in rows.values()) for k in ("issued", "transferred_in", *CLOSE_PARTS)}
     open_now = totals["waiting"] + totals["called"] + totals["serving"]
-    closed = totals["served"] + totals["no_show"] + totals["cancelled"] + totals["expired"]
+    closed = totals["served"] + totals["no_show"] + totals["not_started"] + totals["cancelled"] + totals["expired"]
     totals["still_open"] = open_now
     return {"queues": list(rows.values()), "totals": totals,
             # across the hall every transfer out is a transfer in, so issued = final outcomes + open

@@ -87,6 +87,8 @@ class HallRuntime:
             self.link.route(self.topics.evaluation_results_all, self._on_evaluation_result)
             self.link.route(self.topics.devices_status_all, self._on_device_status)
             self.link.on_connected.append(self.publisher.publish_all)
+            self.link.on_connected.append(self.devices.broker_back)
+            self.link.on_disconnected.append(self.devices.broker_lost)
             self.publisher.start()
             self.rpc.start()
             self.link.start()

@@ -43,6 +43,8 @@ class PolicyConfig(Section):
     recent_calls: int = Field(default=8, ge=1, le=50)
     service_sample: int = Field(default=20, ge=1)
     arrival_window_s: float = Field(default=1800.0, gt=0)
+    call_guard_s: float = Field(default=5.0, ge=0, le=60, description="a second call-next this soon after the "
+                                "window's last call, the ticket not started, does nothing")
 
 
 class AdvisorConfig(Section):

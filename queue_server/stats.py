@@ -1,7 +1,10 @@
 """The day's figures from its tickets (pure; used by the API, the CSV export and reports).
 
 Every issued ticket is counted once by its *final* outcome, so a day reconciles:
-issued = served + no_show + cancelled + expired + transferred + still waiting/called/serving.
+issued = served + no_show + not_started + cancelled + expired + transferred + still waiting/called/serving.
+``not_started`` is a visit called but never started before the window called the next one: not
+served, never rated, and counted apart so a double press or an absent citizen does not inflate
+the served figures.
 A transferred ticket counts as ``transferred`` in the queue it left and as a new arrival in
 the queue it moved to (``transferred_in``), where it ends with its own outcome.
 """
@@ -16,7 +19,7 @@ from typing import Any
 
 from queue_server.engine.model import Ticket, TicketState
 
-OUTCOMES = ("done", "no_show", "cancelled", "expired", "transferred")
+OUTCOMES = ("done", "no_show", "not_started", "cancelled", "expired", "transferred")
 
 
 def _p95(values: list[float]) -> float | None:
@@ -46,7 +49,8 @@ def daily(tickets: Iterable[Ticket], day: date, targets: dict[str, float], names
         queues.append({
             "queue": code, "name": names.get(code, code), "issued": len(issued),
             "transferred_in": sum(1 for t in ts if t.hop > 0),
-            "served": counts["done"], "no_show": counts["no_show"], "cancelled": counts["cancelled"],
+            "served": counts["done"], "no_show": counts["no_show"], "not_started": counts["not_started"],
+            "cancelled": counts["cancelled"],
             "expired": counts["expired"], "transferred": counts["transferred"],
             "open": sum(1 for t in ts if t.state.active),
             "mean_wait_s": _round(_mean(waits)), "p95_wait_s": _round(_p95(waits)),
@@ -72,7 +76,7 @@ def _round(v: float | None) -> float | None:
 
 def daily_csv(report: dict[str, Any]) -> str:
     out = io.StringIO()
-    cols = ["queue", "name", "issued", "transferred_in", "served", "no_show", "cancelled", "expired",
+    cols = ["queue", "name", "issued", "transferred_in", "served", "no_show", "not_started", "cancelled", "expired",
             "transferred", "open", "mean_wait_s", "p95_wait_s", "mean_service_s", "within_target", "target_wait_s"]
     w = csv.DictWriter(out, fieldnames=["date", *cols], extrasaction="ignore")
     w.writeheader()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 POLL_S = 0.02
@@ -57,3 +57,24 @@ def _name(predicate: Callable[[], object]) -> str:
     code = getattr(predicate, "__code__", None)
     where = f" ({code.co_filename.rsplit('/', 1)[-1]}:{code.co_firstlineno})" if code is not None else ""
     return getattr(predicate, "__qualname__", repr(predicate)) + where
+
+
+def run_async(coro: Any) -> Any:
+    """``asyncio.run`` in a thread of its own (Playwright's sync API keeps a loop running in this one)."""
+    import asyncio
+    import threading
+
+    out: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            out["value"] = asyncio.run(coro)
+        except BaseException as err:  # re-raised in the caller's thread
+            out["error"] = err
+
+    t = threading.Thread(target=run)
+    t.start()
+    t.join()
+    if "error" in out:
+        raise out["error"]
+    return out.get("value")

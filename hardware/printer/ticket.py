@@ -9,7 +9,18 @@ from zoneinfo import ZoneInfo
 from hardware.printer import codec
 
 HALL_TZ = ZoneInfo("Asia/Shanghai")
-GUIDANCE = "过号请重新取号"
+#: the no-show line the ticket shares with the display and the voice; ``{calls}`` from ``[policy]``
+GUIDANCE_TEMPLATE = "每个号最多呼叫{calls}次，过号请重新取号"
+_NUMERALS = "零一二三四五六七八九十"
+
+
+def guidance(calls: int = 3) -> str:
+    """The ticket's no-show line for a ticket called ``calls`` times in all (the first call and the recalls)."""
+    count = "两" if calls == 2 else _NUMERALS[calls] if 0 < calls <= 10 else str(calls)
+    return GUIDANCE_TEMPLATE.format(calls=count)
+
+
+GUIDANCE = guidance()
 
 # Half-width columns per line in the printer's standard font (12x24 dots).
 COLUMNS_80MM = 48

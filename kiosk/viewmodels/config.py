@@ -32,6 +32,8 @@ class ModelConfig:
     card_reader: str | None = None
     idcard_url: str | None = None
     server_device_id: str = "hall-server"
+    #: times a number is called in all before it is passed (the ticket's no-show line)
+    calls_per_ticket: int = 3
     public_url: str = "http://127.0.0.1:8080"  # HALL_PUBLIC_URL: the QR codes of tickets and documents
     a4_printer_url: str | None = None
     document_issuer: str = ""  # 出具单位 on A4 documents ("" = the hall's name)
@@ -84,7 +86,8 @@ def from_settings(settings: KioskAppSettings) -> ModelConfig:
         broker_url=settings.server.mqtt_url, printer_url=settings.devices.printer_url,
         card_reader=settings.devices.card_reader, idcard_url=settings.devices.idcard_url,
         server_device_id=settings.server.device_id, public_url=public_base(settings),
-        a4_printer_url=settings.devices.a4_printer_url, guides=dict(guides))
+        a4_printer_url=settings.devices.a4_printer_url, guides=dict(guides),
+        calls_per_ticket=settings.policy.calls)
 
 
 def public_base(settings: KioskAppSettings) -> str:

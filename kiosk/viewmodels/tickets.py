@@ -15,6 +15,7 @@ from typing import Literal
 
 from hall_contract.protocol import RpcReply, TicketPublic
 from hardware.printer import TicketSlip
+from hardware.printer.ticket import guidance
 from hardware.speech.numerals import spell_ticket
 from kiosk import events as ev
 from kiosk.citizen import holder_ref
@@ -158,4 +159,5 @@ class TicketDesk:
                           holder_masked=ticket.holder,
                           holder_label="身份证" if self.holder_kind == "idcard" else "持卡人",
                           priority_label=PRIORITY_LABELS.get(ticket.priority),
-                          guide_lines=tuple(ticket_lines(self.cfg, ticket.item)))
+                          guide_lines=tuple(ticket_lines(self.cfg, ticket.item)),
+                          guidance=guidance(self.cfg.calls_per_ticket))

@@ -9,7 +9,10 @@ The server answers at once with the current state and then after every change:
 * ``{"type": "evaluation", "window": 3, "data": <GET /api/evaluations/3>}``: only to window 3's paired
   rating tablet (``"tablet": "<tablet token>"``) and to managers, auditors and admins;
 * staff only (a valid manager, auditor or admin token): ``{"type": "devices", "data": <GET /api/devices>}``
-  and ``{"type": "ratings"}`` when a rating was recorded or followed up.
+  and ``{"type": "ratings"}`` when a rating was recorded or followed up;
+* any signed-in staff (a clerk too) asking ``"links": true``: ``{"type": "links", "data": {"broker":
+  {"connected", "since"}, "devices": [{"id", "kind", "state", "seen_at", "faults"}]}}`` for the
+  displays and window bridges, at once and whenever a device or the server's broker link changes.
 
 Everything public carries no personal data, nor the login names of the clerks (staff tokens see them).
 Connections are bounded (``live_max_clients``; of them ``live_max_anonymous`` without a token): one
@@ -67,6 +70,7 @@ class Client:
     #: the window whose paired rating tablet this is
     tablet: int | None = None
     devices: bool = False
+    links: bool = False
     sent: dict[str, str] = field(default_factory=dict)
     #: let in beyond the anonymous bound: closed unless its subscription proves who it is
     over_bound: bool = False
@@ -185,6 +189,7 @@ class LiveHub:
                         c.push({"type": "ratings"})
             if "devices" in dirty:
                 self._send_devices([c for c in self.clients if c.devices])
+                self._send_links([c for c in self.clients if c.links])
         except Exception:
             log.exception("live update failed")
 
@@ -238,6 +243,14 @@ class LiveHub:
         for c in clients:
             c.push({"type": "devices", "data": snap})
 
+    def _send_links(self, clients: list[Client]) -> None:
+        svc, reg = self.runtime.service, self.runtime.devices
+        if svc is None or reg is None or not clients:
+            return
+        data = reg.links(svc.tz)
+        for c in clients:
+            c.push({"type": "links", "data": data}, key="links")
+
     def subscribe(self, c: Client, req: dict[str, Any]) -> None:
         token, tablet = req.get("token"), req.get("tablet")
         p = staff_of(self.runtime, token) if isinstance(token, str) and token else None
@@ -258,12 +271,15 @@ class LiveHub:
         if asked - c.evaluations:
             c.push({"type": "error", "code": "tablet_not_paired"})
         c.devices = bool(req.get("devices")) and c.staff is not None
+        c.links = bool(req.get("links")) and p is not None
         c.sent.clear()
         self._send_hall([c])
         if c.evaluations:
             self._send_evaluations([c], c.evaluations)
         if c.devices:
             self._send_devices([c])
+        if c.links:
+            self._send_links([c])
 
     def admit(self) -> Client | None:
         """A new client, or None when the hall has as many live clients as it takes."""

@@ -202,17 +202,32 @@ class Hall:
         w.served_today += 1
         w.current = None
 
-    def call_next(self, now: datetime, n: int, clerk: str | None = None) -> Change:
-        """Call the next ticket to window ``n``. A current ticket still open counts as served
-        (a caller keypad has no finish key: the next call ends the visit before it).
-        ``change.call`` is None when nobody waits."""
+    def call_next(self, now: datetime, n: int, clerk: str | None = None, *, call_starts: bool = False) -> Change:
+        """Call the next ticket to window ``n``; ``change.call`` is None when nobody waits.
+
+        A press within ``policy.call_guard_s`` of the window's last call, its ticket not yet
+        started, is a double press: nothing changes (action ``call_guarded``, the current
+        ticket in ``change.tickets``). Otherwise a current ticket being served counts as
+        served; one called but never started ends as ``not_started`` (no service, no rating),
+        unless ``call_starts`` (a caller keypad has no start key: its call is the start)."""
         change = self._roll(now, Change("call_next"))
         w = self.window(n)
         if w.status is not WindowStatus.OPEN:
             raise errors.WindowNotOpen(zh=f"{w.spec.name}未开放", en=f"window {n} is {w.status}", window=n)
-        if w.current is not None:
-            change.tickets.append(w.current)
-            self._finish(now, w, w.current)
+        cur = w.current
+        if cur is not None and cur.state is TicketState.CALLED:
+            last = w.last_call_at or cur.called_at
+            if last is not None and (now - last).total_seconds() < self.policy.call_guard_s:
+                change.action = "call_guarded"
+                change.tickets.append(cur)
+                return change
+        if cur is not None:
+            change.tickets.append(cur)
+            if cur.state is TicketState.CALLED and not call_starts:
+                cur.state, cur.ended_at = TicketState.NOT_STARTED, now
+                w.current = None
+            else:
+                self._finish(now, w, cur)
         line = choose_line([self.lines[q] for q in w.queues if q in self.lines], now)
         if clerk is not None:
             w.clerk = clerk
@@ -233,6 +248,7 @@ class Hall:
     def _announce(self, now: datetime, w: Window, t: Ticket) -> Call:
         call = Call(number=t.number, queue=t.queue, window=w.number, window_name=w.spec.name,
                     attempt=t.attempts, at=now, ticket_id=t.id, priority=t.priority)
+        w.last_call_at = now
         self.recent.appendleft(call)
         return call
 

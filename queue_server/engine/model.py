@@ -58,6 +58,9 @@ class Policy:
     service_sample: int = 20
     #: seconds of arrivals per queue that the advisor's arrival rate looks back over
     arrival_window_s: float = 1800.0
+    #: a call-next this soon after the window's last call, with the ticket not yet started,
+    #: is taken as a double press: it changes nothing and answers the current call
+    call_guard_s: float = 5.0
 
 
 @dataclass(eq=False)
@@ -106,6 +109,9 @@ class Window:
     since: datetime | None = None
     clerk: str | None = None
     served_today: int = 0
+    #: when this window last called (or recalled) a number; not stored (after a restart the
+    #: current ticket's call time stands in)
+    last_call_at: datetime | None = None
 
     @property
     def number(self) -> int:

@@ -37,7 +37,7 @@ class StatePublisher:
         self._thread = threading.Thread(target=self._flusher, name="state-publisher", daemon=True)
 
     def start(self) -> None:
-        self.service.listeners.append(self.on_event)
+        self.service.listeners.insert(0, self.on_event)  # the call goes out before anyone else hears of it
         self._thread.start()
 
     def stop(self) -> None:

@@ -234,12 +234,17 @@ class HallService(HallReads):
             assert change is not None
             ticket = None
             if on_ticket and change.tickets and (change.action != "call_next" or change.call is not None):
+                # a guarded double press answers the current call
                 ticket = self._ticket_public(change.tickets[-1])
             return WindowOutcome(change.action, self._window_state(n), ticket)
 
     def call_next(self, n: int, actor: Actor) -> WindowOutcome:
-        """Call the next ticket to window ``n``; a clerk calling becomes the window's clerk."""
-        return self._window(n, actor, lambda now: self._hall.call_next(now, n, clerk=actor.clerk))
+        """Call the next ticket to window ``n``; a clerk calling becomes the window's clerk.
+
+        A window device (the caller keypad, which has no start key) starts a visit by calling it,
+        so its next call ends that visit as served; see :meth:`Hall.call_next`."""
+        starts = actor.kind is ActorKind.DEVICE
+        return self._window(n, actor, lambda now: self._hall.call_next(now, n, clerk=actor.clerk, call_starts=starts))
 
     def recall(self, n: int, actor: Actor) -> WindowOutcome:
         """Call the current ticket again (past the recalls allowed: ``action`` is ``no_show``)."""

@@ -53,7 +53,8 @@ class Issued(NamedTuple):
 class WindowOutcome:
     """What a window command did: the engine's action, the window after it, the ticket acted on.
 
-    ``ticket`` is the ticket called (``call_next``; None when nobody waits), recalled, started,
+    ``ticket`` is the ticket called (``call_next``; None when nobody waits; the current one again when
+    ``action`` is ``call_guarded``, a double press that changed nothing), recalled, started,
     finished, marked no-show or (``transfer``) now waiting in its new queue; None for the
     window's status and queue commands. It carries the masked holder."""
 

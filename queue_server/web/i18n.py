@@ -5,6 +5,7 @@ language) is handed to the page's JavaScript. ``{name}`` placeholders are filled
 """
 from __future__ import annotations
 
+from hall_contract.faults import page_words
 from queue_server.web.i18n_desk import DESK_MESSAGES
 
 LANGS = ("zh", "en")
@@ -50,6 +51,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "state_serving": ("办理中", "Being served"),
     "state_done": ("已办结", "Done"),
     "state_no_show": ("过号", "No-show"),
+    "state_not_started": ("叫号未办理", "Called, not started"),
     "state_transferred": ("已转移", "Transferred"),
     "state_cancelled": ("已取消", "Cancelled"),
     "state_expired": ("已作废", "Expired"),
@@ -110,6 +112,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "transfer_to": ("转到 {code} {name}", "To {code} {name}"),
     "nobody_waiting": ("当前无人等候", "Nobody is waiting"),
     "called_number": ("已叫 {number}", "Called {number}"),
+    "line_called": ("已叫 {number}（第 {attempt} 次呼叫），请等候办事群众到窗口",
+                    "Called {number} (call {attempt}); waiting for the citizen"),
+    "line_serving": ("正在办理 {number}", "Serving {number}"),
+    "line_none": ("当前无号", "No current ticket"),
+    "line_after": ("{number} {what}；当前无号", "{number}: {what}; no current ticket"),
+    "line_moved": ("已转到 {queue} 队列", "moved to queue {queue}"),
+    "line_window_paused": ("窗口暂停中", "Window paused"),
+    "line_window_closed": ("窗口已关闭", "Window closed"),
+    "guarded": ("刚刚已叫过 {number}，未重复叫号", "{number} was called just now; not called again"),
+    "confirm_no_show": ("确认将 {number} 记为过号？过号后需重新取号。",
+                        "Mark {number} as a no-show? They will need a new ticket."),
+    "confirm_close_called": ("{number} 已叫号但未办理。关窗将把 {number} 记为过号，确认关窗？",
+                             "{number} was called but not served. Closing marks {number} as a no-show. "
+                             "Close the window?"),
+    "confirm_close_serving": ("{number} 正在办理。关窗将把 {number} 记为办结，确认关窗？",
+                              "{number} is being served. Closing finishes {number}. Close the window?"),
     "queues_here": ("本窗口队列", "Queues at this window"),
     "shortcuts": ("快捷键", "Keyboard shortcuts"),
     "shortcuts_note": ("光标不在输入框时有效；转移后按队列字母。", "Active when no input field has focus; after "
@@ -233,16 +251,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "device": ("设备", "Device"),
     "online": ("在线", "Online"),
     "offline": ("离线", "Offline"),
-    "unknown": ("未上线", "Never seen"),
+    "unknown": ("状态未知", "Unknown"),
+    "broker_down_console": ("服务器与消息服务连接中断（自 {time}），各设备状态未知，以下为最后所知情况",
+                            "The server has lost the message broker (since {time}): every device's state is "
+                            "unknown; shown as last heard"),
+    "broker_down_clerk": ("服务器与消息服务连接中断：大屏和窗口屏可能收不到叫号，叫号后请口头招呼",
+                          "The server has lost the message broker: the wall display and window screens may not "
+                          "show your calls; call the citizen in person"),
+    "display_offline_clerk": ("大厅显示屏 {id} 离线（最后报告 {time}）：叫号不会显示和播报",
+                              "Wall display {id} is offline (last heard {time}): calls are neither shown nor spoken"),
+    "display_never_clerk": ("大厅显示屏 {id} 尚未上线：叫号不会显示和播报",
+                            "Wall display {id} has not come online: calls are neither shown nor spoken"),
+    "screen_offline_clerk": ("本窗口的窗口屏离线（{what}）", "This window's screen is offline ({what})"),
+    "page_link_lost": ("本页与服务器的实时连接中断，正在重连…（显示的可能不是最新情况）",
+                       "This page has lost its live link to the server; reconnecting (what you see may be old)"),
     "faults": ("故障", "Faults"),
-    "fault_paper_low": ("纸将尽", "Paper low"),
-    "fault_paper_out": ("缺纸", "Out of paper"),
-    "fault_reader_fault": ("读卡器故障", "Card reader fault"),
-    "fault_card_left": ("社保卡遗留在读卡器中", "A card was left in the reader"),
-    "fault_idcard_left": ("身份证遗留在读卡区", "An ID card was left on the reader"),
-    "fault_scanner_fault": ("扫码器故障", "QR scanner fault"),
-    "fault_printer_offline": ("打印机离线", "Printer offline"),
-    "fault_printer_fault": ("打印机故障", "Printer fault"),
     "fault_since": ("自 {time}", "since {time}"),
     "last_seen": ("最后报告", "Last report"),
     "fault_log": ("故障记录", "Fault log"),
@@ -265,6 +288,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "transferred_in": ("转入", "Transferred in"),
     "served": ("办结", "Served"),
     "no_show": ("过号", "No-show"),
+    "not_started": ("叫号未办理", "Called, not started"),
     "cancelled": ("取消", "Cancelled"),
     "expired": ("作废", "Expired"),
     "transferred": ("转出", "Transferred out"),
@@ -295,13 +319,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "accounted": ("合计", "Accounted"),
     "balanced": ("平衡", "Balanced"),
     "total": ("全厅合计", "Hall total"),
-    "close_rule": ("每个队列：取号 + 转入 = 办结 + 过号 + 取消 + 作废 + 转出 + 未完（等候中、已叫号、办理中）",
-                   "Per queue: issued + transferred in = served + no-show + cancelled + expired + transferred out "
-                   "+ still open (waiting, called, being served)"),
-    "close_formula": ("全厅：取号 {issued} = 办结 {served} + 过号 {no_show} + 取消 {cancelled} + 作废 {expired} "
-                      "+ 未完 {open}；转出 {tout} = 转入 {tin}",
-                      "Hall: issued {issued} = served {served} + no-show {no_show} + cancelled {cancelled} + "
-                      "expired {expired} + still open {open}; transferred out {tout} = in {tin}"),
+    "close_rule": ("每个队列：取号 + 转入 = 办结 + 过号 + 叫号未办理 + 取消 + 作废 + 转出 "
+                   "+ 未完（等候中、已叫号、办理中）",
+                   "Per queue: issued + transferred in = served + no-show + called, not started + cancelled "
+                   "+ expired + transferred out + still open (waiting, called, being served)"),
+    "close_formula": ("全厅：取号 {issued} = 办结 {served} + 过号 {no_show} + 叫号未办理 {not_started} "
+                      "+ 取消 {cancelled} + 作废 {expired} + 未完 {open}；转出 {tout} = 转入 {tin}",
+                      "Hall: issued {issued} = served {served} + no-show {no_show} + not started {not_started} "
+                      "+ cancelled {cancelled} + expired {expired} + still open {open}; "
+                      "transferred out {tout} = in {tin}"),
     "prepared_by": ("制表人", "Prepared by"),
     "checked_by": ("复核人", "Checked by"),
     "manager_sign": ("大厅主管", "Hall manager"),
@@ -335,6 +361,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "msg_serving": ("正在 {window} 办理", "Being served at {window}"),
     "msg_done": ("业务已办结，感谢您的光临", "Done. Thank you for your visit"),
     "msg_no_show": ("您已过号，请到服务台咨询", "Your number was passed; please ask at the service desk"),
+    "msg_not_started": ("此号已叫过但未办理，如需办理请到服务台咨询",
+                        "This number was called but not served; please ask at the service desk"),
     "msg_cancelled": ("此号已取消", "This ticket was cancelled"),
     "msg_expired": ("此号已过期", "This ticket has expired"),
     "msg_moved": ("已转到 {queue}", "Moved to {queue}"),
@@ -383,9 +411,9 @@ MESSAGES.update(DESK_MESSAGES)
 
 
 def pick(lang: str) -> dict[str, str]:
-    """The whole table in one language."""
+    """The whole table in one language, with every device fault code's words (the contract's catalog)."""
     i = 1 if lang == "en" else 0
-    return {k: v[i] for k, v in MESSAGES.items()}
+    return {**page_words("en" if lang == "en" else "zh_CN"), **{k: v[i] for k, v in MESSAGES.items()}}
 
 
 from queue_server.web.i18n_front import FRONT_MESSAGES  # noqa: E402 (the front office's words)

@@ -13,6 +13,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from queue_server.api.live import TRY_LATER, Client
 from tests.hall_app import HallApp
+from tests.waiting import run_async
 
 
 def test_a_body_over_the_limit_is_refused_before_it_is_read(open_hall: Callable[..., HallApp]) -> None:
@@ -102,7 +103,7 @@ def test_a_client_that_does_not_keep_up_is_dropped_not_waited_for() -> None:
         for i in range(10):
             c.push({"type": "hall", "i": i})
         return c
-    c = asyncio.run(run())
+    c = run_async(run())
     assert c.closed and c.close_code == TRY_LATER
     assert c.queue.qsize() == 1 and c.queue.get_nowait() is None  # what it missed is dropped, then it is closed
 

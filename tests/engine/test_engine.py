@@ -158,15 +158,68 @@ def test_start_finish_and_service_time_feed_the_prediction() -> None:
     assert v.waiting == 3 and v.predicted_wait_s == 3 * 600
 
 
-def test_call_next_ends_the_current_visit_as_served() -> None:
+def test_call_next_ends_a_started_visit_as_served() -> None:
+    h = make_hall()
+    issue(h, at(0))
+    issue(h, at(0))
+    h.open_window(at(0), 1)
+    first = h.call_next(at(1), 1).tickets[0]
+    h.start(at(2), 1)
+    change = h.call_next(at(5), 1)
+    assert first.state is TicketState.DONE and change.call.number == "A002"  # type: ignore[union-attr]
+    assert h.windows[1].served_today == 1
+
+
+def test_a_visit_called_but_never_started_ends_as_not_started_not_served() -> None:
     h = make_hall()
     issue(h, at(0))
     issue(h, at(0))
     h.open_window(at(0), 1)
     first = h.call_next(at(1), 1).tickets[0]
     change = h.call_next(at(5), 1)
-    assert first.state is TicketState.DONE and change.call.number == "A002"  # type: ignore[union-attr]
-    assert h.windows[1].served_today == 1
+    assert first.state is TicketState.NOT_STARTED and first.ended_at == at(5) and first.started_at is None
+    assert change.call.number == "A002" and h.windows[1].served_today == 0  # type: ignore[union-attr]
+
+
+def test_a_keypad_call_starts_the_visit_so_its_next_call_serves_it() -> None:
+    h = make_hall()
+    issue(h, at(0))
+    issue(h, at(0))
+    h.open_window(at(0), 1)
+    first = h.call_next(at(1), 1, call_starts=True).tickets[0]
+    h.call_next(at(5), 1, call_starts=True)
+    assert first.state is TicketState.DONE and h.windows[1].served_today == 1
+
+
+def test_a_second_press_within_the_guard_changes_nothing_and_answers_the_current_call() -> None:
+    h = make_hall()
+    for _ in range(3):
+        issue(h, at(0))
+    h.open_window(at(0), 1)
+    first = h.call_next(at(1), 1).tickets[0]
+    again = h.call_next(at(1) + timedelta(seconds=0.4), 1)
+    assert again.action == "call_guarded" and again.call is None and again.tickets == [first]
+    assert first.state is TicketState.CALLED and h.windows[1].current is first
+    h.recall(at(1) + timedelta(seconds=30), 1)  # a recall is a call: the guard runs from it
+    assert h.call_next(at(1) + timedelta(seconds=33), 1).action == "call_guarded"
+    later = h.call_next(at(1) + timedelta(seconds=36), 1)
+    assert later.call is not None and later.call.number == "A002" and first.state is TicketState.NOT_STARTED
+
+
+def test_the_guard_does_not_hold_a_started_visit_and_can_be_turned_off() -> None:
+    h = make_hall()
+    for _ in range(3):
+        issue(h, at(0))
+    h.open_window(at(0), 1)
+    h.call_next(at(1), 1)
+    h.start(at(1) + timedelta(seconds=1), 1)
+    assert h.call_next(at(1) + timedelta(seconds=2), 1).call.number == "A002"  # type: ignore[union-attr]
+    off = make_hall(call_guard_s=0)
+    issue(off, at(0))
+    issue(off, at(0))
+    off.open_window(at(0), 1)
+    off.call_next(at(1), 1)
+    assert off.call_next(at(1) + timedelta(seconds=0.1), 1).call.number == "A002"  # type: ignore[union-attr]
 
 
 def test_transfer_keeps_the_number_and_its_place_by_first_issue_time() -> None:

@@ -119,7 +119,7 @@ def test_known_ticket_bytes_80mm() -> None:
         + b"\x1d(k\x12\x001P0http://h/t/A001\x1d(k\x03\x001Q0"
         + gb("扫码查看排队进度") + b"\n"
         + gb("取号时间") + b"\xa3\xba" + b"2024-05-06 09:15:02\n"  # 01:15 UTC is 09:15 in the hall
-        + b"\x1b\x45\x01" + gb("过号请重新取号") + b"\n\x1b\x45\x00"
+        + b"\x1b\x45\x01" + gb("每个号最多呼叫三次，过号请重新取号") + b"\n\x1b\x45\x00"
         + b"\x1b\x64\x04\x1d\x56\x00"
     )
     assert ticket_bytes(slip, columns=48) == expected
@@ -151,3 +151,10 @@ def test_record_layout() -> None:
     assert b"\x1b\x61\x00" + b"-" * 32 + b"\n" + gb("姓名：张*") + b"\n" in data
     assert gb("打印时间：2024-05-06 10:00:00") in data
     assert data.endswith(b"\x1d\x56\x00")
+
+
+def test_the_no_show_line_counts_the_calls_as_the_policy_sets_them() -> None:
+    from hardware.printer.ticket import guidance
+
+    assert guidance(3) == "每个号最多呼叫三次，过号请重新取号"
+    assert guidance(2) == "每个号最多呼叫两次，过号请重新取号"

@@ -178,6 +178,7 @@ def test_broker_restart_under_load_loses_no_call(tmp_path: Path, new_broker: Cal
             assert sub.wait_for(lambda ms: any(t.endswith("/board") and {c["number"] for c in
                                                    json.loads(p)["calls"]} >= set(during) for t, p, *_ in ms),
                                 timeout=15), "the board carries every call made while the broker was away"
+            srv.api("POST", "/api/windows/1/start", token=clerks[1])
             st, t = srv.api("POST", "/api/windows/1/call-next", token=clerks[1])
             assert st == 200
             assert sub.wait_for(lambda ms: any(tp.endswith("/calls") and json.loads(p)["number"] == t["number"]

@@ -124,6 +124,7 @@ def test_state_comes_back_after_a_broker_restart(tmp_path: Path, own_broker: Bro
             assert sub.json(f"hall/{hall}/board")[-1]["calls"][0]["number"] == "A001"
             # the server keeps working through the new connection
             srv.api("POST", "/api/tickets", {"queue": "A"})
+            srv.api("POST", "/api/windows/1/start", token=clerk)
             srv.api("POST", "/api/windows/1/call-next", token=clerk)
             assert sub.wait_for(lambda ms: any(json.loads(p).get("current") == "A002" for t, p, *_ in ms
                                                if t.endswith("windows/1/state")), timeout=5)

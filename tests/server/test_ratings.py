@@ -74,6 +74,7 @@ def test_silence_is_recorded_as_no_rating_and_a_newer_visit_supersedes(srv: Hall
         srv.api("POST", "/api/tickets", {"queue": "A"})
         srv.api("POST", "/api/windows/2/open", token=clerk)
         srv.api("POST", "/api/windows/2/call-next", token=clerk)
+        srv.api("POST", "/api/windows/2/start", token=clerk)
         srv.api("POST", "/api/windows/2/call-next", token=clerk)  # ends A001 as served: a rating is asked
         assert [r.number for r in silent.wait_requests(1)] == ["A001"]
         assert srv.api("GET", "/api/evaluations/2", tablet=tablet)[1]["pending"]["number"] == "A001"

@@ -227,7 +227,7 @@ def test_a_flush_never_overwrites_a_newer_retained_state(tmp_path: Path, clock: 
 
 
 def test_calls_and_window_states_go_out_in_commit_order(tmp_path: Path, clock: Clock) -> None:
-    svc = service(tmp_path, clock)
+    svc = service(tmp_path, clock, HALL_POLICY__CALL_GUARD_S="0")  # calls in quick succession on purpose
     link = RecordingLink()
     topics = Topics(svc.settings.hall.id)
     publisher = StatePublisher(svc, link, topics)  # type: ignore[arg-type]

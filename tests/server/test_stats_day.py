@@ -109,6 +109,7 @@ def drive_the_day(h: Hall) -> None:
     h.call("09:05:00", "POST", "/api/windows/7/open", "li")
     assert h.call("09:05:00", "POST", "/api/windows/1/call-next", "wang")["number"] == "A003"  # elderly first
     assert h.call("09:05:00", "POST", "/api/windows/7/call-next", "li")["number"] == "B001"
+    h.call("09:05:00", "POST", "/api/windows/7/start", "li")  # B001 came to the window
     h.call("09:06:00", "POST", "/api/windows/1/start", "wang")
     h.call("09:15:00", "POST", "/api/windows/1/finish", "wang")  # A003 served; evaluator 1 rates 5
     ratings = h.runtime.ratings
@@ -119,7 +120,7 @@ def drive_the_day(h: Hall) -> None:
     assert h.call("09:17:00", "POST", "/api/windows/1/call-next", "wang")["number"] == "A002"
     moved = h.call("09:20:00", "POST", "/api/windows/1/transfer", "wang", {"queue": "B"})
     assert (moved["number"], moved["queue"], moved["state"]) == ("A002", "B", "waiting")
-    # the next call at window 7 ends B001 as served and calls the transferred A002
+    # the next call at window 7 ends B001 (started) as served and calls the transferred A002
     assert h.call("09:25:00", "POST", "/api/windows/7/call-next", "li")["number"] == "A002"
     eventually(lambda: ratings.pending_for(7) is not None)
     h.clock.at("09:26:10")  # B001 was not rated within 60 s (+2 s grace)
@@ -155,8 +156,8 @@ def test_a_scripted_day_gives_exact_figures(day: Hall) -> None:
     assert (b["issued"], b["transferred_in"], b["served"], b["open"]) == (1, 1, 2, 0)
     assert (b["mean_wait_s"], b["p95_wait_s"], b["mean_service_s"], b["within_target"]) == (810.0, 1440.0, 750.0, 0.5)
     assert (c["issued"], c["cancelled"], c["mean_wait_s"], c["within_target"]) == (1, 1, None, None)
-    assert rep["totals"] == {"issued": 6, "served": 3, "no_show": 1, "cancelled": 1, "expired": 0, "transferred": 1,
-                             "open": 1}
+    assert rep["totals"] == {"issued": 6, "served": 3, "no_show": 1, "not_started": 0, "cancelled": 1, "expired": 0,
+                             "transferred": 1, "open": 1}
     assert rep["reconciles"] is True
 
     w1, w7 = by(rep["windows"], "window", 1), by(rep["windows"], "window", 7)
@@ -238,4 +239,4 @@ def test_the_day_closes_with_expired_tickets_and_exports_csv(day: Hall) -> None:
     close = day.client.get("/api/stats/daily.csv?date=2026-03-02&part=close",
                            headers={"authorization": f"Bearer {day.tokens['aud']}"}).text.splitlines()
     assert close[0].startswith("date,queue,name,issued,transferred_in,served,no_show")
-    assert any(line.startswith("2026-03-02,A,综合受理,4,0,1,1,0,1,1,0,0,0,4,True") for line in close)
+    assert any(line.startswith("2026-03-02,A,综合受理,4,0,1,1,0,0,1,1,0,0,0,4,True") for line in close)

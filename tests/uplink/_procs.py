@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from tests.peers import HALLCTL, ROOT, free_port, http
+from tests.waiting import run_async  # noqa: F401 (the uplink tests import it from here)
 
 
 class Proc:
@@ -93,22 +94,3 @@ def wait_until(pred: Any, timeout: float, step: float = 0.2) -> bool:
     return bool(pred())
 
 
-def run_async(coro: Any) -> Any:
-    """``asyncio.run`` in a thread of its own (Playwright's sync API keeps a loop running in this one)."""
-    import asyncio
-    import threading
-
-    out: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            out["value"] = asyncio.run(coro)
-        except BaseException as err:  # re-raised in the caller's thread
-            out["error"] = err
-
-    t = threading.Thread(target=run)
-    t.start()
-    t.join()
-    if "error" in out:
-        raise out["error"]
-    return out.get("value")

@@ -90,7 +90,8 @@ def test_ratings_from_the_evaluator_and_the_tablet_reach_the_report(web: Callabl
         shot(report, "report")
         report.click("#close-link")
         expect(report.locator("#close-verdict")).to_have_text("账目平衡")
-        expect(report.locator("#formula")).to_contain_text("取号 3 = 办结 2 + 过号 0 + 取消 0 + 作废 0 + 未完 1")
+        expect(report.locator("#formula")).to_contain_text(
+            "取号 3 = 办结 2 + 过号 0 + 叫号未办理 0 + 取消 0 + 作废 0 + 未完 1")
         shot(report, "close")
         with report.expect_download() as download:
             report.goto(hall.base + "/report")

@@ -6,6 +6,7 @@ import os
 import re
 import signal
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +14,8 @@ from hall_contract.protocol import Topics
 from hardware.rs485 import DeviceNoAnswer, Key, Rs485Bus
 from hardware.rs485.simulator import Rs485Simulator
 from tests.hall_app import HallApp
-from tests.peers import Collector, ServerProcess
+from tests.peers import Broker, Collector, ServerProcess
+from tests.waiting import remains
 from tests.window_bridge._devices import (
     Server,
     bridge_settings,
@@ -39,9 +41,20 @@ def issue(server: Server, count: int, queue: str = "A") -> list[str]:
     return [server.api("POST", "/api/tickets", {"queue": queue})[1]["number"] for _ in range(count)]
 
 
+@pytest.fixture
+def guarded_app(tmp_path: Path, broker: Broker) -> Iterator[HallApp]:
+    """The server's app with a short double-press guard (``[policy] call_guard_s``)."""
+    app = HallApp.on(tmp_path, mqtt_url=broker.url, HALL_POLICY__CALL_GUARD_S=str(GUARD_S)).start()
+    yield app
+    app.stop()
+
+
+GUARD_S = 1.0
+
+
 @pytest.mark.timeout(60)
-def test_call_next_from_the_keypad_and_nobody_waiting(hall_app: HallApp, sim: Rs485Simulator) -> None:
-    server = hall_app
+def test_call_next_from_the_keypad_and_nobody_waiting(guarded_app: HallApp, sim: Rs485Simulator) -> None:
+    server = guarded_app
     topics = Topics(server.hall_id)
     s = bridge_settings(server)
     reply_topic = topics.reply(s.window_bridge.device_id)
@@ -61,14 +74,20 @@ def test_call_next_from_the_keypad_and_nobody_waiting(hall_app: HallApp, sim: Rs
             assert req == {**req, "v": 1, "window": 1, "action": "call_next"}
             assert re.fullmatch(rf"{s.window_bridge.device_id}-w1-\d{{8}}-[0-9a-f]{{4}}-1", req["request_id"])
 
+            # pressed again at once: a double press, answered with the current call; nobody else is called
+            keypad(sim, 2).press(Key.CALL_NEXT)
+            again = sub.wait_topic(reply_topic, count=2)[-1]
+            assert again["ok"] and again["result"]["ticket"]["number"] == "A001"
+            remains(lambda: hall_window(server, 1)["current"] == "A001", GUARD_S)
+
             # nobody waits: the next press ends A001's visit and calls nobody; the screen says so, then the usual
             keypad(sim, 2).press(Key.CALL_NEXT)
             assert eventually(lambda: "无人等候" in screen(sim, 1).history)
             assert screen(sim, 1).text == "无人等候"
             assert eventually(lambda: screen(sim, 1).text == "1号窗口", 5)
             assert screen(sim, 1).history[-2:] == ["无人等候", "1号窗口"]
-            replies = sub.wait_topic(reply_topic, count=2)
-            assert [r["ok"] for r in replies] == [True, True] and replies[-1]["result"]["ticket"] is None
+            replies = sub.wait_topic(reply_topic, count=3)
+            assert [r["ok"] for r in replies] == [True, True, True] and replies[-1]["result"]["ticket"] is None
             assert hall_window(server, 1)["current"] is None
             assert server.api("GET", "/api/tickets/A001")[1]["state"] == "done"
             assert len(sub.json(topics.calls)) == 1

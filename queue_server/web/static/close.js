@@ -6,8 +6,8 @@
   if (!me) return;
   const $ = (id) => document.getElementById(id);
   const el = Hall.el;
-  const PARTS = ["issued", "transferred_in", "served", "no_show", "cancelled", "expired", "transferred", "waiting",
-                 "called", "serving", "accounted"];
+  const PARTS = ["issued", "transferred_in", "served", "no_show", "not_started", "cancelled", "expired", "transferred",
+                 "waiting", "called", "serving", "accounted"];
 
   function row(label, r, balanced) {
     return el("tr", { class: balanced ? null : "over" }, el("td", {}, label),
@@ -20,10 +20,10 @@
     $("printed-at").textContent = String(rep.generated_at || "").replace("T", " ").slice(0, 19);
     $("close-table").tBodies[0].replaceChildren(...c.queues.map((q) =>
       row(`${q.queue} ${Hall.queueName(q.queue)}`, q, q.balanced)));
-    const tot = Object.assign({}, c.totals, { accounted: PARTS.slice(2, 10).reduce((a, p) => a + c.totals[p], 0) });
+    const tot = Object.assign({}, c.totals, { accounted: PARTS.slice(2, 11).reduce((a, p) => a + c.totals[p], 0) });
     $("close-table").tFoot.replaceChildren(row(Hall.t("total"), tot, c.balanced));
     $("formula").textContent = Hall.t("close_formula", { issued: tot.issued, served: tot.served, no_show: tot.no_show,
-      cancelled: tot.cancelled, expired: tot.expired, open: tot.still_open, tout: tot.transferred, tin: tot.transferred_in });
+      not_started: tot.not_started, cancelled: tot.cancelled, expired: tot.expired, open: tot.still_open, tout: tot.transferred, tin: tot.transferred_in });
     const v = $("close-verdict");
     v.textContent = Hall.t(c.balanced ? "reconciles_yes" : "reconciles_no");
     v.className = "reconcile " + (c.balanced ? "yes" : "no");

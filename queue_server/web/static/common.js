@@ -64,6 +64,7 @@ const Hall = (() => {
   }
   const showError = (e) => banner("error", e && e.message !== undefined ? e.message : String(e));
   const clearError = () => banner("error", "");
+  const clearInfo = () => banner("info", "");
   let infoTimer = null;
   function showInfo(msg) {
     banner("info", msg);
@@ -110,13 +111,21 @@ const Hall = (() => {
     }
   }
 
-  /* Live updates: one WebSocket, re-subscribed after every reconnect. */
+  /* Live updates: one WebSocket, re-subscribed after every reconnect. The header's dot and the
+     page's #live-lost banner (where it has one) say whether the page itself is live. */
   function live(subscription, onMessage) {
     const dot = document.getElementById("live");
+    const lost = document.getElementById("live-lost");
     let ws = null;
     let wait = 500;
     function state(on) {
-      if (dot) { dot.dataset.state = on ? "on" : "off"; dot.title = on ? t("live_on") : t("live_off"); }
+      if (dot) {
+        dot.dataset.state = on ? "on" : "off";
+        dot.title = on ? t("live_on") : t("live_off");
+        dot.textContent = "● " + (on ? t("live_on") : t("live_off"));
+      }
+      if (lost) lost.hidden = on;
+      document.body.dataset.live = on ? "on" : "off";
     }
     function connect() {
       const s = session.get();
@@ -168,8 +177,17 @@ const Hall = (() => {
   const stateName = (st) => t("state_" + st);
   const ratingName = (r) => (r ? t("r" + r) : "—");
   const reasonName = (r) => (r ? (WORDS["reason_" + r] || r) : "");
+  /* A device fault code as a person reads it (the contract's catalog, handed to every page). */
+  function faultName(code) {
+    if (WORDS["fault_" + code]) return WORDS["fault_" + code];
+    const m = /^(screen|keypad|evaluator)_(\d+)_([a-z_]+)$/.exec(code);
+    if (m && WORDS["line_" + m[1]] && WORDS["linefault_" + m[3]]) {
+      return t("line_" + m[1], { window: m[2] }) + (DATA.lang === "en" ? " " : "") + t("linefault_" + m[3]);
+    }
+    return code;
+  }
   const queueName = (code) => { const q = DATA.queues.find((x) => x.code === code); return q ? q.name : code; };
 
-  return { t, DATA, session, api, ApiError, showError, clearError, showInfo, requireLogin, live, el, mmss, minutes,
-           clock, hallNow, stateName, ratingName, reasonName, queueName, localMessage, toLogin };
+  return { t, DATA, session, api, ApiError, showError, clearError, clearInfo, showInfo, requireLogin, live, el, mmss, minutes,
+           clock, hallNow, stateName, ratingName, reasonName, queueName, localMessage, toLogin, faultName };
 })();

@@ -120,14 +120,15 @@
       el("td", {}, x.kind),
       el("td", {}, el("span", { class: "badge s-" + x.state }, Hall.t(x.state))),
       el("td", {}, x.faults.length ? x.faults.map((f) => el("span", { class: "badge fault", title:
-        Hall.t("fault_since", { time: Hall.clock(x.fault_since[f]) }) }, Hall.t("fault_" + f) === "fault_" + f
-        ? f : Hall.t("fault_" + f))) : "—"),
+        Hall.t("fault_since", { time: Hall.clock(x.fault_since[f]) }) }, Hall.faultName(f))) : "—"),
       el("td", {}, Hall.clock(x.seen_at))));
     $("device-table").tBodies[0].replaceChildren(...(rows.length ? rows
       : [el("tr", {}, el("td", { colspan: 5, class: "empty" }, Hall.t("no_devices")))]));
     $("fault-log").replaceChildren(...d.log.slice(0, 20).map((e) => el("li", {},
-      `${Hall.clock(e.at)} ${e.device} ${Hall.t("fault_" + e.fault) === "fault_" + e.fault ? e.fault
-        : Hall.t("fault_" + e.fault)} ${Hall.t("fault_" + e.event)}`)));
+      `${Hall.clock(e.at)} ${e.device} ${Hall.faultName(e.fault)} ${Hall.t("fault_" + e.event)}`)));
+    const b = d.broker || {};
+    $("broker-down").hidden = b.connected !== false;
+    $("broker-down").textContent = b.connected === false ? Hall.t("broker_down_console", { time: Hall.clock(b.since) }) : "";
   }
 
   /* -- negative ratings and their follow-up -- */

@@ -21,11 +21,11 @@
     rec.className = "reconcile " + (rep.reconciles && rep.close.balanced ? "yes" : "no");
     $("by-queue").tBodies[0].replaceChildren(...rep.queues.map((q) => el("tr", { "data-queue": q.queue },
       td(`${q.queue} ${Hall.queueName(q.queue)}`, " "), td(q.issued), td(q.transferred_in), td(q.served), td(q.no_show),
-      td(q.transferred), td(q.cancelled), td(q.expired), td(q.open), td(Hall.mmss(q.mean_wait_s)),
+      td(q.not_started), td(q.transferred), td(q.cancelled), td(q.expired), td(q.open), td(Hall.mmss(q.mean_wait_s)),
       td(Hall.mmss(q.p95_wait_s)), td(Hall.mmss(q.mean_service_s)), td(pct(q.within_target)))));
     const tot = rep.totals;
     $("by-queue").tFoot.replaceChildren(el("tr", {}, td(Hall.t("total"), " "), td(tot.issued),
-      td(rep.queues.reduce((a, q) => a + q.transferred_in, 0)), td(tot.served), td(tot.no_show), td(tot.transferred),
+      td(rep.queues.reduce((a, q) => a + q.transferred_in, 0)), td(tot.served), td(tot.no_show), td(tot.not_started), td(tot.transferred),
       td(tot.cancelled), td(tot.expired), td(tot.open), td(""), td(""), td(""), td("")));
     $("by-window").tBodies[0].replaceChildren(...rep.windows.filter((w) => w.served || w.no_show || w.ratings.requested)
       .map((w) => el("tr", { "data-window": w.window }, td(Hall.DATA.window_names[w.window] || w.name, " "), td(w.served), td(w.no_show), td(w.transferred),

@@ -25,7 +25,7 @@
     } else if (t.state === "serving") {
       msg.textContent = Hall.t("msg_serving", { window: windowName(t) });
     } else {
-      msg.textContent = Hall.t({ done: "msg_done", no_show: "msg_no_show", cancelled: "msg_cancelled",
+      msg.textContent = Hall.t({ done: "msg_done", no_show: "msg_no_show", not_started: "msg_not_started", cancelled: "msg_cancelled",
                                  expired: "msg_expired" }[t.state] || "state_" + t.state);
       msg.className = "ticket-msg ended";
     }

@@ -13,7 +13,7 @@
     pick.addEventListener("change", () => { location.href = "/window/" + pick.value; });
   }
   const S = { win: null, ticket: null, waited: null, queues: [], evaluation: null, evalAt: 0, busy: false,
-              transfer: false, sig: "", skew: 0 };
+              transfer: false, sig: "", skew: 0, ended: null, links: null };
 
   async function refresh() {
     try {
@@ -45,7 +45,7 @@
       case "pause": return w.status === "open";
       case "resume": return w.status === "paused";
       case "open": return w.status === "closed";
-      case "close": return w.status !== "closed" && !cur;
+      case "close": return w.status !== "closed";
       default: return false;
     }
   }
@@ -62,21 +62,46 @@
     S.busy = true;
     render();
     Hall.clearError();
+    Hall.clearInfo();  // what it said was about the state before this action
+    const before = current();
     try {
       const r = await Hall.api("POST", `/api/windows/${n}/${path}`, body);
-      if (path === "call-next") Hall.showInfo(r ? Hall.t("called_number", { number: r.number }) : Hall.t("nobody_waiting"));
+      if (path === "call-next" && !r) Hall.showInfo(Hall.t("nobody_waiting"));
+      else if (path === "call-next" && before && r.number === before.number) {
+        Hall.showInfo(Hall.t("guarded", { number: r.number }));
+      }
+      const onTicket = ["call-next", "recall", "no-show", "start", "finish", "transfer"].includes(path);
+      if (onTicket) S.ended = r && !["called", "serving"].includes(r.state) ? r : null;
+      return true;
     } catch (e) {
       Hall.showError(e);
+      return false;
     } finally {
       S.busy = false;
       await refresh();
     }
   }
 
+  /* 过号, and 关窗 with a ticket still at the window, ask first. */
+  function noShow() {
+    const cur = current();
+    if (cur && window.confirm(Hall.t("confirm_no_show", { number: cur.number }))) post("no-show");
+  }
+
+  async function closeWindow() {
+    const cur = current();
+    if (cur) {
+      const key = cur.state === "serving" ? "confirm_close_serving" : "confirm_close_called";
+      if (!window.confirm(Hall.t(key, { number: cur.number }))) return;
+      if (!(await post(cur.state === "serving" ? "finish" : "no-show"))) return;
+    }
+    post("close");
+  }
+
   const ACTIONS = {
-    call_next: () => post("call-next"), recall: () => post("recall"), no_show: () => post("no-show"),
+    call_next: () => post("call-next"), recall: () => post("recall"), no_show: noShow,
     start: () => post("start"), finish: () => post("finish"), pause: () => post("pause"),
-    resume: () => post("open"), open: () => post("open"), close: () => post("close"),
+    resume: () => post("open"), open: () => post("open"), close: closeWindow,
     transfer: () => openTransfer(),
   };
 
@@ -149,6 +174,8 @@
       b.hidden = !visible(b.dataset.action);
       b.disabled = !enabled(b.dataset.action);
     }
+    renderStateLine();
+    renderLinks();
     const body = document.querySelector("#queues tbody");
     body.replaceChildren(...S.queues.filter((q) => w.queues.includes(q.code)).map((q) =>
       Hall.el("tr", { class: q.longest_wait_s > q.target_wait_s ? "over" : null },
@@ -157,6 +184,48 @@
         Hall.el("td", { class: "num" }, Hall.minutes(q.predicted_wait_s)),
         Hall.el("td", { class: "num" }, Hall.mmss(q.longest_wait_s)))));
     tick();
+  }
+
+  /* The line above the buttons: always what is true at this window now. */
+  function renderStateLine() {
+    const w = S.win, cur = current(), line = $("state-line");
+    let text;
+    if (cur && cur.state === "called") text = Hall.t("line_called", { number: cur.number, attempt: cur.attempts });
+    else if (cur) text = Hall.t("line_serving", { number: cur.number });
+    else if (S.ended) {
+      const what = S.ended.state === "waiting" ? Hall.t("line_moved", { queue: S.ended.queue })
+        : Hall.stateName(S.ended.state);
+      text = Hall.t("line_after", { number: S.ended.number, what });
+    } else text = Hall.t("line_none");
+    if (w.status !== "open") text = Hall.t("line_window_" + w.status) + " · " + text;
+    line.textContent = text;
+    line.dataset.state = cur ? cur.state : "none";
+  }
+
+  /* Warnings when the citizen may not see or hear this window's calls. */
+  function renderLinks() {
+    const box = $("links-warn");
+    const L = S.links;
+    const out = [];
+    if (L) {
+      if (L.broker.connected === false) out.push(Hall.t("broker_down_clerk"));
+      else {
+        for (const d of L.devices) {
+          if (d.kind === "display" && d.state !== "online") {
+            out.push(d.seen_at ? Hall.t("display_offline_clerk", { id: d.id, time: Hall.clock(d.seen_at) })
+              : Hall.t("display_never_clerk", { id: d.id }));
+          }
+          const mine = d.kind === "bridge" ? d.faults.filter((f) => f.startsWith(`screen_${n}_`)) : [];
+          if (d.kind === "bridge" && d.state !== "online") {
+            out.push(Hall.t("screen_offline_clerk", { what: Hall.t(d.state) + " " + Hall.clock(d.seen_at) }));
+          } else if (mine.length) {
+            out.push(Hall.t("screen_offline_clerk", { what: mine.map(Hall.faultName).join("，") }));
+          }
+        }
+      }
+    }
+    box.replaceChildren(...out.map((m) => Hall.el("div", {}, "⚠ " + m)));
+    box.hidden = !out.length;
   }
 
   function tick() {
@@ -179,13 +248,16 @@
     }
   }
 
-  Hall.live({ hall: true, evaluations: [n] }, (msg) => {
+  Hall.live({ hall: true, evaluations: [n], links: true }, (msg) => {
     if (msg.type === "hall") {
       S.queues = msg.data.queues;
       const w = msg.data.windows.find((x) => x.number === n);
       const call = msg.data.calls.find((c) => c.window === n);
       const sig = JSON.stringify([w, call && call.at, call && call.attempt]);
       if (sig !== S.sig) { S.sig = sig; refresh(); } else render();
+    } else if (msg.type === "links") {
+      S.links = msg.data;
+      renderLinks();
     } else if (msg.type === "evaluation" && msg.window === n) {
       S.evaluation = msg.data;
       S.evalAt = Date.now();
