@@ -14,7 +14,7 @@ from typing import Literal
 
 from hall_contract.citizen import age_on, mask_card_number, mask_id, mask_name
 
-Source = Literal["card", "idcard"]
+Source = Literal["card", "idcard", "ecard"]
 
 
 @dataclass(frozen=True, repr=False)

@@ -77,6 +77,7 @@ def _prepare_kivy(width: int, height: int, fullscreen: bool) -> None:
     os.environ["KIVY_NO_ARGS"] = "1"
     os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
     os.environ.setdefault("KIVY_HOME", str(Path("var/kivy").resolve()))
+    Path(os.environ["KIVY_HOME"]).mkdir(parents=True, exist_ok=True)  # Kivy makes only the last folder
     if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("SDL_VIDEODRIVER")):
         log.warning("no DISPLAY: drawing the kiosk offscreen")
         os.environ["SDL_VIDEODRIVER"] = "offscreen"

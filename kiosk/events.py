@@ -72,8 +72,23 @@ class IdCardRead:
 
 
 @dataclass(frozen=True)
+class IdCardLifted:
+    """The ID card that was read is no longer on the reader."""
+
+
+@dataclass(frozen=True)
 class IdCardFailed:
     error: Exception
+
+
+@dataclass(frozen=True, repr=False)
+class CodeScanned:
+    """The QR/barcode scanner read a code (an 电子社保卡 code is a credential: never in a log or a repr)."""
+
+    code: str
+
+    def __repr__(self) -> str:
+        return f"CodeScanned(<{len(self.code)} chars>)"
 
 
 @dataclass(frozen=True)
@@ -147,7 +162,7 @@ class DocumentFailed:
 
 
 DocumentEvent = A4Checked | DocumentPreviewed | DocumentPrinted | DocumentFailed
-CardEvent = CardInserted | CardPulled | CardRead | CardFailed | IdCardRead | IdCardFailed
+CardEvent = CardInserted | CardPulled | CardRead | CardFailed | IdCardRead | IdCardFailed | IdCardLifted
 Event = (LinkChanged | BoardReceived | ServerStatusChanged | CommandReceived | ReplyReceived | CardInserted
-         | CardPulled | CardRead | CardFailed | IdCardRead | IdCardFailed | ReaderFault | PrinterChecked
-         | PrintFinished | PrintFailed | GatewayAnswered | GatewayFailed | DocumentEvent)
+         | CardPulled | CardRead | CardFailed | IdCardRead | IdCardFailed | CodeScanned | ReaderFault | PrinterChecked
+         | PrintFinished | PrintFailed | GatewayAnswered | GatewayFailed | IdCardLifted | DocumentEvent)

@@ -29,6 +29,10 @@ class KioskSettings(DeviceSection):
     elderly_idle_timeout_s: float = Field(default=120.0, gt=0, description="the same in elderly mode (长者模式)")
     countdown_s: float = Field(default=20.0, ge=0, description="the last seconds of a session show a countdown")
     ticket_screen_s: float = Field(default=12.0, gt=0, description="how long a printed ticket stays on screen")
+    card_left_s: float = Field(default=20.0, gt=0, description="a card still in (or an ID card on) its reader this "
+                               "long after the take-your-card screen is left behind: spoken reminder and the fault "
+                               "card_left (idcard_left)")
+    elderly_zoom: float = Field(default=1.3, ge=1.0, le=1.6, description="text size in elderly mode (长者模式)")
     qr_screen_s: float = Field(default=45.0, gt=0,
                                description="how long a ticket stays on screen when it could not be printed")
     elderly_age: int = Field(default=70, ge=50, le=120, description="holders this old get elderly priority and mode")

@@ -17,12 +17,18 @@ path                                      body                                  
 ``{base}/v1/cards/loss``                  ``{"id_number", "pin"}``              ``CardLossReceipt``
 ``{base}/v1/applications/progress``       ``{"id_number", "receipt"}``          ``ApplicationProgress``
 ``{base}/v1/qualifications``              ``{"id_number"}``                     ``Qualifications``
+``{base}/v1/ecard/verify``                ``{"code"}``                          ``ECardHolder``
 ========================================  ====================================  =======================
+
+An 电子社保卡 login code (what the holder's app shows, refreshed every minute) is
+``ESSC1`` + the time it was made (``YYYYMMDDHHMMSS``, Beijing time) + a 16-hex-digit holder
+token of the platform's (never the ID number) + an 8-hex-digit check code over the rest; the
+platform accepts it for ``ECARD_VALID_S`` seconds (:mod:`kiosk.gateway.ecard`).
 
 Errors answer a 4xx/5xx status with ``{"error": {"code", "message", "message_en"}}``; codes
 ``not_found`` (404), ``wrong_pin`` (403, with ``"tries_left"``), ``pin_blocked`` (403),
-``already_lost`` (409), ``unavailable`` (503). The field names of each answer are those of the
-models in :mod:`kiosk.gateway.models`.
+``already_lost`` (409), ``ecard_invalid`` (400), ``ecard_expired`` (410), ``unavailable`` (503).
+The field names of each answer are those of the models in :mod:`kiosk.gateway.models`.
 """
 from __future__ import annotations
 
@@ -34,6 +40,9 @@ from kiosk.gateway.models import (
     CardLossReceipt,
     ContributionMonth,
     ContributionRecord,
+    ECardExpired,
+    ECardHolder,
+    ECardInvalid,
     GatewayError,
     GatewayUnavailable,
     InsuranceCertificate,
@@ -59,6 +68,8 @@ class Gateway(Protocol):
 
     def qualifications(self, id_number: str) -> Qualifications: ...
 
+    def verify_ecard(self, code: str) -> ECardHolder: ...
+
 
 __all__ = [
     "AlreadyLost",
@@ -66,6 +77,9 @@ __all__ = [
     "CardLossReceipt",
     "ContributionMonth",
     "ContributionRecord",
+    "ECardExpired",
+    "ECardHolder",
+    "ECardInvalid",
     "Gateway",
     "GatewayError",
     "GatewayUnavailable",

@@ -18,6 +18,7 @@ from kiosk.gateway.models import (
     ApplicationProgress,
     CardLossReceipt,
     ContributionRecord,
+    ECardHolder,
     GatewayUnavailable,
     InsuranceCertificate,
     Qualifications,
@@ -82,3 +83,6 @@ class HttpGateway:
 
     def qualifications(self, id_number: str) -> Qualifications:
         return self._post("/v1/qualifications", {"id_number": id_number}, Qualifications)
+
+    def verify_ecard(self, code: str) -> ECardHolder:
+        return self._post("/v1/ecard/verify", {"code": code}, ECardHolder)

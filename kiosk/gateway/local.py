@@ -18,12 +18,15 @@ from pathlib import Path
 
 from hall_contract.citizen import mask_card_number, mask_id, mask_name
 from kiosk.gateway import _records as rec
+from kiosk.gateway import ecard
 from kiosk.gateway.models import (
     AlreadyLost,
     ApplicationProgress,
     CardLossReceipt,
     ContributionMonth,
     ContributionRecord,
+    ECardHolder,
+    ECardInvalid,
     InsuranceCertificate,
     InsuranceLine,
     NotFound,
@@ -190,6 +193,29 @@ class LocalGateway:
         return Qualifications(holder=mask_name(person["name"]), items=[
             Qualification(title=r["title"], level=r["level"], certificate_no=r["certificate_no"],
                           issued_on=r["issued_on"], authority=rec.AUTHORITY) for r in rows])
+
+    def _ecard_key(self, db: sqlite3.Connection) -> bytes:
+        db.execute("INSERT OR IGNORE INTO meta VALUES ('ecard_key', ?)", (os.urandom(32).hex(),))
+        return bytes.fromhex(db.execute("SELECT value FROM meta WHERE key = 'ecard_key'").fetchone()[0])
+
+    def verify_ecard(self, code: str) -> ECardHolder:
+        """Whose 电子社保卡 login code this is (fresh and made by this platform), per :mod:`kiosk.gateway.ecard`."""
+        with self._db() as db:
+            key = self._ecard_key(db)
+            parsed = ecard.parse_code(key, code, datetime.now(CN))
+            db.row_factory = sqlite3.Row
+            for person in db.execute("SELECT id_number, name, birth FROM persons"):
+                if hmac.compare_digest(ecard.holder_token(key, person["id_number"]), parsed.token):
+                    return ECardHolder(id_number=person["id_number"], name=person["name"],
+                                       birth=date.fromisoformat(person["birth"]), holder=mask_name(person["name"]),
+                                       id_masked=mask_id(person["id_number"]))
+        raise ECardInvalid("no holder for this code")
+
+    def ecard_code(self, id_number: str, at: datetime | None = None) -> str:
+        """The login code the holder's app shows now (the simulator's side: for tests and the demo)."""
+        with self._db() as db:
+            key = self._ecard_key(db)
+        return ecard.make_code(key, id_number, at or datetime.now(CN))
 
     def receipts_of(self, id_number: str) -> list[str]:
         """The holder's receipt numbers (for tests and the demo's hints)."""

@@ -6,6 +6,7 @@ printout: they are ``float`` rounded to 2 places. Holders appear masked only (``
 """
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -97,6 +98,19 @@ class Qualifications(_Model):
     items: list[Qualification]
 
 
+class ECardHolder(_Model):
+    """Whose 电子社保卡 a scanned code is (the platform's answer to a verify request).
+
+    The one answer that carries the full ID number: the kiosk needs it for the holder's
+    business, keeps it inside its session and shows it masked only."""
+
+    id_number: str
+    name: str
+    birth: date
+    holder: str = Field(description="the name masked, as shown")
+    id_masked: str
+
+
 class GatewayError(Exception):
     """The platform refused or could not answer; messages a citizen can read."""
 
@@ -155,8 +169,23 @@ class AlreadyLost(GatewayError):
     message_en = "This card is already reported lost"
 
 
+class ECardInvalid(GatewayError):
+    code = "ecard_invalid"
+    status = 400
+    message_zh = "无法识别该二维码，请在电子社保卡中出示“扫码登录”二维码"
+    message_en = "This is not an e-card login code; show the login QR code of your e-card"
+
+
+class ECardExpired(GatewayError):
+    code = "ecard_expired"
+    status = 410
+    message_zh = "二维码已过期，请刷新电子社保卡二维码后重新扫描"
+    message_en = "The code has expired; refresh it in your e-card app and scan again"
+
+
 ERRORS: dict[str, type[GatewayError]] = {
-    cls.code: cls for cls in (GatewayError, GatewayUnavailable, NotFound, ServicePinBlocked, AlreadyLost)
+    cls.code: cls for cls in (GatewayError, GatewayUnavailable, NotFound, ServicePinBlocked, AlreadyLost,
+                              ECardInvalid, ECardExpired)
 }
 
 

@@ -33,6 +33,7 @@ def _routes(gateway: Gateway) -> dict[str, Callable[[dict[str, Any]], BaseModel]
         "/v1/applications/progress": lambda b: gateway.application_progress(_str(b, "id_number"),
                                                                             _str(b, "receipt")),
         "/v1/qualifications": lambda b: gateway.qualifications(_str(b, "id_number")),
+        "/v1/ecard/verify": lambda b: gateway.verify_ecard(_str(b, "code")),
     }
 
 

@@ -17,6 +17,7 @@ from kiosk.runtime.cards import CardService, IdCardPoller
 from kiosk.runtime.documents import DocumentWorker
 from kiosk.runtime.link import KioskLink
 from kiosk.runtime.printer import PrinterWorker
+from kiosk.runtime.scanner import ScannerService
 from kiosk.runtime.workers import GatewayWorker, gateway_from_settings, make_speaker
 from kiosk.viewmodels import KioskModel, from_settings
 
@@ -38,6 +39,7 @@ class KioskRuntime:
         self.cards = CardService(d.card_reader, post, d.card_timeout_s) if card_reader else None
         self.idcard = IdCardPoller(d.idcard_url, post, baudrate=d.idcard_baudrate, poll_s=k.idcard_poll_s,
                                    timeout_s=d.card_timeout_s) if d.idcard_url else None
+        self.scanner = ScannerService(d, post) if getattr(d, "scanner_url", None) else None  # 电子社保卡 codes
         self.gateway = GatewayWorker(gateway_from_settings(k), post)
         self.documents = DocumentWorker(d.a4_printer_url, post, job_timeout_s=d.a4_job_timeout_s) \
             if d.a4_printer_url else None
@@ -58,10 +60,12 @@ class KioskRuntime:
             self.cards.start()
         if self.idcard is not None:
             self.idcard.start()
+        if self.scanner is not None:
+            self.scanner.start()
         self.link.start()
 
     def stop(self) -> None:
-        for part in (self.idcard, self.cards):
+        for part in (self.scanner, self.idcard, self.cards):
             if part is not None:
                 part.stop()
         self.link.close()

@@ -133,6 +133,8 @@ class IdCardPoller:
         while not self._stop.wait(self.poll_s):
             present = reader.find_card(timeout_s=1.0)  # type: ignore[attr-defined]
             if not present:
+                if seen:
+                    self.post(ev.IdCardLifted())
                 seen = False
                 continue
             if seen:

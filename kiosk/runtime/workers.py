@@ -76,4 +76,12 @@ def make_speaker(k: KioskSettings) -> tuple[Speaker, Callable[[], None]]:
     except Exception as err:  # no pyttsx3, no espeak-ng: the kiosk works without a voice
         log.warning("voice guidance is off: %s", err)
         return SilentSpeaker(), lambda: None
-    return service, service.stop
+    from kiosk.runtime.guidance import CurrentSpeaker
+
+    current = CurrentSpeaker(service)
+
+    def stop() -> None:
+        current.stop()
+        service.stop()
+
+    return current, stop

@@ -19,7 +19,7 @@ from kivy.core.text import LabelBase
 from kivy.core.window import Window
 from kivy.factory import Factory
 from kivy.lang import Builder
-from kivy.properties import NumericProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
 from kiosk.i18n import t
 from kiosk.ui import doc_screens, screens, widgets
@@ -33,6 +33,7 @@ KV_FILES = ("theme.kv", "home.kv", "items.kv", "pin.kv", "ticket.kv", "services.
 ELDERLY_ZOOM = 1.3
 BUSY = ("reading", "loading", "issuing")
 __all__ = ["KioskApp", "load_kv", "widgets"]  # widgets: imported so that the kv files find its classes
+BUSY_SCREENS = (*BUSY, "checking")  # the busy overlay covers the screen while these show
 
 
 def load_kv() -> None:
@@ -52,6 +53,9 @@ class KioskApp(App):
     clock_text = StringProperty("")
     countdown = StringProperty("")
     toast = StringProperty("")
+    toast_error = BooleanProperty(False)
+    busy = BooleanProperty(False)
+    busy_text = StringProperty("")
     screen = StringProperty("home")
 
     def __init__(self, model: KioskModel, clock: Callable[[], float] = time.monotonic,
@@ -59,6 +63,7 @@ class KioskApp(App):
         super().__init__(**kwargs)
         self.title = "自助服务终端"
         self.model = model
+        self.elderly_zoom = getattr(model.cfg.kiosk, "elderly_zoom", ELDERLY_ZOOM)
         self.clock = clock
         self.on_first_frame = on_first_frame
         self._version = -1
@@ -75,6 +80,7 @@ class KioskApp(App):
             "key": lambda k, now: m.key(k, now), "confirm": m.tap_confirm,
             "service": lambda a, now: m.tap_service(a, now), "print": m.tap_print,
             "message_action": m.tap_message_action, "done": m.tap_done, "title": m.tap_title,
+            "finish": m.tap_finish, "continue": m.tap_continue, "back": m.tap_back,
             "maint_test": m.tap_test_page, "maint_check": m.tap_check_printer,
             "guide_ticket": m.tap_guide_ticket, "guide_here": m.tap_guide_here,
             "document_type": lambda c, now: m.tap_document_type(c, now),
@@ -130,16 +136,19 @@ class KioskApp(App):
     def refresh(self, force: bool = False) -> None:
         m, now = self.model, self.clock()
         frame = v.frame(m, now)
-        self.lang, self.zoom = frame.language, ELDERLY_ZOOM if frame.elderly else 1.0
+        self.lang, self.zoom = frame.language, self.elderly_zoom if frame.elderly else 1.0
         self.hall_name, self.clock_text = frame.hall_name, frame.clock
-        self.countdown, self.toast = frame.countdown, frame.toast
+        self.countdown, self.toast, self.toast_error = frame.countdown, frame.toast, frame.toast_error
         root = self.root
         if root is None or not (force or m.version != self._version):
             return
         self._version = m.version
-        name = "busy" if m.screen in BUSY else m.screen
-        manager = root.ids.screens
-        if manager.current != name:
-            manager.current = name
         self.screen = m.screen
+        self.busy = m.screen in BUSY_SCREENS
+        if self.busy:  # the overlay covers the screen below; the screen itself stays as it was
+            self.busy_text = v.busy_text(m)
+            return
+        manager = root.ids.screens
+        if manager.current != m.screen:
+            manager.current = m.screen
         manager.current_screen.refresh(m, now)

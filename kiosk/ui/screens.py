@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from kivy.factory import Factory
-from kivy.properties import BooleanProperty, ListProperty, StringProperty
+from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
 from kivy.uix.screenmanager import Screen
 
 from kiosk.i18n import t
@@ -51,6 +51,9 @@ class HomeScreen(KioskScreen):
     hint = StringProperty("")
     welcome = StringProperty("")
     notice = StringProperty("")
+    hours = StringProperty("")
+    queues_title = StringProperty("")
+    info_title = StringProperty("")
     take_label = StringProperty("")
     self_label = StringProperty("")
     elderly_label = StringProperty("")
@@ -63,6 +66,7 @@ class HomeScreen(KioskScreen):
         self.printer_notice, self.hint, self.welcome, self.notice = h.printer_notice, h.hint, h.welcome, h.notice
         self.take_label, self.self_label, self.elderly_label = h.take_label, h.self_label, h.elderly_label
         self.finish_label = h.finish_label
+        self.hours, self.queues_title, self.info_title = h.hours, h.queues_title, h.info_title
 
 
 class ItemsScreen(KioskScreen):
@@ -73,6 +77,7 @@ class ItemsScreen(KioskScreen):
     empty = StringProperty("")
     can_previous = BooleanProperty(False)
     can_next = BooleanProperty(False)
+    rows = NumericProperty(4)  # rows of items a page has (their height shares the space left)
 
     def refresh(self, m: KioskModel, now: float) -> None:
         view = v.items(m)
@@ -88,6 +93,7 @@ class ItemsScreen(KioskScreen):
             keys.append({"text": t("key_back", m.language), "action": ("search_key", "back")})
         sync(self.ids.keyboard, "KeyButton", keys)
         self.ids.item_grid.cols = 1 if m.session.elderly else 2
+        self.rows = max(1, -(-m.picker.page_size // self.ids.item_grid.cols))
         sync(self.ids.item_grid, "ItemButton", [{"title": name, "subtitle": queue, "action": ("item", code)}
                                                 for code, name, queue in view.items])
 
@@ -106,15 +112,22 @@ class PinScreen(KioskScreen):
         self.secret, self.can_confirm = p.secret, p.can_confirm
 
 
-class BusyScreen(KioskScreen):
-    text = StringProperty("")
-
-    def refresh(self, m: KioskModel, now: float) -> None:
-        self.text = v.issuing(m) if m.screen == "issuing" else t(m.screen, m.language)
-
-
 class AuthScreen(KioskScreen):
     pass
+
+
+class TakeCardScreen(KioskScreen):
+    title = StringProperty("")
+    note = StringProperty("")
+    hint = StringProperty("")
+    left = BooleanProperty(False)
+    can_continue = BooleanProperty(False)
+    continue_label = StringProperty("")
+
+    def refresh(self, m: KioskModel, now: float) -> None:
+        tc = v.take_card(m)
+        self.title, self.note, self.hint, self.left = tc.title, tc.note, tc.hint, tc.left
+        self.can_continue, self.continue_label = tc.can_continue, tc.continue_label
 
 
 class TicketScreen(KioskScreen):
@@ -154,6 +167,7 @@ class ResultBase(KioskScreen):
     header = StringProperty("")
     can_print = BooleanProperty(False)
     print_status = StringProperty("")
+    print_refused = BooleanProperty(False)
 
     def refresh(self, m: KioskModel, now: float) -> None:
         r = v.result(m)
@@ -161,6 +175,7 @@ class ResultBase(KioskScreen):
             return
         self.title, self.lines, self.header = r.title, r.lines, r.header
         self.can_print, self.print_status = r.can_print, r.print_status
+        self.print_refused = m.services.result is not None and m.services.result.print_state == "refused"
         if "table" in self.ids:  # the record: one multi-line label per column, not one label per cell
             columns = [[row[i] for row in r.rows] for i in range(4)]
             sync(self.ids.table, "CellLabel", [{"text": "\n".join(col)} for col in columns])
@@ -192,7 +207,7 @@ class MaintenanceScreen(KioskScreen):
 
 
 SCREENS: dict[str, type[Any]] = {
-    "home": HomeScreen, "items": ItemsScreen, "pin": PinScreen, "busy": BusyScreen, "auth": AuthScreen,
+    "home": HomeScreen, "items": ItemsScreen, "pin": PinScreen, "take_card": TakeCardScreen, "auth": AuthScreen,
     "ticket": TicketScreen, "services": ServicesScreen, "record": RecordScreen, "result": ResultScreen,
     "message": MessageScreen, "maintenance": MaintenanceScreen,
 }

@@ -4,8 +4,9 @@ from __future__ import annotations
 from typing import Any
 
 from kivy.graphics.texture import Texture
-from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, ColorProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.button import Button
+from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.image import Image
 
 
@@ -36,6 +37,7 @@ class ActButton(Button):
     """A button that calls ``app.act(*action)`` when released (see ``theme.kv``)."""
 
     action = ObjectProperty(())
+    tint = ColorProperty([0.13, 0.42, 0.80, 1])  # its colour while enabled (grey when disabled)
     fs = NumericProperty(40)  # font size in pixels of a 1080x1920 screen
     zoomable = BooleanProperty(True)  # larger in elderly mode
 
@@ -55,3 +57,18 @@ class KeyButton(ActButton):
 class ItemButton(ActButton):
     title = StringProperty("")
     subtitle = StringProperty("")
+
+
+class BusyOverlay(FloatLayout):
+    """Covers the screen while the kiosk works; takes every touch then, none otherwise."""
+
+    active = BooleanProperty(False)
+
+    def on_touch_down(self, touch: Any) -> bool:
+        return bool(self.active)
+
+    def on_touch_move(self, touch: Any) -> bool:
+        return bool(self.active)
+
+    def on_touch_up(self, touch: Any) -> bool:
+        return bool(self.active)

@@ -25,6 +25,7 @@ class ModelConfig:
     queue_names: dict[str, str] = field(default_factory=dict)
     queue_names_en: dict[str, str] = field(default_factory=dict)
     window_names: dict[str, tuple[str, ...]] = field(default_factory=dict)  # queue → windows serving it
+    hours: tuple[tuple[str, str], ...] = ()  # the hall's business hours (sessions of a day), "HH:MM"
     printer_columns: int = 48
     broker_url: str = ""
     printer_url: str | None = None
@@ -50,6 +51,16 @@ class ModelConfig:
         return fallback.get(queue, queue) + ("窗口" if language != "en" else " windows")
 
 
+def _hours(settings: KioskAppSettings) -> tuple[tuple[str, str], ...]:
+    sessions = getattr(getattr(settings, "hours", None), "sessions", None) or ()
+    return tuple((_hhmm(a), _hhmm(b)) for a, b in sessions)
+
+
+def _hhmm(value: object) -> str:
+    strftime = getattr(value, "strftime", None)
+    return strftime("%H:%M") if strftime is not None else str(value)
+
+
 def from_settings(settings: KioskAppSettings) -> ModelConfig:
     """A :class:`ModelConfig` from the kiosk's settings."""
     k: KioskSettings = settings.kiosk
@@ -68,7 +79,7 @@ def from_settings(settings: KioskAppSettings) -> ModelConfig:
         hall_name_en=settings.hall.name_en, status_url=settings.status_url(),
         language=k.language or settings.hall.language, salt=hall_salt(k.holder_salt, settings.hall.id), kiosk=k,
         items=items, queue_names={q.code: q.name for q in settings.queues},
-        queue_names_en={q.code: q.name_en or q.name for q in settings.queues},
+        queue_names_en={q.code: q.name_en or q.name for q in settings.queues}, hours=_hours(settings),
         window_names={q: tuple(v) for q, v in windows.items()}, printer_columns=settings.devices.printer_columns,
         broker_url=settings.server.mqtt_url, printer_url=settings.devices.printer_url,
         card_reader=settings.devices.card_reader, idcard_url=settings.devices.idcard_url,

@@ -21,8 +21,10 @@ from datetime import date, datetime
 from hall_contract.protocol import Topics
 from kiosk import events as ev
 from kiosk.ports import CardPort, DocumentPort, GatewayPort, PrinterPort, QueueLink, Speaker
+from kiosk.viewmodels.cardroute import route
 from kiosk.viewmodels.config import ModelConfig
 from kiosk.viewmodels.documents import DocumentDesk, NoDocuments
+from kiosk.viewmodels.farewell import Farewell
 from kiosk.viewmodels.guide import VoiceGuide
 from kiosk.viewmodels.hall import HallStatus
 from kiosk.viewmodels.identity import Identity
@@ -65,9 +67,10 @@ class KioskModel:
         self.ticketing = Ticketing(cfg.device_id, Topics(cfg.hall_id).reply(cfg.device_id), k.rpc_timeout_s,
                                    k.rpc_give_up_s)
         self.guide = guide = VoiceGuide(speaker, s, k.voice_guidance)
-        self.identity = Identity(self, s, card, guide, cfg, today)
+        self.identity = Identity(self, s, card, guide, cfg, today, gateway)
         self.desk = TicketDesk(self, s, self.hall, self.ticketing, link, printer, guide, cfg, today=today, wall=wall)
         self.services = SelfService(self, s, self.hall, gateway, printer, guide, cfg, wall)
+        self.farewell = Farewell(self, s, guide, cfg)
         self.maintenance = Maintenance(self, s, self.hall, self.ticketing, printer, cfg, wall)
         self.documents = DocumentDesk(self, s, self.hall, gateway, documents or NoDocuments(inbox=self.post), link,
                                       guide, cfg, wall)
@@ -116,9 +119,16 @@ class KioskModel:
         self.pin_purpose, self.pin_note, self._on_entry = purpose, note, on_entry
         self.go("pin", now, voice="voice_receipt" if purpose == "receipt" else "voice_pin")
 
+    def take_back(self, now: float, note: str | None = None) -> None:
+        self.farewell.start(now, note)
+
+    def with_pin(self, go_on: Callable[[float], None], now: float) -> None:
+        self.identity.with_pin(go_on, now)
+
     def end_session(self, now: float, note: str | None = None) -> None:
         """Wipe every personal datum and show the home screen."""
         self.session.wipe()
+        self.farewell.clear()
         self.keypad.clear()
         self.services.clear()
         self.documents.clear()
@@ -170,57 +180,55 @@ class KioskModel:
             case (ev.PrintFinished() | ev.PrintFailed() | ev.GatewayAnswered() | ev.GatewayFailed()
                   | ev.DocumentPreviewed() | ev.DocumentPrinted() | ev.DocumentFailed()):
                 self.jobs.answered(event, now)
+                self._signed_in(now)  # an e-card login is a platform answer
+            case ev.CodeScanned(code=code):  # an 电子社保卡 code at the scanner
+                if self.screen in ("home", "auth", "items", "services"):
+                    self.identity.code_scanned(code, self.screen, now)
             case (ev.CardInserted() | ev.CardPulled() | ev.CardRead() | ev.CardFailed() | ev.IdCardRead()
-                  | ev.IdCardFailed()):
+                  | ev.IdCardFailed() | ev.IdCardLifted()):
                 self._card(event, now)
-                if self.after_sign_in and self.session.authenticated and self.screen == "services":
-                    action, self.after_sign_in = self.after_sign_in, None
-                    self.tap_service(action, now)
+                self._signed_in(now)
         self.changed()
 
-    def _card(self, event: ev.CardEvent, now: float) -> None:
-        """Every card event, in one place: what the screen shows decides who hears of it."""
-        match event:
-            case ev.CardInserted():
-                if self.screen in ("maintenance", "issuing") or self._asking("staff"):
-                    self.maintenance.card_inserted()  # staff at work, or a ticket on its way: not read now
-                else:
-                    self.identity.inserted(self.screen, now)
-            case ev.CardPulled():
-                if self.screen == "issuing":  # the request is out: let the ticket come, but forget the holder now
-                    self.session.wipe_personal()
-                elif self.identity.card_session or self.screen == "reading" or self._asking("card"):
-                    self.end_session(now, "card_removed")
-            case ev.CardRead():
-                self.identity.read(event, now)
-            case ev.CardFailed(error=error):
-                self.identity.failed(error, now)
-            case ev.IdCardRead(citizen=citizen):
-                if self.screen not in ("maintenance", "issuing", "ticket"):
-                    self.identity.id_card_read(citizen, now)
-            case ev.IdCardFailed(error=error):
-                if self.screen == "auth":
-                    self.toast(getattr(error, "code", "reader_error"), now)
+    def _signed_in(self, now: float) -> None:
+        """A holder just became known on the services screen: the action that asked for one goes on."""
+        if self.after_sign_in and self.session.authenticated and self.screen == "services":
+            action, self.after_sign_in = self.after_sign_in, None
+            self.tap_service(action, now)
 
-    def _asking(self, purpose: PinPurpose) -> bool:
+    def _card(self, event: ev.CardEvent, now: float) -> None:
+        """Every card event, in one place (:func:`kiosk.viewmodels.cardroute.route`)."""
+        route(self, event, now)
+
+    def asking(self, purpose: PinPurpose) -> bool:
+        """Whether the keypad is up for ``purpose``."""
         return self.screen == "pin" and self.pin_purpose == purpose
 
     def publish_status(self, force: bool = False) -> None:
-        faults = self.hall.faults()
+        faults = sorted({*self.hall.faults(), *self.farewell.faults()})
         if force or faults != self._published:
             self._published = faults
             self.link.publish_status(faults)
 
     def tick(self, now: float) -> None:
+        if self.farewell.tick(now, self.screen):
+            self.publish_status()
         self.desk.tick(now)
         self.documents.tick(now, self.hall.connected)
         if self.toast_shown is not None and now >= self.toast_until:
             self.toast_shown = None
             self.changed()
         if self._shown_long_enough(now):
-            self.end_session(now)
-        elif self.screen not in ("issuing", "ticket") and self.session.timed_out(now):
-            self.end_session(now, "timed_out")
+            if self.screen == "ticket" or self.session.card_in:  # a message with the card in: ask for it back
+                self.farewell.start(now)
+            else:
+                self.end_session(now)
+        elif self.screen not in ("issuing", "ticket", "take_card") and self.session.timed_out(now):
+            if self.farewell.cards_there:
+                self.farewell.left_behind(now)  # nobody touched the kiosk for a while, a card is still there
+                self.publish_status()
+            else:
+                self.end_session(now, "timed_out" if self.session.personal else None)
 
     def _shown_long_enough(self, now: float) -> bool:
         """Whether a ticket or message screen has been up for its time."""
@@ -235,8 +243,17 @@ class KioskModel:
         self.session.touch(now)
         self.changed()
 
+    def _left_card_first(self, now: float) -> bool:
+        """A card left behind is still in: it must come out before anyone goes on (its holder is not here)."""
+        if not (self.farewell.left and self.farewell.cards_there):
+            return False
+        self.farewell.left_behind(now)
+        return True
+
     def tap_take_ticket(self, now: float) -> None:
         self.touch(now)
+        if self._left_card_first(now):
+            return
         reason = self.hall.pause_reason()
         if reason is not None:
             self.toast(reason, now)
@@ -246,6 +263,8 @@ class KioskModel:
 
     def tap_self_service(self, now: float) -> None:
         self.touch(now)
+        if self._left_card_first(now):
+            return
         if self.session.authenticated:
             self.go("services", now)
         else:
@@ -279,7 +298,33 @@ class KioskModel:
         self.changed()
 
     def tap_home(self, now: float) -> None:
-        self.end_session(now, "session_ended" if self.session.citizen or self.session.pending else None)
+        """首页: back to the start; a card holder whose card is in stays known (the session follows the card)."""
+        s = self.session
+        if s.card_in and s.citizen is not None and not self.farewell.left:
+            self.touch(now)
+            self.farewell.clear()
+            self.go("home", now)
+            return
+        self.end_session(now, "session_ended" if s.citizen or s.pending else None)
+
+    def tap_back(self, now: float) -> None:
+        """返回 on a message that asks to confirm: back to the services of the same holder."""
+        msg = self.message_shown
+        if msg is not None and msg.action in ("confirm_loss", "card_services") and self.session.citizen is not None:
+            self.message_shown = None
+            self.touch(now)
+            self.go("services", now)
+            return
+        self.tap_home(now)
+
+    def tap_finish(self, now: float) -> None:
+        """退出: the visit is over; ask for the card(s) back."""
+        self.touch(now)
+        self.farewell.start(now, None)
+
+    def tap_continue(self, now: float) -> None:
+        """继续办理 on the take-your-card screen."""
+        self.farewell.go_on(now)
 
     def tap_board(self, board: str, now: float) -> None:
         self.touch(now)
@@ -351,13 +396,27 @@ class KioskModel:
     def tap_message_action(self, now: float) -> None:
         """The message screen's button (a ticket for the PIN-unblock item)."""
         msg = self.message_shown
+        if msg is not None and msg.action == "card_services" and self.session.citizen is not None:
+            self.message_shown = None  # the card in the reader is not lost: its own services
+            self.touch(now)
+            self.go("services", now)
+            return
+        if msg is not None and msg.action == "confirm_loss":  # 确认挂失
+            self.message_shown = None
+            self.touch(now)
+            self.services.confirm_loss(now)
+            return
         if msg is not None and msg.action == "unblock_ticket":
             self.message_shown = None
             self.touch(now)
             self.desk.request(self.picker.find(self.cfg.kiosk.pin_unblock_item), now)  # the message said where
 
     def tap_done(self, now: float) -> None:
-        self.end_session(now)
+        """完成 on the ticket screen (or a result): the card(s) back, then the end."""
+        if self.screen == "take_card":
+            self.end_session(now)
+        else:
+            self.farewell.start(now)
 
     def tap_title(self, now: float) -> None:
         """A tap on the hall name (five quick ones open the maintenance screen)."""

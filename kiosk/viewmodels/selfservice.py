@@ -1,9 +1,13 @@
 """自助办: the self-service items for an identified holder, through the platform gateway.
 
-个人权益记录 is shown and can be printed; 参保证明 is printed at once; 社保卡临时挂失 asks the
-card's PIN (checked by the platform, with tries left); 业务办理进度 asks a receipt number;
-职业资格证书查询 lists certificates. A printout ends the session (every personal datum is wiped).
-Only a known holder reaches this flow: the model asks for a card first (:meth:`SelfService.tap`).
+个人权益记录 is shown and can be printed; 参保证明 is printed at once; 业务办理进度 asks a receipt
+number; 职业资格证书查询 lists certificates. A card holder is asked the card's PIN before the first
+of these in a session (never twice). 社保卡临时挂失 is for a card that is not here: by ID card or
+e-card, it shows what will happen and asks for a confirmation, then the service PIN (checked by
+the platform, with tries left), and prints a receipt with the reference; with a card in the
+reader it is not offered (that card is here: its own services are). A printout ends the flow
+with the take-your-card screen. Only a known holder reaches this flow: the model asks for a card
+first (:meth:`SelfService.tap`).
 """
 from __future__ import annotations
 
@@ -66,7 +70,8 @@ class SelfService:
     def available(self) -> list[str]:
         """The actions this hall offers (its self-service items), in menu order."""
         offered = {i.code for i in self.cfg.items if i.self_service}
-        return [a for a, code in ACTIONS.items() if not self.cfg.items or code in offered]
+        actions = [a for a, code in ACTIONS.items() if not self.cfg.items or code in offered]
+        return [a for a in actions if a != "card_loss" or not self.session.card_in]
 
     # -- taps -------------------------------------------------------------------------------
     def tap(self, action: str, now: float) -> None:
@@ -75,10 +80,35 @@ class SelfService:
         if citizen is None:
             return  # the model asks for a card first
         self.action, self.result = action, None
-        number = citizen.id_number
         if action == "card_loss":
-            self.shell.ask_pin("loss", now, self._pin_entered)
-        elif action == "progress":
+            self._loss_confirmation(now)
+        else:
+            self.shell.with_pin(lambda at: self._run(action, at), now)
+
+    def _loss_confirmation(self, now: float) -> None:
+        """临时挂失: say what will happen and ask to confirm (the card in the reader is not lost)."""
+        s = self.session
+        if s.card_in:
+            self.shell.message("svc_card_loss", [("loss_card_in", {})], now, action="card_services", seconds=None)
+            return
+        self.shell.message("loss_confirm_title", [("loss_confirm", {"name": s.holder_masked, "id": s.id_masked}),
+                                                  ("loss_rules", {})], now, action="confirm_loss", seconds=None)
+
+    def confirm_loss(self, now: float) -> None:
+        """确认挂失: the service PIN, once; the platform checks it and reports the loss in one call."""
+        if self.session.citizen is None or self.action != "card_loss":
+            self.shell.end_session(now)
+            return
+        self.shell.ask_pin("loss", now, self._pin_entered)
+
+    def _run(self, action: str, now: float) -> None:
+        citizen = self.session.citizen
+        if citizen is None:
+            self.shell.end_session(now)
+            return
+        self.action = action
+        number = citizen.id_number
+        if action == "progress":
             self.shell.ask_pin("receipt", now, self._receipt_entered)
         elif action == "record":
             self._submit(lambda g: g.contribution_record(number), now)
@@ -139,10 +169,9 @@ class SelfService:
             go("result", now)
             self.print_result(now)
         elif isinstance(result, CardLossReceipt):
-            self.result = ResultShown("card_loss", "svc_card_loss", [
-                ("loss_done", {"card": result.card_masked, "until": result.valid_until, "ref": result.reference}),
-                ("loss_next", {})])
+            self.result = self._loss_receipt(result)
             go("result", now)
+            self.print_result(now)
         elif isinstance(result, ApplicationProgress):
             self.result = ResultShown("progress", "svc_progress", [
                 ("progress_receipt", {"receipt": result.receipt}), ("progress_item", {"item": result.item_name}),
@@ -178,10 +207,11 @@ class SelfService:
             shown.print_state, shown.print_reason = "refused", event.fault
             self.shell.changed()
             return
-        self.session.wipe_personal()
+        note = "loss_printed" if shown.action == "card_loss" else "printed_take"
+        if not self.session.card_in:
+            self.session.wipe_personal()
         self.clear()
-        self.shell.message("print", [("printed_take", {})], now, seconds=self.cfg.kiosk.ticket_screen_s)
-        self.guide.say("voice_printed")
+        self.shell.take_back(now, note)
 
     # -- what is shown and printed ------------------------------------------------------------
     def _record(self, r: ContributionRecord) -> ResultShown:
@@ -195,6 +225,17 @@ class SelfService:
         slip = RecordSlip(title="个人权益记录", lines=printed, hall_name=self.cfg.hall_name,
                           printed_at=self.wall())
         return ResultShown("record", "svc_record", lines, rows, slip)
+
+    def _loss_receipt(self, r: CardLossReceipt) -> ResultShown:
+        s = self.session
+        lines: list[Line] = [("loss_holder", {"name": s.holder_masked}), ("loss_id", {"id": s.id_masked}),
+                             ("loss_card", {"card": r.card_masked}), ("loss_ref", {"ref": r.reference}),
+                             ("loss_at", {"at": r.reported_at.replace("T", " ")[:16]}),
+                             ("loss_until", {"until": r.valid_until}), ("loss_next", {})]
+        printed = [t(k, "zh_CN", **v) for k, v in lines]
+        slip = RecordSlip(title="社会保障卡临时挂失回执", lines=printed, hall_name=self.cfg.hall_name,
+                          printed_at=self.wall())
+        return ResultShown("card_loss", "svc_card_loss", lines, slip=slip)
 
     def _certificate(self, c: InsuranceCertificate) -> ResultShown:
         lines: list[Line] = [("pin_holder", {"name": c.holder, "id": c.id_masked})]

@@ -1,9 +1,13 @@
 """One citizen's visit at the kiosk: who (if known), elderly mode, language, and when it ends.
 
-A session ends (and :meth:`Session.wipe` drops every personal datum) on card removal, after
-printing, or after ``idle_timeout_s`` without a touch (``elderly_idle_timeout_s`` in elderly
-mode); the last ``countdown_s`` seconds show a countdown. Times are monotonic seconds passed
-in by the caller, so tests control the clock.
+The session follows the card: a social security card read without its PIN already says who
+the holder is (enough for a ticket and its elderly priority); the PIN is asked once, the first
+time a personal record or a card service needs it (``pin_verified``). While the card stays in
+the reader (``card_in``) the citizen may do one item after another. A session ends (and
+:meth:`Session.wipe` drops every personal datum) when the card is taken out, on 退出, or after
+``idle_timeout_s`` without a touch (``elderly_idle_timeout_s`` in elderly mode); the last
+``countdown_s`` seconds show a countdown. Times are monotonic seconds passed in by the caller,
+so tests control the clock.
 """
 from __future__ import annotations
 
@@ -29,6 +33,10 @@ class Session:
         self.citizen: Citizen | None = None
         self.pending: Citizen | None = None  # read from the card, PIN not yet verified
         self.authenticated = False
+        self.pin_verified = False  # the card's PIN (or a platform login) was checked in this session
+        self.card_in = False  # a social security card sits in the reader
+        self.idcard_on = False  # an ID card lies on its reader
+        self.personal = False  # the session knew someone (its end says the data were cleared)
         self.elderly = False
         self.elderly_auto = False
         self.active = False
@@ -65,11 +73,13 @@ class Session:
     def hold(self, citizen: Citizen | None, now: float) -> None:
         """A card was read; its holder waits for the PIN."""
         self.pending = citizen
+        self.personal = self.personal or citizen is not None
         self.touch(now)
 
     def authenticate(self, citizen: Citizen, today: date, now: float) -> bool:
         """The holder is known (PIN verified, or an ID card read). Answers whether elderly mode came on by age."""
         self.citizen, self.pending, self.authenticated = citizen, None, True
+        self.personal = True
         self.touch(now)
         if self.is_elderly(today) and not self.elderly:
             self.elderly = self.elderly_auto = True
@@ -99,15 +109,22 @@ class Session:
         who = self.citizen or self.pending
         return who.masked_id() if who else None
 
+    @property
+    def needs_pin(self) -> bool:
+        """Whether a personal record or card service must first ask the card's PIN (once per session)."""
+        return self.citizen is not None and self.citizen.source == "card" and not self.pin_verified
+
     def wipe_personal(self) -> None:
-        """Forget the holder (after printing); the screen keeps its mode until the session ends."""
+        """Forget the holder; the screen keeps its mode until the session ends."""
         self.citizen = None
         self.pending = None
         self.authenticated = False
+        self.pin_verified = False
 
     def wipe(self) -> None:
         """End the session: forget the holder and every choice made; back to the defaults."""
         self.wipe_personal()
+        self.personal = False
         self.elderly = False
         self.elderly_auto = False
         self.active = False

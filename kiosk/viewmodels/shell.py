@@ -42,6 +42,12 @@ class Shell(Protocol):
     def ask_pin(self, purpose: PinPurpose, now: float, on_entry: OnEntry, note: Line | None = None) -> None:
         """The keypad, set up for ``purpose``; the confirmed digits go to ``on_entry`` and nowhere else."""
 
+    def take_back(self, now: float, note: str | None = None) -> None:
+        """The flow is done: ask for the card(s) back (or end the session when none was used)."""
+
+    def with_pin(self, go_on: Callable[[float], None], now: float) -> None:
+        """Run ``go_on`` once the card's PIN is checked (asked once per session, only for a card holder)."""
+
     def end_session(self, now: float, note: str | None = None) -> None:
         """Forget everyone and everything of this visit and show the home screen (``note``: a toast)."""
 

@@ -126,7 +126,8 @@ class TicketDesk:
         if isinstance(event, ev.PrintFailed):
             self._unprinted(shown, event.fault, now)
             return
-        self.session.wipe_personal()
+        if not self.session.card_in:  # with the card in, the session follows the card: another item may come
+            self.session.wipe_personal()
         shown.state, shown.until = "printed", now + self.cfg.kiosk.ticket_screen_s
         self.guide.say("voice_ticket", number="".join(spell_ticket(shown.ticket.number)))
         self.shell.changed()
@@ -136,7 +137,8 @@ class TicketDesk:
         return self.shown is not None and self.shown.state != "printing" and now >= self.shown.until
 
     def _unprinted(self, shown: TicketShown, reason: str, now: float) -> None:
-        self.session.wipe_personal()
+        if not self.session.card_in:
+            self.session.wipe_personal()
         shown.state, shown.reason, shown.until = "qr", reason, now + self.cfg.kiosk.qr_screen_s
         self.shown = shown
         self.shell.go("ticket", now, voice="")

@@ -16,6 +16,10 @@ from kiosk.viewmodels.service_guide import SELF_ACTIONS
 KEYBOARD = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
+TOAST_ERRORS = frozenset({"ecard_failed", "reader_error", "card_expired", "pause_broker", "pause_server_offline",
+                           "pause_server_silent", "pause_connecting", "pause_hall", "pause_command"})
+
+
 @dataclass(frozen=True)
 class FrameView:
     hall_name: str
@@ -25,6 +29,7 @@ class FrameView:
     elderly: bool
     holder: str
     language: str
+    toast_error: bool = False  # an error shows red; information a calm blue
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,19 @@ class HomeView:
     welcome: str
     finish_label: str
     notice: str
+    hours: str = ""
+    queues_title: str = ""
+    info_title: str = ""
+
+
+@dataclass(frozen=True)
+class TakeCardView:
+    title: str
+    note: str
+    hint: str
+    left: bool
+    can_continue: bool
+    continue_label: str
 
 
 @dataclass(frozen=True)
@@ -105,13 +123,21 @@ def frame(m: KioskModel, now: float, wall: datetime | None = None) -> FrameView:
     clock = (wall or m.wall()).strftime("%Y-%m-%d %H:%M" if lang == "en" else "%Y年%m月%d日 %H:%M")
     return FrameView(hall_name=m.cfg.hall_name_en if lang == "en" else m.cfg.hall_name, clock=clock,
                      countdown=t("countdown", lang, seconds=seconds) if seconds is not None else "", toast=toast,
-                     elderly=m.session.elderly, holder=m.session.holder_masked or "", language=lang)
+                     elderly=m.session.elderly, holder=m.session.holder_masked or "", language=lang,
+                     toast_error=m.toast_shown is not None and m.toast_shown[0] in TOAST_ERRORS)
+
+
+def queue_row(name: str, waiting: int, minutes: int, lang: str) -> str:
+    """One queue's line: 无需等候 rather than "0 人 0 分钟"."""
+    if waiting <= 0:
+        return t("queue_row_free", lang, name=name)
+    return t("queue_row", lang, name=name, waiting=waiting, minutes=max(1, minutes))
 
 
 def home(m: KioskModel) -> HomeView:
     lang, hall = m.language, m.hall
     reason = hall.pause_reason()
-    rows = [t("queue_row", lang, name=r.name, waiting=r.waiting, minutes=r.wait_min) for r in hall.queues(lang)]
+    rows = [queue_row(r.name, r.waiting, r.wait_min, lang) for r in hall.queues(lang)]
     problem = hall.printer_problem()
     detail = hall.pause_detail
     return HomeView(
@@ -123,7 +149,19 @@ def home(m: KioskModel) -> HomeView:
         printer_notice=t("printer_notice", lang, reason=t(problem, lang)) if problem and problem != "paper_low" else "",
         hint=t("insert_hint", lang) if not m.session.authenticated else "",
         welcome=t("welcome_holder", lang, name=m.session.holder_masked) if m.session.authenticated else "",
-        finish_label=t("finish", lang), notice=hall.banner or "")
+        finish_label=t("finish", lang), notice=hall.banner or "",
+        hours=t("hall_hours", lang, hours=("，" if lang != "en" else ", ").join(f"{a}–{b}" for a, b in m.cfg.hours))
+        if m.cfg.hours else "", queues_title=t("queues_title", lang), info_title=t("hall_info_title", lang))
+
+
+def take_card(m: KioskModel) -> TakeCardView:
+    lang, f = m.language, m.farewell
+    if f.left:
+        return TakeCardView(title=t(f.which("left"), lang), note="", hint=t("card_left_hint", lang), left=True,
+                            can_continue=False, continue_label="")
+    return TakeCardView(title=t(f.which("take"), lang), note=t(f.note, lang) if f.note else "",
+                        hint=t("take_card_hint", lang), left=False, can_continue=f.can_continue,
+                        continue_label=t("continue_other", lang))
 
 
 def items(m: KioskModel) -> ItemsView:
@@ -156,6 +194,11 @@ def pin(m: KioskModel) -> PinView:
                    secret=m.keypad.secret, can_confirm=m.keypad.complete)
 
 
+def busy_text(m: KioskModel) -> str:
+    """What the busy overlay says: reading, checking, looking up, or issuing (with its retries)."""
+    return issuing(m) if m.screen == "issuing" else t(m.screen, m.language)
+
+
 def issuing(m: KioskModel) -> str:
     p = m.ticketing.pending
     if p is not None and p.attempts > 1:
@@ -176,8 +219,14 @@ def ticket(m: KioskModel) -> TicketView | None:
                   + t("ticket_unprinted", lang, number=tk.number, desk=t("service_desk", lang)))
     else:
         status = t("ticket_printing" if shown.state == "printing" else "ticket_printed", lang)
-    return TicketView(number=tk.number, queue=queue, item=item_name,
-                      ahead=t("ticket_ahead", lang, ahead=tk.ahead, minutes=(tk.predicted_wait_s + 59) // 60),
+    minutes = (tk.predicted_wait_s + 59) // 60
+    if tk.ahead <= 0:
+        ahead = t("ticket_next", lang)
+    elif minutes <= 0:
+        ahead = t("ticket_soon", lang, ahead=tk.ahead)
+    else:
+        ahead = t("ticket_ahead", lang, ahead=tk.ahead, minutes=minutes)
+    return TicketView(number=tk.number, queue=queue, item=item_name, ahead=ahead,
                       status=status, qr_url=tk.status_url or m.cfg.status_url_for(tk.number),
                       priority=t("priority_elderly", lang) if tk.priority == "elderly" else "",
                       printed=shown.state == "printed")
@@ -205,5 +254,6 @@ def message(m: KioskModel) -> MessageView:
     msg, lang = m.message_shown, m.language
     if msg is None:
         return MessageView("", [], "")
+    labels = {"unblock_ticket": "take_ticket_for", "confirm_loss": "confirm_loss", "card_services": "card_services"}
     return MessageView(title=t(msg.title, lang), lines=[t(k, lang, **v) for k, v in msg.lines],
-                       action=t("take_ticket_for", lang) if msg.action == "unblock_ticket" else "")
+                       action=t(labels[msg.action], lang) if msg.action in labels else "")

@@ -108,3 +108,20 @@ def test_http_backend_without_token_or_server(served: tuple[GatewayServer, HttpG
         HttpGateway(server.url, token="wrong", timeout_s=2).qualifications(ZHOU.id_number)
     with pytest.raises(GatewayUnavailable):
         HttpGateway(f"http://127.0.0.1:{free_port()}/api", timeout_s=1).qualifications(ZHOU.id_number)
+
+
+@pytest.mark.peer  # the platform's HTTP server
+def test_an_e_card_code_is_verified_over_http(local: LocalGateway,
+                                              served: tuple[GatewayServer, HttpGateway]) -> None:
+    from datetime import datetime, timedelta
+
+    from kiosk.gateway import ECardExpired, ECardInvalid
+    from kiosk.gateway.ecard import CN
+
+    _server, http = served
+    holder = http.verify_ecard(local.ecard_code(ZHOU.id_number))
+    assert (holder.id_number, holder.holder, holder.id_masked) == (ZHOU.id_number, "周*", "1301**********1810")
+    with pytest.raises(ECardExpired):
+        http.verify_ecard(local.ecard_code(ZHOU.id_number, datetime.now(CN) - timedelta(minutes=2)))
+    with pytest.raises(ECardInvalid):
+        http.verify_ecard("ESSC1" + "0" * 38)

@@ -35,7 +35,7 @@ def rig(tmp_path: Path) -> Rig:
     return r
 
 
-def test_contribution_record_is_shown_then_printed_and_the_session_wiped(rig: Rig) -> None:
+def test_contribution_record_is_shown_then_printed_then_the_id_card_asked_back(rig: Rig) -> None:
     svc(rig, "record")
     assert rig.model.screen == "record"
     v = views.result(rig.model)
@@ -48,9 +48,11 @@ def test_contribution_record_is_shown_then_printed_and_the_session_wiped(rig: Ri
     assert ZHOU.id_number not in "".join(slip.lines) and "周丽娜" not in "".join(slip.lines)
     assert views.result(rig.model).print_status == "正在打印，请稍候…"  # type: ignore[union-attr]
     rig.post(ev.PrintFinished(job))
-    assert rig.model.session.citizen is None and rig.model.screen == "message"
-    assert views.message(rig.model).lines == ["打印完成，请取走打印件和您的卡片"]
-    rig.at(12.1)
+    assert rig.model.session.citizen is None and rig.model.screen == "take_card"
+    v = views.take_card(rig.model)
+    assert (v.title, v.note, v.can_continue) == ("请取回身份证", "打印完成，请取走打印件", False)
+    assert rig.speaker.said[-1] == "请取回您的身份证"  # spoken in any mode
+    rig.post(ev.IdCardLifted())
     assert rig.model.screen == "home"
 
 
@@ -71,28 +73,42 @@ def test_printer_out_refuses_to_print_a_record(rig: Rig) -> None:
     assert views.result(rig.model).print_status == "打印机缺纸，暂不能打印，请到窗口办理"  # type: ignore[union-attr]
 
 
-def test_card_loss_needs_the_pin_counts_tries_then_reports(rig: Rig) -> None:
+def confirm_loss(rig: Rig) -> None:
     svc(rig, "card_loss")
+    assert rig.model.screen == "message" and views.message(rig.model).action == "确认挂失"
+    rig.model.tap_message_action(rig.now)
+
+
+def test_card_loss_by_id_card_confirms_asks_the_pin_once_counts_tries_then_prints_a_receipt(rig: Rig) -> None:
+    svc(rig, "card_loss")
+    msg = views.message(rig.model)
+    assert msg.title == "确认临时挂失" and msg.lines[0].startswith("将为周*（1301**********1810）\n名下的社会保障卡")
+    rig.model.tap_message_action(rig.now)
     assert rig.model.screen == "pin" and views.pin(rig.model).title == "请输入社保卡服务密码以确认挂失"
     rig.type_pin("000000")
     assert rig.model.screen == "pin" and views.pin(rig.model).note == "密码错误，还可以尝试 2 次"
     rig.type_pin("448947")
     v = views.result(rig.model)
-    assert v is not None and v.lines[0].startswith("挂失成功：卡号 A4*****38 已临时挂失")
+    assert v is not None and v.lines[2] == "社保卡号：A4*****38" and v.lines[3].startswith("受理编号：GS")
+    job, slip = rig.printer.records[-1]
+    assert slip.title == "社会保障卡临时挂失回执" and any(line.startswith("受理编号：GS") for line in slip.lines)
+    assert ZHOU.id_number not in "".join(slip.lines)
+    rig.post(ev.PrintFinished(job))
+    assert rig.model.screen == "take_card" and views.take_card(rig.model).note == "挂失回执已打印，请取走并妥善保管"
     rig.model.tap_home(rig.now)
     rig.post(ev.IdCardRead(ZHOU))
     rig.model.tap_self_service(rig.now)
-    svc(rig, "card_loss")
+    confirm_loss(rig)
     rig.type_pin("448947")
     assert views.result(rig.model).lines == ["此卡已挂失，无需重复办理"]  # type: ignore[union-attr]
 
 
 def test_card_loss_pin_blocked_after_three_wrong(rig: Rig) -> None:
-    svc(rig, "card_loss")
+    confirm_loss(rig)
     for _ in range(3):
         rig.type_pin("000000")
     assert rig.model.screen == "message"
-    assert views.message(rig.model).lines == ["密码已锁定，请持身份证到7号窗口、8号窗口办理解锁"]
+    assert views.message(rig.model).lines == ["社保卡密码已锁定。\n请持身份证到7号窗口、8号窗口\n办理密码解锁"]
 
 
 def test_progress_by_receipt_number(rig: Rig) -> None:

@@ -23,9 +23,14 @@ def rig(tmp_path: Path) -> Rig:
 
 
 def login_with_card(rig: Rig, citizen=WANG) -> None:  # type: ignore[no-untyped-def]
+    """The card identifies its holder: no PIN is asked to get this far."""
     rig.post(ev.CardInserted("Virtual PCD 00 00"))
     assert rig.model.screen == "reading" and rig.card.reads == [False]
     rig.post(ev.CardRead(citizen, verified=False))
+    assert rig.model.screen != "pin" and rig.model.session.citizen == citizen
+
+
+def verify_pin(rig: Rig, citizen=WANG) -> None:  # type: ignore[no-untyped-def]
     assert rig.model.screen == "pin"
     rig.type_pin(PIN)
     assert rig.card.reads[-1] is True and rig.model.screen == "reading"
@@ -33,8 +38,9 @@ def login_with_card(rig: Rig, citizen=WANG) -> None:  # type: ignore[no-untyped-
 
 
 def test_card_then_pin_shows_the_masked_holder_and_keypad_dots(rig: Rig) -> None:
-    rig.post(ev.CardInserted())
-    rig.post(ev.CardRead(WANG, verified=False))
+    login_with_card(rig)
+    rig.model.tap_self_service(rig.now)
+    rig.model.tap_service("record", rig.now)
     v = views.pin(rig.model)
     assert v.title == "请输入社保卡密码" and v.holder == "持卡人：王*　1301**********1098"
     assert v.shown == "○○○○○○" and not v.can_confirm
@@ -67,8 +73,10 @@ def test_a_holder_of_70_plus_gets_elderly_mode_voice_and_priority(rig: Rig) -> N
     assert slip.holder_masked == "王*"
     assert views.ticket(m).priority == "长者优先"  # type: ignore[union-attr]
     rig.post(ev.PrintFinished(job))
-    assert m.session.citizen is None and not m.session.authenticated  # wiped after printing
+    assert m.session.citizen is WANG  # the card is still in: the session follows it
     assert rig.speaker.said[-1] == "您的号码是A零零一，请取走号票，留意叫号"
+    rig.post(ev.CardPulled())
+    assert m.session.citizen is None and not m.session.authenticated and m.screen == "ticket"
 
 
 def test_a_younger_holder_gets_normal_priority_and_no_voice(rig: Rig) -> None:
@@ -84,7 +92,9 @@ def test_a_younger_holder_gets_normal_priority_and_no_voice(rig: Rig) -> None:
 
 
 def test_wrong_pin_shows_tries_left_and_blocked_says_which_window(rig: Rig) -> None:
-    rig.post(ev.CardInserted(), ev.CardRead(WANG, verified=False))
+    login_with_card(rig)
+    rig.model.tap_self_service(rig.now)
+    rig.model.tap_service("record", rig.now)
     rig.type_pin("111111")
     rig.post(ev.CardFailed(WrongPin(2), verifying=True))
     v = views.pin(rig.model)
@@ -92,7 +102,7 @@ def test_wrong_pin_shows_tries_left_and_blocked_says_which_window(rig: Rig) -> N
     rig.type_pin("222222")
     rig.post(ev.CardFailed(PinBlocked("SW=6983"), verifying=True))
     msg = views.message(rig.model)
-    assert msg.lines == ["密码已锁定，请持身份证到7号窗口、8号窗口办理解锁"] and msg.action == "取号办理"
+    assert msg.lines == ["社保卡密码已锁定。\n请持身份证到7号窗口、8号窗口\n办理密码解锁"] and msg.action == "取号办理"
     assert rig.model.session.citizen is None and rig.model.session.pending is None
     rig.model.tap_message_action(rig.now)
     assert rig.link.requests[-1][1]["item"] == "KA-005"
@@ -113,14 +123,16 @@ def test_card_removal_wipes_the_session(rig: Rig) -> None:
 
 
 def test_card_removal_while_typing_the_pin_wipes_too(rig: Rig) -> None:
-    rig.post(ev.CardInserted(), ev.CardRead(WANG, verified=False))
+    login_with_card(rig)
+    rig.model.tap_self_service(rig.now)
+    rig.model.tap_service("certificate", rig.now)
     rig.model.key("4", rig.now)
     rig.post(ev.CardPulled())
     assert rig.model.screen == "home" and rig.model.session.pending is None and rig.model.keypad.count == 0
 
 
 def test_idle_60_s_with_countdown_ends_the_session(rig: Rig) -> None:
-    rig.post(ev.IdCardRead(ZHOU))
+    rig.post(ev.IdCardRead(ZHOU), ev.IdCardLifted())
     rig.model.tap_take_ticket(rig.now)
     rig.at(39.0)
     assert views.frame(rig.model, rig.now).countdown == ""
@@ -159,8 +171,8 @@ def test_the_pin_is_never_logged_nor_kept(rig: Rig, caplog: pytest.LogCaptureFix
     caplog.set_level(logging.DEBUG)
     login_with_card(rig)
     rig.model.tap_self_service(rig.now)
-    rig.model.tap_service("card_loss", rig.now)
-    rig.type_pin(PIN)
+    rig.model.tap_service("record", rig.now)
+    verify_pin(rig)
     text = caplog.text + repr(rig.model.session) + repr(rig.model.keypad) + repr(vars(rig.model))
     assert PIN not in text and WANG.id_number not in caplog.text
     assert rig.model.keypad.count == 0
@@ -172,8 +184,8 @@ def test_self_service_first_asks_for_a_card_then_continues(rig: Rig) -> None:
     assert rig.model.screen == "auth"
     login_with_card(rig)
     assert rig.model.screen == "services"
-    assert [a for a, _ in views.services(rig.model)] == ["record", "certificate", "card_loss", "progress",
-                                                        "qualification"]
+    # the card is here: 临时挂失 is not offered for it
+    assert [a for a, _ in views.services(rig.model)] == ["record", "certificate", "progress", "qualification"]
 
 
 def test_a_card_inserted_on_the_item_screen_returns_there(rig: Rig) -> None:
