@@ -89,8 +89,9 @@ def hall_openapi(app: FastAPI, runtime: HallRuntime) -> dict[str, Any]:
     s = runtime.settings
     codes = [q.code for q in s.queues]
     models = schema.get("components", {}).get("schemas", {})
-    ticket = models.get("IssueTicketArgs")
-    if ticket is not None:
+    for ticket in (models.get(m) for m in ("IssueTicketArgs", "DeskTicketIn", "SlotIn", "BookingIn")):
+        if ticket is None:
+            continue
         for field, values in (("queue", codes), ("item", [i.code for i in s.items])):
             ticket["properties"][field] = {"anyOf": [{"type": "string", "enum": values}, {"type": "null"}],
                                            "title": field.title()}
@@ -107,6 +108,9 @@ def hall_openapi(app: FastAPI, runtime: HallRuntime) -> dict[str, Any]:
         models["RatingIn"]["properties"]["reason"] = {
             "anyOf": [{"type": "string", "enum": [*s.ratings.reasons, ""]}, {"type": "null"}],
             "description": reason.get("description", "")}
+    for choice in models.get("RatingIn", {}).get("properties", {}).get("reasons", {}).get("anyOf", []):
+        if choice.get("type") == "array":
+            choice["items"] = {"type": "string", "enum": list(s.ratings.reasons)}
     for operation in (op for path in schema.get("paths", {}).values() for op in path.values()):
         for status, response in operation.get("responses", {}).items():
             content = response.get("content", {})

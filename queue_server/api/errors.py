@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -39,8 +40,8 @@ STATUS_BY_CODE: dict[str, int] = {
     "rectification_closed": 409,
     # printed documents (register_document)
     "not_a_kiosk": 403, "invalid_code": 422, "code_taken": 409,
-    # 事前授权
-    "authorisation_error": 409, "invalid_authorisation": 422, "authorisation_not_found": 404,
+    # 事前授权 (a refusal without a note, a reason of blanks: rules the schema cannot say)
+    "authorisation_error": 409, "invalid_authorisation": 409, "authorisation_not_found": 404,
     "already_answered": 409,
     # an appointment check-in over RPC that found no booking, or came too early
     "checkin_refused": 409,
@@ -86,6 +87,22 @@ def error_response(status: int, code: str, message: str, headers: dict[str, str]
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
 
 
+_HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+
+
+def allowed_methods(request: Request, allow: str | None) -> list[str]:
+    """Every method the request's path has: the ``Allow`` of the route that answered 405, and each method the
+    OpenAPI document lists at a path that matches (a path's GET and POST may be separate routes, and routers
+    included in the app do not show their routes to a walk of ``app.routes``)."""
+    methods = {m.strip().upper() for m in (allow or "").split(",") if m.strip()}
+    path = request.scope.get("path", "")
+    for template, operations in request.app.openapi().get("paths", {}).items():
+        parts = re.split(r"(\{[^}]+\})", template)
+        if re.fullmatch("".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts), path):
+            methods |= {m.upper() for m in operations if m in _HTTP_METHODS}
+    return sorted(methods)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api(_r: Request, exc: ApiError) -> JSONResponse:
@@ -107,9 +124,12 @@ def install(app: FastAPI) -> None:
                               str(first.get("msg")))
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_r: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _CODES.get(exc.status_code, "error")
-        return error_response(exc.status_code, code, str(exc.detail), getattr(exc, "headers", None))
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:
+            headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(request, (headers or {}).get("Allow")))}
+        return error_response(exc.status_code, code, str(exc.detail), headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(_r: Request, exc: Exception) -> JSONResponse:

@@ -58,6 +58,9 @@ class AppointmentBook:
             found = next((i for i in s.items if i.code == item), None)
             if found is None:
                 raise BookingError("unknown_item", f"没有事项 {item} (no service item {item})", 422)
+            if queue and queue.upper() != found.queue:  # as a ticket's: an item is booked in its own queue
+                raise BookingError("unknown_queue", f"事项 {item} 属于 {found.queue} 队列 "
+                                   f"(item {item} belongs to queue {found.queue})", 422)
             return found.queue, item
         code = (queue or "").upper()
         if code not in {q.code for q in s.queues}:
@@ -86,7 +89,7 @@ class AppointmentBook:
                  capacity: int) -> dict[str, Any]:
         queue_code, item = self._target(queue, item)
         if end <= start:
-            raise BookingError("invalid_slot", "结束时间须晚于开始时间 (a slot ends after it starts)", 422)
+            raise BookingError("invalid_slot", "结束时间须晚于开始时间 (a slot ends after it starts)")
         with self.engine.begin() as conn:
             self.ensure_day(conn, day)
             r = conn.execute(sa.select(slot_t).where(slot_t.c.day == day, slot_t.c.start == start,
@@ -120,7 +123,7 @@ class AppointmentBook:
         queue_code, item = self._target(queue, item)
         if source == "api" and day > self.svc.now().date() + timedelta(days=self.cfg.days_ahead):
             raise BookingError("too_far_ahead", f"只能预约 {self.cfg.days_ahead} 天内 "
-                               f"(bookings up to {self.cfg.days_ahead} days ahead)", 422)
+                               f"(bookings up to {self.cfg.days_ahead} days ahead)")
         if conn is None:
             with self.engine.begin() as c:
                 return self.book(day, start, queue, item, number, name, source, ext_ref, c)

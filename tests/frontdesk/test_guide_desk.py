@@ -48,7 +48,9 @@ def test_the_guide_issues_a_disabled_and_a_proxy_ticket_and_a_stranger_cannot(de
     clerk = hall.staff("c1", "clerk", 1)
     assert hall.api("POST", "/api/desk/tickets", {"queue": "A", "priority": "disabled"}, token=clerk)[0] == 403
     st, err = hall.api("POST", "/api/desk/tickets", {"queue": "A", "id_number": "110101194103120010"}, token=guide)
-    assert (st, err["error"]["code"]) == (422, "invalid_citizen")
+    assert (st, err["error"]["code"]) == (409, "invalid_citizen")  # the check digit does not match
+    st, err = hall.api("POST", "/api/desk/tickets", {"queue": "A", "id_number": "1101011941"}, token=guide)
+    assert (st, err["error"]["code"]) == (422, "validation_error")  # not 18 characters: the schema says so
     assert hall.api("POST", "/api/tickets", {"queue": "A"})[1]["priority"] == "normal"  # a stranger's normal one
 
     text = _dump(hall)
@@ -77,4 +79,10 @@ def test_a_complaint_is_kept_with_its_category_and_a_masked_contact_and_becomes_
     st, _ = hall.api("POST", "/api/desk/feedback", {"kind": "complaint", "category": "mood", "text": "x"},
                        token=guide)
     assert st == 422
+    for body, answer in (({"text": "x", "extra": "?"}, (422, "validation_error")),
+                         ({"text": "   "}, (422, "validation_error")),
+                         ({"text": "x", "window": 99}, (409, "unknown_window"))):
+        st, err = hall.api("POST", "/api/desk/feedback", {"kind": "feedback", "category": "other", **body},
+                           token=guide)
+        assert (st, err["error"]["code"]) == answer, err
     assert hall.api("POST", "/api/desk/feedback", {"kind": "complaint", "category": "other", "text": "x"})[0] == 401

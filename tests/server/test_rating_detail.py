@@ -51,7 +51,7 @@ def test_the_api_stores_masks_and_purges(tmp_path: Path) -> None:
         tablet = app.api("POST", "/api/evaluations/1/pair", {"code": code})[1]["tablet_token"]
         eventually(lambda: app.api("GET", "/api/evaluations/1", tablet=tablet)[1]["pending"] is not None)
         tid = app.api("GET", "/api/evaluations/1", tablet=tablet)[1]["pending"]["ticket_id"]
-        for body, code in [({"phone": "123"}, "invalid_phone"), ({"reasons": ["nope"]}, "unknown_reason"),
+        for body, code in [({"phone": "123"}, "validation_error"), ({"reasons": ["nope"]}, "unknown_reason"),
                            ({"reasons": ["rude"] * 7}, None), ({"text": "x" * 1001}, None)]:
             status, err = app.api("POST", "/api/evaluations/1/result", {"rating": 1, "ticket_id": tid, **body},
                                   tablet=tablet)

@@ -20,6 +20,9 @@ router = APIRouter(prefix="/api/appointments", tags=["appointments"])
 Manager = Annotated[Principal, Depends(require("manager", "admin"))]
 Desk = Annotated[Principal, Depends(require("guide", "selfservice", "manager", "admin"))]
 HHMM = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="HH:MM")]
+#: 18 characters, 17 digits and a digit or X; the check digit is a rule (409 invalid_citizen)
+IdNumber = Annotated[str, Field(min_length=18, max_length=18, pattern=r"^[0-9]{17}[0-9Xx]$",
+                                description="the 18-character resident ID number")]
 
 
 def book_of(request: Request, svc: HallService) -> AppointmentBook:
@@ -30,9 +33,11 @@ def book_of(request: Request, svc: HallService) -> AppointmentBook:
 
 
 def _fail(err: Exception) -> ApiError:
+    """The form of a field is the schema's (422); an ID number whose check digit does not match, and a name
+    the hall cannot print, are refused by rule (409)."""
     if isinstance(err, BookingError):
         return ApiError(err.status, err.code, str(err))
-    return ApiError(422, "invalid_citizen", str(err))
+    return ApiError(409, "invalid_citizen", str(err))
 
 
 class SlotIn(BaseModel):
@@ -65,7 +70,7 @@ class BookingIn(BaseModel):
     start: HHMM
     queue: str | None = Field(default=None, max_length=4)
     item: str | None = Field(default=None, max_length=32)
-    id_number: str = Field(min_length=1, max_length=32, description="kept only masked and as a reference")
+    id_number: IdNumber = Field(description="kept only masked and as a reference")
     name: str | None = Field(default=None, max_length=32)
 
 
@@ -73,7 +78,7 @@ class BookingIn(BaseModel):
 def book(body: BookingIn, svc: ServiceDep, request: Request) -> dict[str, Any]:
     """Book a place; the answer's ``code`` is the booking code to check in with."""
     if body.date < svc.now().date():
-        raise ApiError(422, "past_day", "不能预约过去的日期 (the day has passed)")
+        raise ApiError(409, "past_day", "不能预约过去的日期 (the day has passed)")
     try:
         return book_of(request, svc).book(body.date, body.start, body.queue, body.item, body.id_number, body.name)
     except (BookingError, CitizenInputError) as err:
@@ -88,11 +93,11 @@ def bookings(svc: ServiceDep, _p: Desk, request: Request, date: DayQuery = None)
 
 
 class CodeIn(BaseModel):
-    code: str = Field(min_length=4, max_length=16)
+    code: str = Field(min_length=8, max_length=8, pattern=r"^[0-9]{8}$", description="the 8-digit booking code")
 
 
 class IdIn(BaseModel):
-    id_number: str = Field(min_length=1, max_length=32)
+    id_number: IdNumber
 
 
 def _checked(c: CheckIn) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from hall_contract.protocol import TicketPublic
 from queue_server.api.deps import DayQuery, ServiceDep, require
@@ -20,6 +20,8 @@ from queue_server.service import HallService
 router = APIRouter(prefix="/api/desk", tags=["guide desk"])
 Guide = Annotated[Principal, Depends(require("guide", "manager", "admin"))]
 Number = Annotated[str, Path(min_length=2, max_length=8, pattern=r"^[A-Za-z][0-9]{1,6}$")]
+#: 17 digits and a digit or X (the check digit is a rule: 409 invalid_citizen)
+ID18 = r"^[0-9]{17}[0-9Xx]$"
 
 
 def desk_of(request: Request, svc: HallService) -> GuideDesk:
@@ -32,7 +34,7 @@ def desk_of(request: Request, svc: HallService) -> GuideDesk:
 
 class ProxyIn(BaseModel):
     name: str = Field(min_length=1, max_length=32)
-    id_number: str = Field(min_length=1, max_length=32, description="typed once; kept only masked")
+    id_number: str = Field(min_length=18, max_length=18, pattern=ID18, description="typed once; kept only masked")
     relation: Literal["spouse", "child", "parent", "other"] = Field(description=", ".join(
         f"{k} {v}" for k, v in RELATIONS.items()))
 
@@ -42,8 +44,9 @@ class DeskTicketIn(BaseModel):
     item: str | None = Field(default=None, max_length=32)
     priority: Literal["normal", "elderly", "disabled"] = Field(
         default="normal", description="disabled: 残疾人 and the green channel (绿色通道)")
-    id_number: str | None = Field(default=None, max_length=32, description="typed or read from the ID card; "
-                                  "kept only masked and as the holder's reference")
+    id_number: str | None = Field(default=None, max_length=18, pattern=ID18,
+                                  description="typed or read from the ID card; kept only masked and as the "
+                                  "holder's reference")
     name: str | None = Field(default=None, max_length=32)
     proxy: ProxyIn | None = Field(default=None, description="代办: the person acting for the citizen")
     request_id: str | None = Field(default=None, max_length=128)
@@ -64,8 +67,8 @@ async def issue(body: DeskTicketIn, svc: ServiceDep, p: Guide, request: Request,
         out = desk_of(request, svc).issue(queue=body.queue, item=body.item, priority=body.priority,
                                           id_number=body.id_number, name=body.name, proxy=proxy,
                                           request_id=body.request_id, actor=p.actor())
-    except CitizenInputError as err:
-        raise ApiError(422, "invalid_citizen", str(err)) from err
+    except CitizenInputError as err:  # a check digit that does not match, a name that cannot be printed
+        raise ApiError(409, "invalid_citizen", str(err)) from err
     if not out.new:
         response.status_code = 200
     return DeskTicketOut(ticket=out.ticket, holder_id=out.holder_id, proxy=out.proxy)
@@ -79,11 +82,14 @@ async def reprint(number: Number, svc: ServiceDep, _p: Guide, request: Request) 
 
 
 class FeedbackIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     kind: Literal["feedback", "complaint"] = Field(description=" or ".join(KINDS))
     category: Literal["attitude", "efficiency", "quality", "facilities", "other"] = Field(
         description=", ".join(f"{k} {v}" for k, v in CATEGORIES.items()))
-    text: str = Field(min_length=1, max_length=500)
-    contact: str | None = Field(default=None, max_length=24, description="a phone for the answer; kept masked")
+    text: str = Field(min_length=1, max_length=500, pattern=r"[^\s\x00-\x1f\x7f-\x9f]",
+                      description="1-500 characters, at least one of them visible")
+    contact: str | None = Field(default=None, max_length=24, pattern=r"^\+?[0-9 -]{7,20}$",
+                                description="a phone for the answer; kept masked")
     number: str | None = Field(default=None, max_length=8, pattern=r"^[A-Za-z][0-9]{1,6}$")
     window: int | None = Field(default=None, ge=1, le=999)
 
@@ -92,13 +98,13 @@ class FeedbackIn(BaseModel):
 def register(body: FeedbackIn, svc: ServiceDep, p: Guide, request: Request) -> dict[str, Any]:
     """Register feedback or a complaint (第五十三条); a complaint goes on to 整改."""
     if body.window is not None and body.window not in {w.number for w in svc.settings.windows}:
-        raise ApiError(422, "unknown_window", f"没有 {body.window} 号窗口 (no window {body.window})")
+        raise ApiError(409, "unknown_window", f"没有 {body.window} 号窗口 (no window {body.window})")
     desk = desk_of(request, svc)
     try:
         out = desk.register(kind=body.kind, category=body.category, text=body.text, contact=body.contact,
                             number=body.number, window=body.window, actor=p.actor())
     except CitizenInputError as err:
-        raise ApiError(422, "invalid_citizen", str(err)) from err
+        raise ApiError(409, "invalid_citizen", str(err)) from err
     if body.kind == "complaint":  # 第五十三/五十四条: a complaint is a 整改 case, owned by the window's clerk
         owner = svc.window_view(body.window).clerk if body.window is not None else None
         try:

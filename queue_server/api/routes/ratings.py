@@ -119,6 +119,12 @@ def evaluation(n: WindowNo, runtime: RuntimeDep, svc: ServiceDep, staff: MaybeSt
     return evaluation_view(desk_of(runtime), n, svc.now(), svc.tz)
 
 
+_SEP = r"[\s()-]*"
+#: what clean_phone takes: blank, or an 11-digit mobile or a landline with its area code, optionally after +86,
+#: with spaces, dashes and brackets anywhere
+PHONE = (rf"^\s*$|^{_SEP}(\+{_SEP}8{_SEP}6)?{_SEP}(1{_SEP}[3-9]({_SEP}[0-9]){{9}}|0({_SEP}[0-9]){{9,11}}){_SEP}$")
+
+
 class RatingIn(BaseModel):
     rating: int = Field(ge=1, le=5, description="1 非常不满意 … 5 非常满意")
     reason: str | None = Field(default=None, max_length=64, description="after 1 or 2: one of the hall's reasons")
@@ -128,7 +134,8 @@ class RatingIn(BaseModel):
         default=None, max_length=REASONS_MAX, description="after 1 or 2: reasons from the hall's list, by dimension")
     text: str | None = Field(default=None, max_length=1000, description=f"the citizen's words; control "
                              f"characters removed, kept to {TEXT_MAX} characters")
-    phone: str | None = Field(default=None, max_length=24, description="a mobile or landline for a call back")
+    phone: str | None = Field(default=None, max_length=24, pattern=PHONE,
+                              description="a mobile or landline for a call back (blank: none)")
 
 
 @router.post("/evaluations/{n}/result", response_model=RatingOut, status_code=201)

@@ -11,6 +11,7 @@ from fastapi.responses import PlainTextResponse
 from queue_server import period
 from queue_server.api.deps import DayQuery, ServiceDep, require
 from queue_server.api.errors import ApiError
+from queue_server.api.routes.stats import CsvResponse
 from queue_server.auth import Principal
 from queue_server.frontdesk.staff_cards import staff_cards
 from queue_server.service import HallService
@@ -19,7 +20,8 @@ from queue_server.store.period import PeriodStore
 router = APIRouter(prefix="/api/reports", tags=["reports"])
 Reader = Annotated[Principal, Depends(require("manager", "auditor"))]
 ByQ = Annotated[Literal["hall", "queue", "window", "clerk"], Query(description="one row per …")]
-PeriodQ = Annotated[str | None, Query(max_length=10, description="2026-03, 2026-Q1 or 2026-H1 (instead of from/to)")]
+PeriodQ = Annotated[str | None, Query(max_length=10, pattern=r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2]|[Qq][1-4]|[Hh][12])$",
+                                      description="2026-03, 2026-Q1 or 2026-H1 (instead of from/to)")]
 NOTES = {"complaints": "本厅尚无单独的投诉登记，差评（不满意、非常不满意）即按投诉统计 "
                        "(no complaints register on this hall yet: negative ratings stand for complaints)"}
 
@@ -34,7 +36,8 @@ def _range(svc: HallService, first: date | None, last: date | None, name: str | 
             first = first or last.replace(day=1)
         period.check_range(first, last)
     except period.PeriodError as err:
-        raise ApiError(422, "invalid_period", f"报表期间有误 ({err})") from err
+        # the form of a period is the schema's (422); what is left is a range the rules refuse
+        raise ApiError(409, "invalid_period", f"报表期间有误 ({err})") from err
     return first, last
 
 
@@ -84,7 +87,7 @@ def period_report(svc: ServiceDep, _p: Reader, by: ByQ = "clerk",
     return build(svc, first, last, by)
 
 
-@router.get("/period.csv", response_class=PlainTextResponse)
+@router.get("/period.csv", response_class=CsvResponse)
 def period_csv(svc: ServiceDep, _p: Reader, by: ByQ = "clerk",
                first: Annotated[DayQuery, Query(alias="from")] = None,
                last: Annotated[DayQuery, Query(alias="to")] = None,
