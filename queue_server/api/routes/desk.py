@@ -58,7 +58,8 @@ class DeskTicketOut(BaseModel):
     proxy: dict[str, str] | None = None
 
 
-@router.post("/tickets", response_model=DeskTicketOut, status_code=201)
+@router.post("/tickets", response_model=DeskTicketOut, status_code=201,
+             responses={200: {"description": "the same request_id answered before", "model": DeskTicketOut}})
 async def issue(body: DeskTicketIn, svc: ServiceDep, p: Guide, request: Request, response: Response) -> DeskTicketOut:
     if not (body.queue or body.item):
         raise ApiError(422, "validation_error", "请选择队列或事项 (give a queue or a service item)")

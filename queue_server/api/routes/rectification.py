@@ -61,7 +61,7 @@ class ComplaintIn(BaseModel):
     window: int | None = Field(default=None, ge=1, le=99)
     number: str | None = Field(default=None, max_length=16)
     owner: str | None = Field(default=None, max_length=64, description="default: the window's clerk")
-    contact: str | None = Field(default=None, max_length=24, pattern=r"^(\+?[0-9 -]{5,20})?$",
+    contact: str | None = Field(default=None, max_length=24, pattern=r"^\+?[0-9 -]{5,20}$",
                                 description="a phone number for the call back (shown masked)")
 
 
@@ -78,8 +78,8 @@ def complaint(body: ComplaintIn, svc: ServiceDep, p: Manager) -> dict[str, Any]:
 
 class ExtendIn(BaseModel):
     due: date = Field(description="the new due date, YYYY-MM-DD")
-    approver: str = Field(min_length=1, max_length=64, description="the manager who approved (an account with the "
-                          "manager role)")
+    approver: str = Field(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f-\x9f]+$",
+                          description="the manager who approved (an account with the manager role)")
     reason: str | None = Field(default=None, max_length=200)
 
 
