@@ -104,6 +104,14 @@ def kivy_window() -> type[Any]:
     return WindowDriver
 
 
+@pytest.fixture
+def ui(rig: Any, kivy_window: type[Any]) -> Iterator[Any]:
+    """The kiosk model of the test's own ``rig`` fixture in that window (a :class:`WindowDriver`), closed after."""
+    driver = kivy_window(rig.model, lambda: rig.now)
+    yield driver
+    driver.close()
+
+
 def _pg_connect() -> object:
     import psycopg
 

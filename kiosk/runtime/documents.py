@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import logging
 import queue
-import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from kiosk import events as ev
+from kiosk.runtime.job_thread import JobThread
 
 if TYPE_CHECKING:
     from hardware.document.model import InsuranceDocument
@@ -21,23 +21,12 @@ log = logging.getLogger(__name__)
 Job = tuple[str, str, "InsuranceDocument | None"]
 
 
-class DocumentWorker:
+class DocumentWorker(JobThread["InsuranceDocument"]):
     def __init__(self, url: str | None, post: Callable[[ev.Event], None], *, job_timeout_s: float = 120.0,
                  poll_s: float = 30.0) -> None:
-        self.url, self.post, self.job_timeout_s, self.poll_s = url, post, job_timeout_s, poll_s
-        self._jobs: queue.Queue[Job | None] = queue.Queue()
-        self._thread: threading.Thread | None = None
+        super().__init__(name="kiosk-a4", poll_s=poll_s, join_timeout_s=10)
+        self.url, self.post, self.job_timeout_s = url, post, job_timeout_s
         self._rendered: tuple[str, bytes, int] | None = None  # (verification code, pdf, pages)
-
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="kiosk-a4", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        if self._thread is not None:
-            self._jobs.put(None)
-            self._thread.join(timeout=10)
-            self._thread = None
 
     # -- the port -----------------------------------------------------------------------------
     def preview(self, job: str, document: InsuranceDocument) -> None:
@@ -46,30 +35,18 @@ class DocumentWorker:
     def print_document(self, job: str, document: InsuranceDocument) -> None:
         self._jobs.put(("print", job, document))
 
-    def check(self) -> None:
-        self._jobs.put(("check", "", None))
-
     # -- the thread ---------------------------------------------------------------------------
-    def _run(self) -> None:
-        self._check()
-        while True:
-            try:
-                item = self._jobs.get(timeout=self.poll_s)
-            except queue.Empty:
-                self._check()
-                continue
-            if item is None:
-                return
-            kind, job, document = item
-            if kind == "preview":
-                kind, job, document = self._latest_preview(item)
-            if kind == "check" or document is None:
-                self._check()
-            elif kind == "preview":
-                self._preview(job, document)
-            else:
-                self._print(job, document)
-                self._check()
+    def _handle(self, item: Job) -> None:
+        kind, job, document = item
+        if kind == "preview":
+            kind, job, document = self._latest_preview(item)
+        if kind == "check" or document is None:
+            self._check()
+        elif kind == "preview":
+            self._preview(job, document)
+        else:
+            self._print(job, document)
+            self._check()
 
     def _latest_preview(self, item: Job) -> Job:
         """Of previews asked in a row (a citizen tapping through the choices), only the last is made;

@@ -6,33 +6,21 @@ that was switched off, or an emulator restarted, is simply found again on the ne
 from __future__ import annotations
 
 import logging
-import queue
-import threading
 from collections.abc import Callable
 
 from hardware.printer import PrinterError, RecordSlip, TicketPrinter, TicketSlip
 from kiosk import events as ev
+from kiosk.runtime.job_thread import JobThread
 
 log = logging.getLogger(__name__)
 Job = tuple[str, str, TicketSlip | RecordSlip | None]  # (kind, job id, slip)
 
 
-class PrinterWorker:
+class PrinterWorker(JobThread[TicketSlip | RecordSlip]):
     def __init__(self, url: str | None, post: Callable[[ev.Event], None], *, timeout_s: float = 3.0,
                  columns: int = 48, poll_s: float = 10.0) -> None:
-        self.url, self.post, self.timeout_s, self.columns, self.poll_s = url, post, timeout_s, columns, poll_s
-        self._jobs: queue.Queue[Job | None] = queue.Queue()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="kiosk-printer", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        if self._thread is not None:
-            self._jobs.put(None)
-            self._thread.join(timeout=self.timeout_s * 4)
-            self._thread = None
+        super().__init__(name="kiosk-printer", poll_s=poll_s, join_timeout_s=timeout_s * 4)
+        self.url, self.post, self.timeout_s, self.columns = url, post, timeout_s, columns
 
     # -- the port -----------------------------------------------------------------------------
     def print_ticket(self, job: str, slip: TicketSlip) -> None:
@@ -41,29 +29,17 @@ class PrinterWorker:
     def print_record(self, job: str, slip: RecordSlip) -> None:
         self._jobs.put(("record", job, slip))
 
-    def check(self) -> None:
-        self._jobs.put(("check", "", None))
-
     # -- the thread ---------------------------------------------------------------------------
     def _printer(self) -> TicketPrinter:
         assert self.url is not None
         return TicketPrinter.from_url(self.url, timeout_s=self.timeout_s, columns=self.columns)
 
-    def _run(self) -> None:
-        self._check()
-        while True:
-            try:
-                item = self._jobs.get(timeout=self.poll_s)
-            except queue.Empty:
-                self._check()
-                continue
-            if item is None:
-                return
-            kind, job, slip = item
-            if kind == "check":
-                self._check()
-            else:
-                self._print(job, slip)
+    def _handle(self, item: Job) -> None:
+        kind, job, slip = item
+        if kind == "check":
+            self._check()
+        else:
+            self._print(job, slip)
 
     def _check(self) -> None:
         if self.url is None:

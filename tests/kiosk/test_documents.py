@@ -98,6 +98,14 @@ def signed_in(rig: DocRig) -> None:
     assert rig.model.screen == "services"
 
 
+def certificate_previewed(rig: DocRig) -> None:
+    """Signed in, the certificate chosen and its preview shown."""
+    signed_in(rig)
+    rig.model.tap_service("certificate", rig.now)
+    rig.at(0)
+    rig.previewed()
+
+
 def test_a_certificate_is_chosen_previewed_printed_on_a4_and_registered(rig: DocRig) -> None:
     m = rig.model
     signed_in(rig)
@@ -157,10 +165,7 @@ def test_an_a4_printer_without_paper_refuses_before_printing_and_is_reported(rig
     m = rig.model
     rig.post(ev.A4Checked(("a4_paper_out",)))
     assert rig.link.statuses[-1] == ["a4_paper_out"]  # devices/{id}/status
-    signed_in(rig)
-    m.tap_service("certificate", rig.now)
-    rig.at(0)
-    rig.previewed()
+    certificate_previewed(rig)
     assert not views_document(m).can_print
     m.tap_document_print(rig.now)
     assert rig.docs.prints == [] and not any(r[0] == "register_document" for r in rig.link.requests)
@@ -171,10 +176,7 @@ def test_an_a4_printer_without_paper_refuses_before_printing_and_is_reported(rig
 
 def test_a_failed_print_says_why_and_can_be_tried_again(rig: DocRig) -> None:
     m = rig.model
-    signed_in(rig)
-    m.tap_service("certificate", rig.now)
-    rig.at(0)
-    rig.previewed()
+    certificate_previewed(rig)
     m.tap_document_print(rig.now)
     rig.registered()
     job, _ = rig.docs.prints[-1]
@@ -185,10 +187,7 @@ def test_a_failed_print_says_why_and_can_be_tried_again(rig: DocRig) -> None:
 
 def test_a_document_the_server_cannot_register_is_not_printed(rig: DocRig) -> None:
     m = rig.model
-    signed_in(rig)
-    m.tap_service("certificate", rig.now)
-    rig.at(0)
-    rig.previewed()
+    certificate_previewed(rig)
     m.tap_document_print(rig.now)
     first = rig.link.requests[-1][1]
     rig.at(m.cfg.kiosk.rpc_timeout_s + 0.1)  # no answer: the same request again

@@ -2,7 +2,6 @@
 ``artifacts/screenshots/kiosk-*.png``. The preview is page 1 of the real PDF (poppler)."""
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,13 +21,6 @@ pytestmark = pytest.mark.timeout(90)
 @pytest.fixture
 def rig(tmp_path: Path) -> DocRig:
     return doc_rig(tmp_path)
-
-
-@pytest.fixture
-def ui(rig: DocRig, kivy_window: type[WindowDriver]) -> Iterator[WindowDriver]:
-    driver = kivy_window(rig.model, lambda: rig.now)
-    yield driver
-    driver.close()
 
 
 def settle(rig: DocRig, ui: WindowDriver) -> None:

@@ -5,7 +5,6 @@ pictures land in ``artifacts/screenshots/kiosk-*.png`` for a person to look at.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,13 +25,6 @@ def rig(tmp_path: Path) -> Rig:
     r = make_rig(tmp_path)
     r.online(waiting=5)
     return r
-
-
-@pytest.fixture
-def ui(rig: Rig, kivy_window: type[WindowDriver]) -> Iterator[WindowDriver]:
-    driver = kivy_window(rig.model, lambda: rig.now)
-    yield driver
-    driver.close()
 
 
 def post(rig: Rig, ui: WindowDriver, *events: ev.Event) -> None:

@@ -3,7 +3,6 @@ the window and the screen's own area, and no line starts with a closing bracket 
 each size lands in ``artifacts/screenshots/`` for a person to look at."""
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -88,13 +87,6 @@ def rig(tmp_path: Path, zoom: float) -> Rig:
     r = make_rig(tmp_path, elderly_zoom=zoom)
     r.online(waiting=5, notice="今日 15:00-16:00 社保卡制卡系统升级，制卡业务暂停")
     return r
-
-
-@pytest.fixture
-def ui(rig: Rig, kivy_window: type[WindowDriver]) -> Iterator[WindowDriver]:
-    driver = kivy_window(rig.model, lambda: rig.now)
-    yield driver
-    driver.close()
 
 
 def settle(rig: Rig, ui: WindowDriver, *events: ev.Event) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
 import uuid
 import warnings
 from collections.abc import Iterator
@@ -30,45 +29,29 @@ from queue_server.app import create_app
 from queue_server.runtime import HallRuntime
 from queue_server.settings import load_settings
 from tests.peers import ROOT
+from tests.server._staff_api import SettableClock, StaffApi, answer
 from tests.waiting import eventually
 
 TZ = ZoneInfo("Asia/Shanghai")
 
 
-class FakeClock:
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-        self._lock = threading.Lock()
-
-    def __call__(self) -> datetime:
-        with self._lock:
-            return self.now
-
+class FakeClock(SettableClock):
     def at(self, day: int, hhmm: str, month: int = 3) -> None:
         h, m = (int(x) for x in hhmm.split(":"))
-        with self._lock:
-            self.now = datetime(2026, month, day, h, m, tzinfo=TZ)
+        self.set(datetime(2026, month, day, h, m, tzinfo=TZ))
 
 
-class Month:
+class Month(StaffApi):
     def __init__(self, client: TestClient, clock: FakeClock, runtime: HallRuntime) -> None:
-        self.client, self.clock, self.runtime = client, clock, runtime
-        self.tokens: dict[str, str] = {}
+        super().__init__(client, runtime)
+        self.clock = clock
         self.tablets: dict[int, str] = {}
-
-    def staff(self, name: str, role: str, window: int | None = None) -> None:
-        self.runtime.staff.add(name, "Test-pass-1", role, window)
-        r = self.client.post("/api/auth/login", json={"username": name, "password": "Test-pass-1"})
-        self.tokens[name] = r.json()["access_token"]
 
     def call(self, method: str, path: str, who: str | None = None, body: Any = None, ok: tuple[int, ...] = (),
              tablet: str | None = None) -> Any:
-        headers = {"authorization": f"Bearer {self.tokens[who]}"} if who else {}
-        if tablet:
-            headers["x-rating-tablet"] = tablet
-        r = self.client.request(method, path, json=body, headers=headers)
+        r = self.request(method, path, who, body, tablet)
         assert r.status_code < 300 or r.status_code in ok, (path, r.status_code, r.text)
-        return r.json() if r.content and "json" in r.headers.get("content-type", "") else r.text
+        return answer(r)
 
     def serve(self, day: int, who: str, n: int, called: str, finished: str, rating: int) -> str:
         self.clock.at(day, called)

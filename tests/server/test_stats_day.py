@@ -5,7 +5,6 @@ can be set; MQTT goes to the session's real Mosquitto, where a simulated evaluat
 """
 from __future__ import annotations
 
-import threading
 import uuid
 import warnings
 from collections.abc import Iterator
@@ -24,6 +23,7 @@ from queue_server.app import create_app
 from queue_server.runtime import HallRuntime
 from queue_server.settings import load_settings
 from tests.peers import ROOT, Broker
+from tests.server._staff_api import SettableClock, StaffApi, answer
 from tests.waiting import eventually
 from window_bridge.sim_evaluator import SimulatedEvaluator
 
@@ -31,46 +31,28 @@ TZ = ZoneInfo("Asia/Shanghai")
 DAY = datetime(2026, 3, 2, tzinfo=TZ)
 
 
-class FakeClock:
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-        self._lock = threading.Lock()
-
-    def __call__(self) -> datetime:
-        with self._lock:
-            return self.now
-
+class FakeClock(SettableClock):
     def at(self, hhmmss: str, day: datetime = DAY) -> None:
         h, m, s = (int(x) for x in hhmmss.split(":"))
-        with self._lock:
-            self.now = day.replace(hour=h, minute=m, second=s)
+        self.set(day.replace(hour=h, minute=m, second=s))
 
 
-class Hall:
+class Hall(StaffApi):
     """The API as the day's staff use it."""
 
     def __init__(self, client: TestClient, clock: FakeClock, runtime: HallRuntime) -> None:
-        self.client, self.clock, self.runtime = client, clock, runtime
-        self.tokens: dict[str, str] = {}
-
-    def staff(self, name: str, role: str, window: int | None = None) -> None:
-        assert self.runtime.store is not None
-        self.runtime.staff.add(name, "Test-pass-1", role, window)
-        r = self.client.post("/api/auth/login", json={"username": name, "password": "Test-pass-1"})
-        self.tokens[name] = r.json()["access_token"]
+        super().__init__(client, runtime)
+        self.clock = clock
 
     def call(self, at: str, method: str, path: str, who: str | None = None, body: Any = None,
              status: int | None = None, tablet: str | None = None) -> Any:
         self.clock.at(at)
-        headers = {"authorization": f"Bearer {self.tokens[who]}"} if who else {}
-        if tablet:
-            headers["x-rating-tablet"] = tablet
-        r = self.client.request(method, path, json=body, headers=headers)
+        r = self.request(method, path, who, body, tablet)
         if status is not None:
             assert r.status_code == status, (path, r.status_code, r.text)
         else:
             assert r.status_code < 300, (path, r.status_code, r.text)
-        return r.json() if r.content and "json" in r.headers.get("content-type", "") else r.text
+        return answer(r)
 
     def issue(self, at: str, queue: str, **kw: Any) -> str:
         """A stranger's normal ticket; with a priority or holder, the guide desk's (the manager's token)."""

@@ -3,7 +3,6 @@ nowhere, and 自助服务 still opens. The board is the one the service publishe
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,13 +46,6 @@ def rig(tmp_path: Path) -> Rig:
     r.model.wall = lambda: datetime(2026, 12, 31, 12, 5, tzinfo=TZ)  # the header clock shows the pause's time
     r.post(ev.LinkChanged(True), ev.ServerStatusChanged(True), ev.BoardReceived(lunch_board(tmp_path)))
     return r
-
-
-@pytest.fixture
-def ui(rig: Rig, kivy_window: type[WindowDriver]) -> Iterator[WindowDriver]:
-    driver = kivy_window(rig.model, lambda: rig.now)
-    yield driver
-    driver.close()
 
 
 def test_in_the_lunch_pause_the_kiosk_says_when_issuing_resumes(rig: Rig, ui: WindowDriver) -> None:
