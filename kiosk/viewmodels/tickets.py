@@ -108,7 +108,10 @@ class TicketDesk:
                 lines = [("issue_refused", {"reason": outcome.message})]
             self.shell.message("take_ticket", lines, now)
             return
-        ticket = outcome.ticket
+        self.show_issued(outcome.ticket, now)
+
+    def show_issued(self, ticket: TicketPublic, now: float) -> None:
+        """A ticket the server issued (here, or at an appointment check-in): printed, or shown with its QR code."""
         shown = ticket.model_copy(update={"holder": None})
         if self.hall.can_print():
             job = self.shell.job("ticket", self.printed)

@@ -228,7 +228,7 @@ def ticket(m: KioskModel) -> TicketView | None:
         ahead = t("ticket_ahead", lang, ahead=tk.ahead, minutes=minutes)
     return TicketView(number=tk.number, queue=queue, item=item_name, ahead=ahead,
                       status=status, qr_url=tk.status_url or m.cfg.status_url_for(tk.number),
-                      priority=t("priority_elderly", lang) if tk.priority == "elderly" else "",
+                      priority=t(f"priority_{tk.priority}", lang) if tk.priority in ("elderly", "appointment") else "",
                       printed=shown.state == "printed")
 
 
