@@ -16,7 +16,7 @@ from typing import Literal
 from hall_contract.protocol import RpcReply, TicketPublic
 from hardware.printer import TicketSlip
 from hardware.printer.ticket import guidance
-from hardware.speech.numerals import spell_ticket
+from hardware.speech.letters import spoken_ticket
 from kiosk import events as ev
 from kiosk.citizen import holder_ref
 from kiosk.i18n import t
@@ -133,7 +133,7 @@ class TicketDesk:
         if not self.session.card_in:  # with the card in, the session follows the card: another item may come
             self.session.wipe_personal()
         shown.state, shown.until = "printed", now + self.cfg.kiosk.ticket_screen_s
-        self.guide.say("voice_ticket", number="".join(spell_ticket(shown.ticket.number)))
+        self.guide.say("voice_ticket", number=self._spoken(shown.ticket.number))
         self.shell.changed()
 
     def done(self, now: float) -> bool:
@@ -147,8 +147,12 @@ class TicketDesk:
         self.shown = shown
         self.shell.go("ticket", now, voice="")
         # no paper: the number is read out to everyone (not only in elderly mode), with where to ask
-        self.guide.announce("voice_ticket_unprinted", number="".join(spell_ticket(shown.ticket.number)),
+        self.guide.announce("voice_ticket_unprinted", number=self._spoken(shown.ticket.number),
                             desk=t("service_desk", "zh_CN"))
+
+    def _spoken(self, number: str) -> str:
+        """The number as the wall display reads it (:func:`hardware.speech.spoken_ticket`): "B004" → "bi4 零零四"."""
+        return spoken_ticket(number, self.cfg.letter_readings)
 
     def _slip(self, ticket: TicketPublic) -> TicketSlip:
         try:
