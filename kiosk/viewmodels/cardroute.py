@@ -44,6 +44,8 @@ def route(m: Kiosk, event: ev.CardEvent, now: float) -> None:
             m.session.card_in = True
             if m.screen in ("maintenance", "issuing") or m.asking("staff"):
                 m.maintenance.card_inserted()  # staff at work, or a ticket on its way: not read now
+            elif m.screen == CHECKIN:
+                m.checkin.card_inserted(now)  # 预约签到 by card: read for its holder, nobody signs in
             else:
                 m.identity.inserted(m.screen, now)
         case ev.CardPulled():
@@ -56,6 +58,8 @@ def route(m: Kiosk, event: ev.CardEvent, now: float) -> None:
                 m.session.wipe_personal()
             elif m.identity.card_session or m.screen == "reading" or m.asking("card"):
                 m.end_session(now, "card_removed")
+        case ev.CardRead(citizen=citizen) if m.screen == CHECKIN and citizen is not None:
+            m.checkin.id_card(citizen, now)
         case ev.CardRead():
             m.identity.read(event, now)
         case ev.CardFailed(error=error):

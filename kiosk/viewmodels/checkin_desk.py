@@ -1,17 +1,18 @@
 """The 预约签到 screen: the booking code on the keypad or the ID card on the reader, the server's answer shown.
 
 Wires :class:`~kiosk.viewmodels.checkin.AppointmentCheckIn` into the kiosk: the home screen's
-预约签到 button opens the ``checkin`` screen; 8 digits and 确认, or an ID card placed on the reader
-while the screen shows, send ``rpc/appointment_checkin`` (by card only the holder reference travels).
+预约签到 button opens the ``checkin`` screen; 8 digits and 确认, or an ID card placed on the reader (or a
+social security card put in) while the screen shows, send ``rpc/appointment_checkin`` (by card only the
+holder reference travels); a holder already known when the button is tapped is checked in at once.
 A checked-in booking's ticket is printed like any ticket (:meth:`TicketDesk.show_issued`), with a
 late check-in's message as a notice; a refusal shows its reason. Then the take-your-card prompt when
-an ID card was used (:meth:`Shell.take_back`), else the home screen.
+a card was used (:meth:`Shell.take_back`), else the home screen.
 """
 from __future__ import annotations
 
-from hall_contract.protocol import RpcReply, TicketPublic
+from hall_contract.protocol import RpcReply, TicketPublic, Topics
 from kiosk.citizen import Citizen, holder_ref
-from kiosk.ports import QueueLink
+from kiosk.ports import CardPort, QueueLink
 from kiosk.viewmodels.checkin import METHOD, AppointmentCheckIn, CheckedIn, CheckInRefused, CheckInView
 from kiosk.viewmodels.config import ModelConfig
 from kiosk.viewmodels.hall import HallStatus
@@ -24,9 +25,10 @@ SCREEN = "checkin"
 
 class CheckInDesk:
     def __init__(self, shell: Shell, session: Session, hall: HallStatus, desk: TicketDesk, link: QueueLink,
-                 cfg: ModelConfig, reply_to: str) -> None:
+                 card: CardPort, cfg: ModelConfig) -> None:
         self.shell, self.session, self.hall, self.desk, self.link, self.cfg = shell, session, hall, desk, link, cfg
-        k = cfg.kiosk
+        self.card, k = card, cfg.kiosk
+        reply_to = Topics(cfg.hall_id).reply(cfg.device_id)
         self.flow = AppointmentCheckIn(cfg.device_id, reply_to, k.rpc_timeout_s, k.rpc_give_up_s)
         self.refused_until: float | None = None  # a refusal on the message screen, until then
 
@@ -57,6 +59,8 @@ class CheckInDesk:
             return
         self.clear()
         self.shell.go(SCREEN, now, voice="voice_checkin")
+        if self.session.authenticated and self.session.citizen is not None:
+            self.id_card(self.session.citizen, now)  # the card in the reader (or the ID card) says who it is
 
     def key(self, key: str, now: float) -> None:
         self.session.touch(now)
@@ -68,8 +72,14 @@ class CheckInDesk:
         self.session.touch(now)
         self._send(self.flow.by_code(now))
 
+    def card_inserted(self, now: float) -> None:
+        """A social security card put in while the screen shows: read it (no PIN: only who holds it is needed)."""
+        self.session.touch(now)
+        if not self.flow.view(self.session.language).busy:
+            self.card.read(pin=None)
+
     def id_card(self, citizen: Citizen, now: float) -> None:
-        """An ID card placed while the screen shows: only its holder reference goes to the server."""
+        """An ID card placed (or a card read) while the screen shows: only its holder reference goes to the server."""
         self.session.touch(now)
         self._send(self.flow.by_card(now, holder_ref(citizen.id_number, self.cfg.salt)))
 

@@ -70,7 +70,7 @@ class KioskModel:
         self.guide = guide = VoiceGuide(speaker, s, k.voice_guidance)
         self.identity = Identity(self, s, card, guide, cfg, today, gateway)
         self.desk = TicketDesk(self, s, self.hall, self.ticketing, link, printer, guide, cfg, today=today, wall=wall)
-        self.checkin = CheckInDesk(self, s, self.hall, self.desk, link, cfg, Topics(cfg.hall_id).reply(cfg.device_id))
+        self.checkin = CheckInDesk(self, s, self.hall, self.desk, link, card, cfg)
         self.services = SelfService(self, s, self.hall, gateway, printer, guide, cfg, wall)
         self.farewell = Farewell(self, s, guide, cfg)
         self.maintenance = Maintenance(self, s, self.hall, self.ticketing, printer, cfg, wall)

@@ -10,7 +10,7 @@ from hall_contract.protocol import RpcError, RpcReply
 from kiosk import events as ev
 from kiosk.citizen import holder_ref
 from kiosk.viewmodels import views as v
-from tests.kiosk.fakes import ZHOU, Rig, make_rig
+from tests.kiosk.fakes import WANG, ZHOU, Rig, make_rig
 
 
 @pytest.fixture
@@ -103,3 +103,30 @@ def test_a_server_that_never_answers_sends_the_citizen_to_the_desk(rig: Rig) -> 
     for _ in range(12):
         rig.at(2)
     assert m.screen == "message" and any("请到咨询台签到" in line for line in v.message(m).lines)
+
+
+def test_a_social_security_card_put_in_checks_in_and_is_asked_back(rig: Rig) -> None:
+    m = rig.model
+    m.checkin.start(rig.now)
+    rig.post(ev.CardInserted())
+    assert m.screen == "checkin" and rig.card.reads == [False]  # read for the check-in, without a PIN
+    rig.post(ev.CardRead(WANG, verified=False))
+    method, payload = rig.link.requests[-1]
+    assert method == "appointment_checkin" and payload["holder_ref"] == holder_ref(WANG.id_number, m.cfg.salt)
+    assert not m.session.authenticated
+    checkin_reply(rig, "A005", True, "签到成功 (checked in)")
+    rig.post(ev.PrintFinished(rig.printer.tickets[-1][0]))
+    rig.at(m.cfg.kiosk.ticket_screen_s + 1)
+    assert m.screen == "take_card" and v.take_card(m).title == "请取回社保卡"
+    rig.post(ev.CardPulled())
+    rig.at(0.5)
+    assert m.screen == "home"
+
+
+def test_a_holder_already_known_is_checked_in_at_once(rig: Rig) -> None:
+    m = rig.model
+    rig.post(ev.IdCardRead(ZHOU))  # on the home screen: 周* 您好
+    assert m.session.authenticated
+    m.checkin.start(rig.now)
+    method, payload = rig.link.requests[-1]
+    assert method == "appointment_checkin" and payload["holder_ref"] == holder_ref(ZHOU.id_number, m.cfg.salt)
