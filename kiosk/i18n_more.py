@@ -55,7 +55,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "appointment_checkin": ("预约签到", "Appointment check-in"),
     "checkin_text": ("{text}", "{text}"),
     "checkin_on_time": ("预约签到成功，预约优先办理", "Checked in: your booking has priority"),
-    "checkin_late": ("{message}", "{message}"),
     "priority_appointment": ("预约优先", "Booked: priority"),
     "voice_checkin": ("预约签到。请输入八位预约码后按确认，或在读卡区放置身份证", ""),
 }

@@ -5,7 +5,7 @@ Wires :class:`~kiosk.viewmodels.checkin.AppointmentCheckIn` into the kiosk: the 
 social security card put in) while the screen shows, send ``rpc/appointment_checkin`` (by card only the
 holder reference travels); a holder already known when the button is tapped is checked in at once.
 A checked-in booking's ticket is printed like any ticket (:meth:`TicketDesk.show_issued`), with a
-late check-in's message as a notice; a refusal shows its reason. Then the take-your-card prompt when
+late check-in's message under the number; a refusal shows its reason. Then the take-your-card prompt when
 a card was used (:meth:`Shell.take_back`), else the home screen.
 """
 from __future__ import annotations
@@ -101,9 +101,12 @@ class CheckInDesk:
             except ValueError:
                 self._refused(now)
                 return
-            self.desk.show_issued(ticket, now)
-            key = "checkin_on_time" if outcome.on_time else "checkin_late"
-            self.shell.toast(key, now, message=self.flow.view(self.session.language).message or "")
+            if outcome.on_time:
+                self.desk.show_issued(ticket, now)
+                self.shell.toast("checkin_on_time", now)
+            else:  # why it is a normal ticket, under its number for as long as it shows
+                note = (self.flow.view("zh_CN").message or "", self.flow.view("en").message or "")
+                self.desk.show_issued(ticket, now, note)
         else:
             self._refused(now)
 

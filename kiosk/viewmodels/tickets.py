@@ -41,6 +41,7 @@ class TicketShown:
     state: Literal["printing", "printed", "qr"]
     reason: str | None = None  # printer fault key when not printed
     until: float = 0.0
+    note: tuple[str, str] | None = None  # (Chinese, English) shown under the number: why a check-in is not priority
 
 
 class TicketDesk:
@@ -110,16 +111,16 @@ class TicketDesk:
             return
         self.show_issued(outcome.ticket, now)
 
-    def show_issued(self, ticket: TicketPublic, now: float) -> None:
+    def show_issued(self, ticket: TicketPublic, now: float, note: tuple[str, str] | None = None) -> None:
         """A ticket the server issued (here, or at an appointment check-in): printed, or shown with its QR code."""
         shown = ticket.model_copy(update={"holder": None})
         if self.hall.can_print():
             job = self.shell.job("ticket", self.printed)
             self.printer.print_ticket(job, self._slip(ticket))
-            self.shown = TicketShown(shown, job, "printing")
+            self.shown = TicketShown(shown, job, "printing", note=note)
             self.shell.go("ticket", now, voice="voice_issuing")
         else:
-            self._unprinted(TicketShown(shown, "", "qr"), self.hall.printer_problem() or "no_printer", now)
+            self._unprinted(TicketShown(shown, "", "qr", note=note), self.hall.printer_problem() or "no_printer", now)
 
     # -- the ticket -------------------------------------------------------------------------
     def printed(self, event: PrintOutcome, now: float) -> None:

@@ -97,6 +97,7 @@ class TicketView:
     qr_url: str
     priority: str
     printed: bool
+    note: str = ""  # a late check-in: why the ticket is a normal one
 
 
 @dataclass(frozen=True)
@@ -229,7 +230,7 @@ def ticket(m: KioskModel) -> TicketView | None:
     return TicketView(number=tk.number, queue=queue, item=item_name, ahead=ahead,
                       status=status, qr_url=tk.status_url or m.cfg.status_url_for(tk.number),
                       priority=t(f"priority_{tk.priority}", lang) if tk.priority in ("elderly", "appointment") else "",
-                      printed=shown.state == "printed")
+                      printed=shown.state == "printed", note=shown.note[lang == "en"] if shown.note else "")
 
 
 def services(m: KioskModel) -> list[tuple[str, str]]:

@@ -65,7 +65,11 @@ def test_an_id_card_checks_in_by_its_reference_and_a_late_one_is_told_then_asked
     late = "您预约的是 09:00，已超过签到时间，已为您取普通号 B004 (check-in closed: B004 is a normal ticket)"
     checkin_reply(rig, "B004", False, late)
     rig.post(ev.PrintFinished(rig.printer.tickets[-1][0]))
-    assert v.frame(m, rig.now).toast == late.split(" (")[0]
+    shown = v.ticket(m)
+    assert shown is not None and shown.note == late.split(" (")[0] and shown.priority == ""
+    m.tap_language(rig.now)
+    assert v.ticket(m).note == "check-in closed: B004 is a normal ticket"  # type: ignore[union-attr]
+    m.tap_language(rig.now)
     assert rig.printer.tickets[-1][1].priority_label is None
     rig.at(m.cfg.kiosk.ticket_screen_s + 1)
     assert m.screen == "take_card" and v.take_card(m).title == "请取回身份证"

@@ -20,7 +20,7 @@ from hardware.printer.emulator import PrinterEmulator
 from kiosk import events as ev
 from kiosk.runtime import KioskRuntime
 from kiosk.settings import load_kiosk_settings as load_settings
-from tests.kiosk.fakes import HALL_TOML, FakeSpeaker, Rig, make_rig
+from tests.kiosk.fakes import HALL_TOML, ZHOU, FakeSpeaker, Rig, make_rig
 from tests.peers import ServerProcess
 
 if TYPE_CHECKING:
@@ -84,6 +84,26 @@ def test_checkin_by_code_from_the_home_screen(rig: Rig, kivy_window: type[Window
         assert m.screen == "ticket" and "B002" in texts and "预约优先" in texts
         assert "预约签到成功，预约优先办理" in texts
         ui.screenshot("checkin-ticket")
+    finally:
+        ui.close()
+
+
+def test_a_late_check_in_says_why_under_the_number(rig: Rig, kivy_window: type[WindowDriver]) -> None:
+    ui, m = kivy_window(rig.model, lambda: rig.now), rig.model
+    try:
+        ui.tap("预约签到")
+        rig.post(ev.IdCardRead(ZHOU))
+        payload = rig.link.requests[-1][1]
+        late = "您预约的是 09:00，已超过签到时间，已为您取普通号 B004 (check-in closed: B004 is a normal ticket)"
+        ticket = {"number": "B004", "queue": "B", "queue_name": "查询出件", "priority": "normal", "state": "waiting",
+                  "issued_at": "2025-05-06T09:40:00+08:00", "ahead": 3, "predicted_wait_s": 540}
+        rig.post(ev.ReplyReceived(RpcReply(request_id=payload["request_id"], ok=True, result={
+            "ticket": ticket, "on_time": False, "message": late})))
+        rig.post(ev.PrintFinished(rig.printer.tickets[-1][0]))
+        ui.app.refresh()
+        ui.frames(2)
+        assert m.screen == "ticket" and late.split(" (")[0] in ui.texts() and "预约优先" not in ui.texts()
+        ui.screenshot("checkin-late")
     finally:
         ui.close()
 
