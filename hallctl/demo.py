@@ -30,10 +30,10 @@ from hall_contract.config import config_path
 from hall_contract.link import BrokerAddress
 from hall_contract.protocol import Topics
 from hallctl.demo_apps import DemoApps, demo_env
+from hallctl.demo_staff import DEMO_PASSWORD, add_demo_staff, logins_text, window_clerks, with_floating_staff
 from hallctl.settings import HallConfiguration as Settings
 
 log = logging.getLogger("hallctl.demo")
-DEMO_PASSWORD = "demo-pass-123"
 
 
 def _answers(host: str, port: int) -> bool:
@@ -121,7 +121,7 @@ def run_demo(settings: Settings, duration: float, rate_per_min: float, config: P
                                                     "kiosk_ids": [*settings.server.kiosk_ids, "kiosk-sim"]})
     if server_cfg.database_url == "sqlite:///var/hall.db":
         server_cfg = server_cfg.model_copy(update={"database_url": "sqlite:///var/demo.db"})
-    s = settings.model_copy(update={"server": server_cfg})
+    s = with_floating_staff(settings.model_copy(update={"server": server_cfg}))
     runtime = HallRuntime(s)
     runtime.start()
     assert runtime.service is not None
@@ -138,20 +138,13 @@ def run_demo(settings: Settings, duration: float, rate_per_min: float, config: P
     print(f"{s.hall.name}\n  pages   {base}/  (window caller {base}/window/1, console {base}/console, "
           f"report {base}/report, rating tablet {base}/rate/1: the manager logs in there to pair it)\n"
           f"  API     {base}/docs\n"
-          f"  broker  {mqtt_url}  (topics hall/{s.hall.id}/#)\n"
-          f"  staff   demo clerks clerk1..clerkN, manager 'manager', password {DEMO_PASSWORD}\n", flush=True)
-    if staff.get("manager") is None:
-        staff.add("manager", DEMO_PASSWORD, "manager")
+          f"  broker  {mqtt_url}  (topics hall/{s.hall.id}/#)\n{logins_text(base, s)}\n", flush=True)
+    add_demo_staff(staff, s)
     stop = threading.Event()
     clerks = []
-    for w in s.windows:
-        if w.kind.value == "elastic":
-            continue
-        name = f"clerk{w.number}"
-        if staff.get(name) is None:
-            staff.add(name, DEMO_PASSWORD, "clerk", w.number)
+    for name, number in window_clerks(s):
         _, tok = _http("POST", f"{base}/api/auth/login", {"username": name, "password": DEMO_PASSWORD})
-        clerks.append(Clerk(base, w.number, tok["access_token"], stop, speed=1.0))
+        clerks.append(Clerk(base, number, tok["access_token"], stop, speed=1.0))
     watcher = _call_printer(mqtt_url, topics)
     evaluators = _evaluators(mqtt_url, s)
     apps = DemoApps(demo_env(s.hall.id, config_path(config), mqtt_url), Path("var/demo"))

@@ -51,4 +51,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "service_desk": ("服务台", "the service desk"),
     "holder_card": ("持卡人：{name}", "Card holder: {name}"),
     "holder_idcard": ("身份证：{name}", "ID card: {name}"),
+    # 预约签到
+    "appointment_checkin": ("预约签到", "Appointment check-in"),
+    "checkin_text": ("{text}", "{text}"),
+    "checkin_on_time": ("预约签到成功，预约优先办理", "Checked in: your booking has priority"),
+    "priority_appointment": ("预约优先", "Booked: priority"),
+    "voice_checkin": ("预约签到。请输入八位预约码后按确认，或在读卡区放置身份证", ""),
 }

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from hall_contract.config import DEFAULT_KIOSK_ID, DeviceSection, HallSettings, load
 from hall_contract.passwords import hash_password, is_hash, verify_password
 from hardware.config import DeviceSettings
+from hardware.speech.letters import check_reading
 
 __all__ = ["KioskAppSettings", "KioskSettings", "hash_password", "load_kiosk_settings", "verify_password"]
 
@@ -95,10 +96,27 @@ class CallingPolicy(BaseModel):
         return 1 + self.max_recalls
 
 
+class LetterReadings(BaseModel):
+    """What the kiosk reads of ``[display]``: how a ticket letter is spoken, so the kiosk reads a number as the wall
+    display calls it."""
+
+    model_config = ConfigDict(extra="ignore")  # the display's other keys are checked by the display
+
+    letter_readings: dict[str, str] = Field(default_factory=dict, description='e.g. {C = "西"} or {C = "xi1"}')
+
+    @field_validator("letter_readings")
+    @classmethod
+    def _readings(cls, v: dict[str, str]) -> dict[str, str]:
+        if any(len(k) != 1 or not "A" <= k.upper() <= "Z" for k in v):
+            raise ValueError("letter_readings keys are single letters A-Z")
+        return {k.upper(): check_reading(r) for k, r in v.items()}
+
+
 class KioskAppSettings(HallSettings):
     kiosk: KioskSettings = Field(default_factory=KioskSettings)
     devices: DeviceSettings = Field(default_factory=DeviceSettings)
     policy: CallingPolicy = Field(default_factory=CallingPolicy)
+    display: LetterReadings = Field(default_factory=LetterReadings)
 
 
 def load_kiosk_settings(path: str | os.PathLike[str] | None = None,

@@ -22,14 +22,15 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
 from kiosk.i18n import t
-from kiosk.ui import doc_screens, screens, widgets
+from kiosk.ui import checkin_screen, doc_screens, screens, widgets
 from kiosk.viewmodels import KioskModel
 from kiosk.viewmodels import views as v
 
 log = logging.getLogger(__name__)
 FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 KV_DIR = Path(__file__).with_name("kv")
-KV_FILES = ("theme.kv", "home.kv", "items.kv", "pin.kv", "ticket.kv", "services.kv", "misc.kv", "documents.kv")
+KV_FILES = ("theme.kv", "home.kv", "items.kv", "pin.kv", "ticket.kv", "services.kv", "misc.kv", "documents.kv",
+            "checkin.kv")
 ELDERLY_ZOOM = 1.3
 BUSY = ("reading", "loading", "issuing")
 __all__ = ["KioskApp", "load_kv", "widgets"]  # widgets: imported so that the kv files find its classes
@@ -85,6 +86,7 @@ class KioskApp(App):
             "guide_ticket": m.tap_guide_ticket, "guide_here": m.tap_guide_here,
             "document_type": lambda c, now: m.tap_document_type(c, now),
             "document_period": lambda p, now: m.tap_document_period(p, now), "document_print": m.tap_document_print,
+            "checkin": m.checkin.start, "checkin_key": m.checkin.key, "checkin_confirm": m.checkin.confirm,
         }
 
     def build(self) -> Any:
@@ -93,7 +95,7 @@ class KioskApp(App):
         Window.bind(size=self._resize)
         root = Factory.KioskRoot()
         manager = root.ids.screens
-        for name, cls in {**screens.SCREENS, **doc_screens.SCREENS}.items():
+        for name, cls in {**screens.SCREENS, **doc_screens.SCREENS, **checkin_screen.SCREENS}.items():
             manager.add_widget(cls(name=name))
         self.root = root
         self.refresh(force=True)

@@ -140,6 +140,7 @@ class TicketScreen(KioskScreen):
     priority = StringProperty("")
     printed = BooleanProperty(False)
     unprinted = BooleanProperty(False)
+    note = StringProperty("")
 
     def refresh(self, m: KioskModel, now: float) -> None:
         tv = v.ticket(m)
@@ -147,6 +148,7 @@ class TicketScreen(KioskScreen):
             return
         self.number, self.queue, self.item, self.ahead = tv.number, tv.queue, tv.item, tv.ahead
         self.status, self.qr_url, self.priority, self.printed = tv.status, tv.qr_url, tv.priority, tv.printed
+        self.note = tv.note
         self.unprinted = m.ticket is not None and m.ticket.state == "qr"
 
 

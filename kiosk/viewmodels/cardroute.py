@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Protocol
 
 from kiosk import events as ev
+from kiosk.viewmodels.checkin_desk import SCREEN as CHECKIN
+from kiosk.viewmodels.checkin_desk import CheckInDesk
 from kiosk.viewmodels.farewell import Farewell
 from kiosk.viewmodels.identity import Identity
 from kiosk.viewmodels.maintenance import Maintenance
@@ -25,6 +27,7 @@ class Kiosk(Protocol):
     identity: Identity
     maintenance: Maintenance
     farewell: Farewell
+    checkin: CheckInDesk
 
     def asking(self, purpose: PinPurpose) -> bool: ...
 
@@ -41,6 +44,8 @@ def route(m: Kiosk, event: ev.CardEvent, now: float) -> None:
             m.session.card_in = True
             if m.screen in ("maintenance", "issuing") or m.asking("staff"):
                 m.maintenance.card_inserted()  # staff at work, or a ticket on its way: not read now
+            elif m.screen == CHECKIN:
+                m.checkin.card_inserted(now)  # 预约签到 by card: read for its holder, nobody signs in
             else:
                 m.identity.inserted(m.screen, now)
         case ev.CardPulled():
@@ -53,6 +58,8 @@ def route(m: Kiosk, event: ev.CardEvent, now: float) -> None:
                 m.session.wipe_personal()
             elif m.identity.card_session or m.screen == "reading" or m.asking("card"):
                 m.end_session(now, "card_removed")
+        case ev.CardRead(citizen=citizen) if m.screen == CHECKIN and citizen is not None:
+            m.checkin.id_card(citizen, now)
         case ev.CardRead():
             m.identity.read(event, now)
         case ev.CardFailed(error=error):
@@ -63,7 +70,9 @@ def route(m: Kiosk, event: ev.CardEvent, now: float) -> None:
                 m.publish_status()
         case ev.IdCardRead(citizen=citizen):
             m.session.idcard_on = True
-            if m.screen not in ("maintenance", "issuing", "ticket"):
+            if m.screen == CHECKIN:  # 预约签到 by ID card: nobody signs in, only the booking is looked up
+                m.checkin.id_card(citizen, now)
+            elif m.screen not in ("maintenance", "issuing", "ticket"):
                 m.identity.id_card_read(citizen, now)
         case ev.IdCardFailed(error=error):
             if m.screen == "auth":

@@ -38,6 +38,7 @@ class ModelConfig:
     a4_printer_url: str | None = None
     document_issuer: str = ""  # 出具单位 on A4 documents ("" = the hall's name)
     guides: dict[str, ItemGuide] = field(default_factory=dict)  # 办事指南 by item code
+    letter_readings: dict[str, str] = field(default_factory=dict)  # [display] letter_readings: a number read alike
 
     def status_url_for(self, number: str) -> str:
         return self.status_url.replace("{number}", number)
@@ -87,7 +88,7 @@ def from_settings(settings: KioskAppSettings) -> ModelConfig:
         card_reader=settings.devices.card_reader, idcard_url=settings.devices.idcard_url,
         server_device_id=settings.server.device_id, public_url=public_base(settings),
         a4_printer_url=settings.devices.a4_printer_url, guides=dict(guides),
-        calls_per_ticket=settings.policy.calls)
+        calls_per_ticket=settings.policy.calls, letter_readings=dict(settings.display.letter_readings))
 
 
 def public_base(settings: KioskAppSettings) -> str:

@@ -22,6 +22,7 @@ from hall_contract.protocol import Topics
 from kiosk import events as ev
 from kiosk.ports import CardPort, DocumentPort, GatewayPort, PrinterPort, QueueLink, Speaker
 from kiosk.viewmodels.cardroute import route
+from kiosk.viewmodels.checkin_desk import CheckInDesk
 from kiosk.viewmodels.config import ModelConfig
 from kiosk.viewmodels.documents import DocumentDesk, NoDocuments
 from kiosk.viewmodels.farewell import Farewell
@@ -69,6 +70,7 @@ class KioskModel:
         self.guide = guide = VoiceGuide(speaker, s, k.voice_guidance)
         self.identity = Identity(self, s, card, guide, cfg, today, gateway)
         self.desk = TicketDesk(self, s, self.hall, self.ticketing, link, printer, guide, cfg, today=today, wall=wall)
+        self.checkin = CheckInDesk(self, s, self.hall, self.desk, link, card, cfg)
         self.services = SelfService(self, s, self.hall, gateway, printer, guide, cfg, wall)
         self.farewell = Farewell(self, s, guide, cfg)
         self.maintenance = Maintenance(self, s, self.hall, self.ticketing, printer, cfg, wall)
@@ -135,6 +137,7 @@ class KioskModel:
         self.service_guide.clear()
         self.after_sign_in = None
         self.desk.clear()
+        self.checkin.clear()
         self.identity.clear()
         self.message_shown = None
         self.pin_note, self._on_entry = None, None
@@ -176,6 +179,7 @@ class KioskModel:
                 self.desk.reconnected(now)
             case ev.ReplyReceived(reply=reply):
                 self.desk.reply(reply, now)
+                self.checkin.reply(reply, now)
                 self.documents.reply(reply, now)
             case (ev.PrintFinished() | ev.PrintFailed() | ev.GatewayAnswered() | ev.GatewayFailed()
                   | ev.DocumentPreviewed() | ev.DocumentPrinted() | ev.DocumentFailed()):
@@ -214,6 +218,7 @@ class KioskModel:
         if self.farewell.tick(now, self.screen):
             self.publish_status()
         self.desk.tick(now)
+        self.checkin.tick(now, self.screen)
         self.documents.tick(now, self.hall.connected)
         if self.toast_shown is not None and now >= self.toast_until:
             self.toast_shown = None

@@ -16,7 +16,7 @@ from typing import Literal
 from hall_contract.protocol import RpcReply, TicketPublic
 from hardware.printer import TicketSlip
 from hardware.printer.ticket import guidance
-from hardware.speech.numerals import spell_ticket
+from hardware.speech.letters import spoken_ticket
 from kiosk import events as ev
 from kiosk.citizen import holder_ref
 from kiosk.i18n import t
@@ -41,6 +41,7 @@ class TicketShown:
     state: Literal["printing", "printed", "qr"]
     reason: str | None = None  # printer fault key when not printed
     until: float = 0.0
+    note: tuple[str, str] | None = None  # (Chinese, English) shown under the number: why a check-in is not priority
 
 
 class TicketDesk:
@@ -108,15 +109,18 @@ class TicketDesk:
                 lines = [("issue_refused", {"reason": outcome.message})]
             self.shell.message("take_ticket", lines, now)
             return
-        ticket = outcome.ticket
+        self.show_issued(outcome.ticket, now)
+
+    def show_issued(self, ticket: TicketPublic, now: float, note: tuple[str, str] | None = None) -> None:
+        """A ticket the server issued (here, or at an appointment check-in): printed, or shown with its QR code."""
         shown = ticket.model_copy(update={"holder": None})
         if self.hall.can_print():
             job = self.shell.job("ticket", self.printed)
             self.printer.print_ticket(job, self._slip(ticket))
-            self.shown = TicketShown(shown, job, "printing")
+            self.shown = TicketShown(shown, job, "printing", note=note)
             self.shell.go("ticket", now, voice="voice_issuing")
         else:
-            self._unprinted(TicketShown(shown, "", "qr"), self.hall.printer_problem() or "no_printer", now)
+            self._unprinted(TicketShown(shown, "", "qr", note=note), self.hall.printer_problem() or "no_printer", now)
 
     # -- the ticket -------------------------------------------------------------------------
     def printed(self, event: PrintOutcome, now: float) -> None:
@@ -130,7 +134,7 @@ class TicketDesk:
         if not self.session.card_in:  # with the card in, the session follows the card: another item may come
             self.session.wipe_personal()
         shown.state, shown.until = "printed", now + self.cfg.kiosk.ticket_screen_s
-        self.guide.say("voice_ticket", number="".join(spell_ticket(shown.ticket.number)))
+        self.guide.say("voice_ticket", number=self._spoken(shown.ticket.number))
         self.shell.changed()
 
     def done(self, now: float) -> bool:
@@ -144,8 +148,12 @@ class TicketDesk:
         self.shown = shown
         self.shell.go("ticket", now, voice="")
         # no paper: the number is read out to everyone (not only in elderly mode), with where to ask
-        self.guide.announce("voice_ticket_unprinted", number="".join(spell_ticket(shown.ticket.number)),
+        self.guide.announce("voice_ticket_unprinted", number=self._spoken(shown.ticket.number),
                             desk=t("service_desk", "zh_CN"))
+
+    def _spoken(self, number: str) -> str:
+        """The number as the wall display reads it (:func:`hardware.speech.spoken_ticket`): "B004" → "bi4 零零四"."""
+        return spoken_ticket(number, self.cfg.letter_readings)
 
     def _slip(self, ticket: TicketPublic) -> TicketSlip:
         try:

@@ -97,6 +97,7 @@ class TicketView:
     qr_url: str
     priority: str
     printed: bool
+    note: str = ""  # a late check-in: why the ticket is a normal one
 
 
 @dataclass(frozen=True)
@@ -228,8 +229,8 @@ def ticket(m: KioskModel) -> TicketView | None:
         ahead = t("ticket_ahead", lang, ahead=tk.ahead, minutes=minutes)
     return TicketView(number=tk.number, queue=queue, item=item_name, ahead=ahead,
                       status=status, qr_url=tk.status_url or m.cfg.status_url_for(tk.number),
-                      priority=t("priority_elderly", lang) if tk.priority == "elderly" else "",
-                      printed=shown.state == "printed")
+                      priority=t(f"priority_{tk.priority}", lang) if tk.priority in ("elderly", "appointment") else "",
+                      printed=shown.state == "printed", note=shown.note[lang == "en"] if shown.note else "")
 
 
 def services(m: KioskModel) -> list[tuple[str, str]]:

@@ -317,8 +317,8 @@ def test_no_paper_shows_the_number_large_reads_it_out_and_says_where_to_ask(rig:
     v = views.ticket(m)
     assert v is not None and v.number == "B004" and "服务台" in v.status and "B004" in v.status
     assert v.qr_url == "http://hall.test/t/B004"
-    assert rig.speaker.said[-1] == "打印机暂时不能出票。您的号码是B零零四，请记住号码，留意叫号。如需帮助请到服务台"
-    assert not m.session.elderly  # read out for everyone, not only in elderly mode
+    assert rig.speaker.said[-1] == "打印机暂时不能出票。您的号码是bi4 零零四，请记住号码，留意叫号。如需帮助请到服务台"
+    assert not m.session.elderly  # read out for everyone, not only in elderly mode (the letter as the display reads it)
 
 
 def views_document(m: KioskModel) -> Any:

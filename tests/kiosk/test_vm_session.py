@@ -74,7 +74,7 @@ def test_a_holder_of_70_plus_gets_elderly_mode_voice_and_priority(rig: Rig) -> N
     assert views.ticket(m).priority == "长者优先"  # type: ignore[union-attr]
     rig.post(ev.PrintFinished(job))
     assert m.session.citizen is WANG  # the card is still in: the session follows it
-    assert rig.speaker.said[-1] == "您的号码是A零零一，请取走号票，留意叫号"
+    assert rig.speaker.said[-1] == "您的号码是ei1 零零一，请取走号票，留意叫号"
     rig.post(ev.CardPulled())
     assert m.session.citizen is None and not m.session.authenticated and m.screen == "ticket"
 
