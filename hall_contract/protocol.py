@@ -145,6 +145,10 @@ class QueueState(Message):
     target_wait_s: int = 0
 
 
+#: the longest display name or staff number a window state carries (as the staff record allows)
+BADGE_MAX_CHARS = 32
+
+
 class WindowState(Message):
     number: int
     name: str
@@ -155,7 +159,17 @@ class WindowState(Message):
     since: str | None = None
     current_state: TicketState | None = None
     served_today: int = 0
+    #: the clerk's login name: staff-side views only (HTTP for staff); never on MQTT, kept for older payloads
     clerk: str | None = None
+    #: 亮牌: the clerk's display name and staff number (null when the staff record has none)
+    clerk_name: str | None = None
+    staff_no: str | None = None
+
+    @field_validator("clerk_name", "staff_no")
+    @classmethod
+    def _badge_text(cls, v: str | None) -> str | None:
+        v = plain_text(v)
+        return v[:BADGE_MAX_CHARS] or None if v is not None else None
 
 
 class Board(Message):

@@ -10,6 +10,7 @@ from hall_contract.link import DeviceLink
 from hall_contract.protocol import DeviceCommand, Topics
 from queue_server.auth import Keyring
 from queue_server.devices import DeviceInfo, DeviceRegistry
+from queue_server.frontdesk.badges import Badges
 from queue_server.frontdesk.retention import purge_each_day
 from queue_server.frontdesk.rpc import appointment_checkin
 from queue_server.keyfile import key_path, load_or_create
@@ -70,7 +71,7 @@ class HallRuntime:
         self.ratings.start()
         if mqtt:
             self.link = DeviceLink(s.server.mqtt_url, self.topics, s.server.device_id, "server", tz=self.service.tz)
-            self.publisher = StatePublisher(self.service, self.link, self.topics)
+            self.publisher = StatePublisher(self.service, self.link, self.topics, Badges(self.store.engine).badge)
             roster = Roster.of(s, enforced=self.link.address.username is not None)
             self.rpc = RpcServer(self.service, self.link, self.topics, roster, s.server.rpc_per_device_per_s,
                                  s.server.rpc_burst)

@@ -6,23 +6,38 @@ states are coalesced (``publish_interval_s``) so a burst of ticket issues does n
 burst of identical boards. Every retained state carries the service's event version, and a
 retained topic never gets a state older than the one it has (two flushes may race). On every
 (re)connect all retained state is published again, so a broker restarted without persistence
-is whole again at once.
+is whole again at once. A window's state names its clerk by the badge (``badge_of``: display name and
+staff number), never by the login name.
 """
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
 from hall_contract.link import DeviceLink
-from hall_contract.protocol import Message, Topics
+from hall_contract.protocol import Message, Topics, WindowState
 from queue_server.service import Event, HallService, RetainedState
 
 log = logging.getLogger(__name__)
 
+#: a clerk's login name → their badge: display name and staff number (either None when not recorded)
+BadgeOf = Callable[[str], tuple[str | None, str | None]]
+
+
+def window_payload(w: WindowState, badge_of: BadgeOf | None) -> bytes:
+    """``w`` as the window topic carries it: the clerk's badge in place of the login name."""
+    name, staff_no = badge_of(w.clerk) if w.clerk and badge_of is not None else (None, None)
+    shown = WindowState.model_validate({**w.model_dump(exclude={"clerk"}), "clerk_name": name,
+                                        "staff_no": staff_no})  # plain, bounded text
+    return shown.model_dump_json(exclude={"clerk"}).encode()
+
 
 class StatePublisher:
-    def __init__(self, service: HallService, link: DeviceLink, topics: Topics) -> None:
+    def __init__(self, service: HallService, link: DeviceLink, topics: Topics,
+                 badge_of: BadgeOf | None = None) -> None:
         self.service = service
+        self.badge_of = badge_of
         self.link = link
         self.topics = topics
         self.interval = service.settings.server.publish_interval_s
@@ -70,7 +85,8 @@ class StatePublisher:
             if version < self._published.get(topic, 0):
                 return  # a newer state of this topic is out already
             self._published[topic] = version
-            self.link.publish(topic, msg.to_json(), retain=True)
+            payload = window_payload(msg, self.badge_of) if isinstance(msg, WindowState) else msg.to_json()
+            self.link.publish(topic, payload, retain=True)
 
     def _publish_state(self, state: RetainedState) -> None:
         for w in state.windows:
