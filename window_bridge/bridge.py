@@ -6,6 +6,8 @@ window's name when it is idle or closed; a keypad's error (无人等候, ...) sh
 ``message_show_s`` in between. When the broker link has been down for ``offline_text_s``, every
 screen says 暂停叫号 (``offline_text``) instead of a call that may no longer be true; after the
 reconnect the retained window states arrive again and each screen its right text.
+While a clerk with a display name is at an open or paused window, the screen adds the badge
+(亮牌, 「工号 HB0301 张敏」) after its text when the line has room (:mod:`window_bridge.badge`).
 Each caller keypad's presses become ``devices/{id}/rpc/window_command`` requests
 (:mod:`window_bridge.keypads`);
 each evaluator asks the server's rating requests and publishes the citizen's rating (:mod:`window_bridge.evaluators`).
@@ -28,6 +30,7 @@ from hall_contract.link import DeviceLink
 from hall_contract.protocol import CallMessage, Topics, WindowState, parse_json_object
 from hardware.rs485 import LineUnavailable, Rs485Bus, WindowScreen
 from window_bridge._line import LineDevice
+from window_bridge.badge import badge_line, with_badge
 from window_bridge.evaluators import EvaluatorDesk
 from window_bridge.keypads import KeypadDesk
 from window_bridge.settings import BridgeAppSettings as Settings
@@ -38,12 +41,14 @@ PAUSED = "暂停服务"
 
 
 def screen_text(w: WindowState) -> str:
-    """What window ``w``'s screen says."""
+    """What window ``w``'s screen says (with the clerk's badge when there is room)."""
     if w.status == "paused":
-        return PAUSED
-    if w.status == "open" and w.current and w.current_state in (None, "called", "serving"):
-        return f"请{w.current}号办理"
-    return w.name or f"{w.number}号窗口"
+        text = PAUSED
+    elif w.status == "open" and w.current and w.current_state in (None, "called", "serving"):
+        text = f"请{w.current}号办理"
+    else:
+        text = w.name or f"{w.number}号窗口"
+    return with_badge(text, badge_line(w))
 
 
 def window_units(settings: Settings, kind: str) -> dict[int, int]:
@@ -91,6 +96,7 @@ class WindowScreenBridge:
         names = {w.number: w.display_name() for w in settings.windows}
         self.screens = {n: Screen("screen", n, unit, want=names.get(n, f"{n}号窗口"))
                         for n, unit in sorted(screen_units(settings).items())}
+        self.badges: dict[int, str | None] = {}  # window → its clerk's badge, from its last state
         self.bus_factory = bus_factory or (lambda url: Rs485Bus.from_url(url, settings.devices.rs485_baudrate,
                                                                          settings.devices.rs485_timeout_s))
         self.bus: Rs485Bus | None = None
@@ -158,12 +164,16 @@ class WindowScreenBridge:
 
     def _on_call(self, _topic: str, payload: bytes) -> None:
         call = CallMessage.model_validate(parse_json_object(payload))
-        self.want(call.window, f"请{call.number}号办理")
+        with self._lock:
+            badge = self.badges.get(call.window)
+        self.want(call.window, with_badge(f"请{call.number}号办理", badge))
 
     def _on_window(self, _topic: str, payload: bytes) -> None:
         if not payload:
             return  # a retained state was cleared
         w = WindowState.model_validate(parse_json_object(payload))
+        with self._lock:
+            self.badges[w.number] = badge_line(w)
         self.want(w.number, screen_text(w))
         with self._lock:
             self.keypads.on_window(w)
