@@ -257,6 +257,15 @@ class RectificationDesk:
             _audit(conn, by, "rectification_close", f"case {cid}", {"case": cid}, now)
         return self.get(cid)
 
+    def close_for_rating(self, rating_id: int, *, feedback: str, by: str, now: datetime) -> Case | None:
+        """The rating's follow-up marked done the old way (``PUT /api/ratings/{id}/follow-up``): its open
+        case (opened now if the rating has none yet) is closed with the note as the feedback given."""
+        self.sync()
+        with self.engine.connect() as conn:
+            cid = conn.execute(sa.select(rectification_t.c.id).where(
+                rectification_t.c.rating_id == rating_id, rectification_t.c.state == OPEN)).scalar()
+        return None if cid is None else self.close(int(cid), feedback=feedback, by=by, now=now)
+
     # -- the report ------------------------------------------------------------------------
 
     def report(self, first: date, last: date, today: date) -> dict[str, Any]:
