@@ -117,6 +117,10 @@ class Case:
     feedback: str | None
     closed_by: str | None
     closed_at: datetime | None
+    #: what the citizen gave on the rating tablet: the level, the reason codes (space-separated), the words
+    rating: int | None = None
+    reasons: str | None = None
+    text: str | None = None
 
     def overdue(self, today: date, tz: tzinfo) -> bool:
         """Open past its due date, or closed after it."""
@@ -134,7 +138,8 @@ class Case:
                 "contact": mask_contact(self.contact), "state": self.state, "overdue": self.overdue(today, tz),
                 "extended_by": self.extended_by, "extended_at": iso(self.extended_at),
                 "extension_reason": self.extension_reason, "feedback": self.feedback,
-                "closed_by": self.closed_by, "closed_at": iso(self.closed_at)}
+                "closed_by": self.closed_by, "closed_at": iso(self.closed_at), "rating": self.rating,
+                "reasons": (self.reasons or "").split(), "text": self.text}
 
 
 class RectificationDesk:
@@ -193,12 +198,17 @@ class RectificationDesk:
 
     @staticmethod
     def _select() -> sa.Select[Any]:
-        """Cases with what the citizen left on the rating tablet: the call-back phone and the comment."""
-        r, d = rectification_t, rating_detail_t
+        """Cases with what the citizen left on the rating tablet: the level, the reasons, the call-back phone
+        and the comment."""
+        r, d, g = rectification_t, rating_detail_t, rating_t
         cols = [c for c in r.c if c.name not in ("contact", "summary")]
         return sa.select(*cols, sa.func.coalesce(r.c.contact, d.c.phone).label("contact"),
-                         sa.case((d.c.text.is_not(None), d.c.text), else_=r.c.summary).label("summary")
-                         ).select_from(r.outerjoin(d, d.c.rating_id == r.c.rating_id))
+                         sa.case((d.c.text.is_not(None), d.c.text), else_=r.c.summary).label("summary"),
+                         g.c.rating.label("rating"), d.c.text.label("text"),
+                         sa.case((sa.func.coalesce(d.c.reasons, "") != "", d.c.reasons), else_=g.c.reason
+                                 ).label("reasons")
+                         ).select_from(r.outerjoin(d, d.c.rating_id == r.c.rating_id)
+                                       .outerjoin(g, g.c.id == r.c.rating_id))
 
     def get(self, cid: int) -> Case:
         with self.engine.connect() as conn:
@@ -256,6 +266,15 @@ class RectificationDesk:
                     follow_up="done", follow_up_note=feedback.strip()[:500], follow_up_by=by[:64], follow_up_at=now))
             _audit(conn, by, "rectification_close", f"case {cid}", {"case": cid}, now)
         return self.get(cid)
+
+    def close_for_rating(self, rating_id: int, *, feedback: str, by: str, now: datetime) -> Case | None:
+        """The rating's follow-up marked done the old way (``PUT /api/ratings/{id}/follow-up``): its open
+        case (opened now if the rating has none yet) is closed with the note as the feedback given."""
+        self.sync()
+        with self.engine.connect() as conn:
+            cid = conn.execute(sa.select(rectification_t.c.id).where(
+                rectification_t.c.rating_id == rating_id, rectification_t.c.state == OPEN)).scalar()
+        return None if cid is None else self.close(int(cid), feedback=feedback, by=by, now=now)
 
     # -- the report ------------------------------------------------------------------------
 

@@ -135,8 +135,9 @@ class GradesConfig(Section):
     b: float = Field(default=80.0, ge=0, le=100)
     c: float = Field(default=70.0, ge=0, le=100)
     d: float = Field(default=60.0, ge=0, le=100)
-    follow_up_days: int = Field(default=7, ge=1, le=60, description="a negative rating's 整改 is on time when "
-                                "closed within this many calendar days (5 working days ≈ 7)")
+    follow_up_days: int = Field(default=7, ge=1, le=60, description="a negative rating with no 整改 case yet "
+                                "is on time when closed within this many calendar days; a case counts by its "
+                                "working-day due date")
     long_wait_factor: float = Field(default=1.0, gt=0, le=10, description="a wait longer than this × the "
                                     "queue's target_wait_s is a long wait in the risk summary")
 

@@ -1,6 +1,7 @@
 """The figures of a period (a month, a quarter, a half-year or any dates) as SQL aggregations.
 
 One grouped query over ``ticket`` and one over ``rating`` per report, on SQLite and PostgreSQL alike;
+the 整改 of the period's negative ratings are read row by row (a few per day at most) beside them.
 only the seconds between two times, the month of a day and the 95th percentile differ by dialect.
 The 95th percentile is the nearest-rank one of :func:`queue_server.stats._p95` (PostgreSQL's
 ``percentile_disc(0.95)``); SQLite has no such aggregate, so there the waits alone are read back.
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any, Literal
 
 import sqlalchemy as sa
@@ -54,8 +55,11 @@ def _sum(cond: Any) -> Any:
 
 
 class PeriodStore:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    """``cases``: the 整改 case table (``queue_server.rectification.rectification_t``) the negative ratings'
+    follow-ups are counted by; without it, by the ratings' own follow-up."""
+
+    def __init__(self, engine: Engine, cases: sa.Table | None = None) -> None:
+        self.engine, self.cases = engine, cases
 
     def tickets(self, first: date, last: date, by: str, targets: dict[str, float]) -> dict[Any, dict[str, Any]]:
         """Per group: issued, called, served, no-show, transferred, waits (mean, p95, long) and service."""
@@ -101,34 +105,71 @@ class PeriodStore:
                     row["p95_wait_s"] = _r(_p95(waits.get(k, [])))
             return out
 
-    def ratings(self, first: date, last: date, by: str, now: datetime, due_s: float) -> dict[Any, dict[str, Any]]:
-        """Per group: requested, rated, each level, negative, and the 整改 of negative ratings."""
+    def ratings(self, first: date, last: date, by: str, now: datetime, due_s: float,
+                tz: tzinfo = UTC) -> dict[Any, dict[str, Any]]:
+        """Per group: requested, rated, each level, negative, and the 整改 of negative ratings (see
+        :meth:`follow_ups`)."""
         r = rating_t
         with self.engine.connect() as conn:
             key = _key(conn, r, by).label("k")
             negative = sa.and_(r.c.outcome == RATED, r.c.rating <= NEGATIVE_MAX)
-            taken = seconds_between(conn, r.c.follow_up_at, r.c.answered_at)
-            open_for = seconds_between(conn, sa.literal(now.replace(tzinfo=None), sa.DateTime), r.c.answered_at)
-            done = sa.and_(negative, r.c.follow_up == "done")
             cols = [key, sa.func.count().label("requested"), _sum(r.c.outcome == RATED).label("rated"),
                     *(_sum(sa.and_(r.c.outcome == RATED, r.c.rating == k)).label(f"r{k}") for k in range(1, 6)),
-                    _sum(negative).label("negative"), _sum(done).label("follow_done"),
-                    _sum(sa.and_(done, taken <= due_s)).label("follow_on_time"),
-                    _sum(sa.and_(negative, sa.or_(sa.and_(done, taken > due_s),
-                                                  sa.and_(r.c.follow_up != "done", open_for > due_s))))
-                    .label("follow_overdue")]
+                    _sum(negative).label("negative")]
             where = [r.c.day >= first, r.c.day <= last]
             if by == "clerk":
                 where.append(r.c.clerk.is_not(None))
             rows = conn.execute(sa.select(*cols).where(*where).group_by(key)).all()
+            follow = self.follow_ups(conn, key, sa.and_(*where, negative), now, due_s, tz)
             out: dict[Any, dict[str, Any]] = {}
             for row in rows:
                 m = {k: (v if k == "k" else int(v or 0)) for k, v in row._mapping.items()}
                 out[m["k"]] = {"requested": m["requested"], "rated": m["rated"],
                                "distribution": {str(k): m[f"r{k}"] for k in range(1, 6)},
-                               "negative": m["negative"], "follow_done": m["follow_done"],
-                               "follow_on_time": m["follow_on_time"], "follow_overdue": m["follow_overdue"]}
+                               "negative": m["negative"], **follow.get(m["k"], dict.fromkeys(FOLLOW, 0))}
             return out
+
+    def follow_ups(self, conn: Connection, key: Any, where: Any, now: datetime, due_s: float,
+                   tz: tzinfo) -> dict[Any, dict[str, int]]:
+        """Per group: the negative ratings' 整改 done, done on time and overdue.
+
+        A rating with a 整改 case (:mod:`queue_server.rectification`, table ``cases``) counts by its case: on time when
+        closed on or before its due date (5 working days out, or the new date of an approved extension),
+        overdue when closed later or still open after it. A rating without a case (none opened yet) counts
+        by its own follow-up: on time when done within ``due_s`` seconds of the rating."""
+        r, c = rating_t, self.cases
+        if c is None:
+            q = sa.select(key, r.c.follow_up, r.c.follow_up_at, r.c.answered_at, r.c.requested_at,
+                          *(sa.null().label(n) for n in ("state", "due", "closed_at"))).where(where)
+        else:
+            q = sa.select(key, r.c.follow_up, r.c.follow_up_at, r.c.answered_at, r.c.requested_at,
+                          c.c.state, c.c.due, c.c.closed_at).select_from(
+                r.outerjoin(c, c.c.rating_id == r.c.id)).where(where)
+        today = now.astimezone(tz).date()
+        out: dict[Any, dict[str, int]] = defaultdict(lambda: dict.fromkeys(FOLLOW, 0))
+        for row in conn.execute(q):
+            m = row._mapping
+            if m["due"] is not None:
+                done = m["state"] == "done" and m["closed_at"] is not None
+                late = _aware(m["closed_at"]).astimezone(tz).date() > m["due"] if done else today > m["due"]
+            else:
+                rated_at = _aware(m["answered_at"] or m["requested_at"])
+                done = m["follow_up"] == "done" and m["follow_up_at"] is not None
+                until = _aware(m["follow_up_at"]) if done else now
+                late = (until - rated_at).total_seconds() > due_s
+            g = out[m["k"]]
+            g["follow_done"] += done
+            g["follow_on_time"] += done and not late
+            g["follow_overdue"] += late
+        return dict(out)
+
+
+FOLLOW = ("follow_done", "follow_on_time", "follow_overdue")
+
+
+def _aware(v: datetime) -> datetime:
+    """A time read back without its zone (SQLite) is UTC, as it was stored."""
+    return v if v.tzinfo is not None else v.replace(tzinfo=UTC)
 
 
 def _r(v: float | None) -> float | None:

@@ -272,13 +272,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "fault_raised": ("出现", "raised"),
     "fault_cleared": ("已恢复", "cleared"),
     "no_devices": ("尚无设备报告", "No device has reported yet"),
-    "complaints_title": ("差评整改", "Negative ratings to answer"),
     "follow_open": ("待整改", "To answer"),
-    "follow_done": ("已整改", "Answered"),
     "mark_done": ("标记已整改", "Mark answered"),
-    "reopen": ("重新打开", "Reopen"),
-    "note": ("整改说明", "What was done"),
-    "no_complaints": ("暂无差评", "No negative ratings"),
     # -- figures -----------------------------------------------------------------------------
     "report_title": ("每日统计", "Daily figures"),
     "date": ("日期", "Date"),

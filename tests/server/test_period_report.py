@@ -6,7 +6,10 @@ March 2026, days 1..30, queue A (target 15 min):
 - wang (window 1) calls at 09:10, finishes 09:20, rated 5; at 09:40 calls the third ticket, a no-show;
 - li (window 2) calls at 09:10, finishes 09:30, rated 4, or 1 (非常不满意) on days 10, 20 and 30;
 - zhao (window 3, days 1-3) calls the fourth ticket at 09:50, finishes 09:55, rated 5.
-The manager closes the 整改 of day 10 two days later; day 20's is still open on 31 March (overdue).
+13 March is a holiday. 整改 counts by the cases' working-day due dates, not calendar days: day 10's
+case (due 18 March, 5 working days across the weekend and the holiday) is closed on 18 March through the
+old follow-up API, on time though 8 calendar days later; day 20's (due 27 March) is closed on 30 March,
+late; day 30's (due 6 April) is still open on 31 March, not yet overdue.
 """
 from __future__ import annotations
 
@@ -96,10 +99,21 @@ def drive_the_month(m: Month) -> None:
         m.call("POST", "/api/windows/1/no-show", "wang")
         if day <= 3:
             m.serve(day, "zhao", 3, "09:50", "09:55", 5)
-        if day == 12:
-            m.clock.at(12, "10:00")
+        if day == 18:
+            m.clock.at(18, "10:00")
             rid = next(r["id"] for r in m.get("/api/ratings?date=2026-03-10&negative=true", "boss"))
             m.call("PUT", f"/api/ratings/{rid}/follow-up", "boss", {"state": "done", "note": "已回访致歉"})
+            case = next(c for c in m.get("/api/rectifications", "boss")["cases"] if c["rating_id"] == rid)
+            assert (case["state"], case["due"], case["feedback"], case["overdue"]) == \
+                ("done", "2026-03-18", "已回访致歉", False)
+        if day == 30:
+            m.clock.at(30, "10:00")
+            rid = next(r["id"] for r in m.get("/api/ratings?date=2026-03-20&negative=true", "boss"))
+            case = next(c for c in m.get("/api/rectifications?open=true", "boss")["cases"] if c["rating_id"] == rid)
+            assert case["due"] == "2026-03-27"
+            m.call("POST", f"/api/rectifications/{case['id']}/close", "boss", {"feedback": "已电话回访，整改到位"})
+            (rating,) = [r for r in m.get("/api/ratings?date=2026-03-20&negative=true", "boss") if r["id"] == rid]
+            assert (rating["follow_up"], rating["follow_up_note"]) == ("done", "已电话回访，整改到位")
         for who, n in (("wang", 1), ("li", 2), *((("zhao", 3),) if day <= 3 else ())):
             m.call("POST", f"/api/windows/{n}/close", who, ok=(409,))
     m.clock.at(31, "17:00")
@@ -119,7 +133,8 @@ def month(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
             db = f"sqlite:///{tmp_path_factory.mktemp('month')}/hall.db"
         settings = load_settings(ROOT / "config" / "hall.toml", env={
             "HALL_ID": "t" + uuid.uuid4().hex[:8], "HALL_DATABASE_URL": db, "HALL_ADVISOR__ENABLED": "false",
-            "HALL_SERVER__ANONYMOUS_ISSUE_BURST": "1000000"})
+            "HALL_SERVER__ANONYMOUS_ISSUE_BURST": "1000000",
+            "HALL_HOURS__HOLIDAYS": '["2026-03-13"]'})
         clock = FakeClock(datetime(2026, 3, 1, 8, 50, tzinfo=TZ))
         runtime = HallRuntime(settings, clock=clock)
         runtime.start(mqtt=False)
@@ -152,7 +167,8 @@ def test_a_month_per_clerk_with_grades(month: Month) -> None:
     assert (li["served"], li["mean_wait_s"], li["mean_service_s"], li["negative"], li["satisfaction"]) == \
         (30, 540.0, 1200.0, 3, 0.9)
     assert li["ratings"]["distribution"] == {"1": 3, "2": 0, "3": 0, "4": 27, "5": 0}
-    assert (li["ratings"]["follow_done"], li["ratings"]["follow_on_time"], li["ratings"]["follow_overdue"]) == (1, 1, 1)
+    # 整改: day 10's closed on time (5 working days), day 20's closed late, day 30's open and not yet due
+    assert (li["ratings"]["follow_done"], li["ratings"]["follow_on_time"], li["ratings"]["follow_overdue"]) == (2, 1, 1)
     assert li["follow_on_time_share"] == 0.333
     # score = 70 × 满意率 + 30 × served / 30 − 5 × 差评
     assert (wang["score"], wang["grade"]) == (100.0, "A")

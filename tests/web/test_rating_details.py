@@ -67,13 +67,13 @@ def test_a_poor_rating_with_reasons_words_and_a_phone(web: Callable[..., WebHall
         (2, "rude", ["rude", "come_again"], ["attitude", "quality"], "材料要求前后说法不一，跑了两趟", "138****5678")
     assert "13812345678" not in str(rows)
 
-    # the manager's complaint list shows the reasons, the words and the masked phone
+    # the manager's 整改 list (整改督办) shows the reasons, the words and the masked phone for the call back
     console = hall.page(1400, 1000)
     hall.login(console, "boss")
-    line = console.locator("#complaint-table tbody tr[data-rating]").filter(has_text="A001")
+    line = console.locator("#rectify-table tbody tr[data-case]").filter(has_text="A001")
     expect(line.locator(".complaint-detail")).to_contain_text("态度生硬、不耐烦、需要多次跑")
     expect(line.locator(".complaint-text")).to_contain_text("跑了两趟")
-    expect(line.locator(".callback")).to_have_text("回访电话 138****5678")
+    expect(line.locator(".callback")).to_have_text("138****5678")
     shot(console, "console-complaint-detail")
 
     # the full number: the manager's audited read only

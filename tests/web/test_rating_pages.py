@@ -62,19 +62,26 @@ def test_ratings_from_the_evaluator_and_the_tablet_reach_the_report(web: Callabl
         shot(tablet, "rate-thanks", full_page=False)
         expect(tablet.locator("#screen-idle")).to_be_visible(timeout=8000)
 
-        # the manager answers each complaint (待整改 → 已整改, with a note)
+        # each negative rating is a 整改 case on the console's one list (整改督办); the manager closes one with
+        # the feedback given, and the rating's follow-up is done with it
         console = hall.page(1400, 1000)
         hall.login(console, "boss")
-        rows = console.locator("#complaint-table tbody tr[data-rating]")
+        expect(console.locator("#complaints")).to_have_count(0)  # no second list of negative ratings
+        rows = console.locator("#rectify-table tbody tr[data-case]")
         expect(rows).to_have_count(2)
         a002 = rows.filter(has_text="A002")
         expect(a002).to_contain_text("非常不满意")
         expect(a002).to_contain_text("等候时间长")
         expect(rows.filter(has_text="A001")).to_contain_text("服务态度不好")
-        a002.locator("input[data-note]").fill("已电话回访致歉，高峰期增开弹性窗口")
-        a002.locator("button[data-follow]").click()
-        expect(a002).to_contain_text("已整改")
         expect(rows.filter(has_text="A001")).to_contain_text("待整改")
+        a002.locator("input[data-feedback]").fill("已电话回访致歉，高峰期增开弹性窗口")
+        a002.locator("button[data-close-case]").click()
+        expect(rows).to_have_count(1)
+        expect(rows.filter(has_text="A002")).to_have_count(0)
+        status, negatives = hall.api("GET", "/api/ratings?negative=true", token=boss)
+        done = {r["number"]: (r["follow_up"], r["follow_up_note"]) for r in negatives}
+        assert (status, done["A002"]) == (200, ("done", "已电话回访致歉，高峰期增开弹性窗口"))
+        assert done["A001"][0] != "done"
 
         # the figures: per window and clerk ratings, complaints, and a balanced close
         report = hall.page(1400, 1000)

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from queue_server import payloads
 from queue_server.api.deps import DayQuery, MaybeStaff, RuntimeDep, ServiceDep, require
 from queue_server.api.errors import ApiError
+from queue_server.api.routes.rectification import desk_of as rectification_desk
 from queue_server.api.routes.tablets import TabletToken, require_tablet
 from queue_server.api.routes.windows import WindowNo
 from queue_server.auth import Principal
@@ -181,9 +182,14 @@ class FollowUpIn(BaseModel):
 
 @router.put("/ratings/{rid}/follow-up", response_model=RatingOut)
 def follow_up(rid: RatingId, body: FollowUpIn, runtime: RuntimeDep, svc: ServiceDep, p: Manager) -> RatingOut:
-    """The manager answers a negative rating (待整改 → 已整改, with a note); audited."""
+    """The manager answers a negative rating (待整改 → 已整改, with a note); audited. Kept for older
+    clients: done also closes the rating's open 整改 case with the note as the feedback given."""
     desk = desk_of(runtime)
-    return with_details(desk, [desk.follow_up(rid, body.state, body.note, p.username)], svc.tz)[0]
+    rec = desk.follow_up(rid, body.state, body.note, p.username)
+    if body.state == "done" and rectification_desk(svc).close_for_rating(
+            rid, feedback=body.note or "", by=p.username, now=svc.now()) is not None:
+        rec = desk.ratings.get(rid) or rec
+    return with_details(desk, [rec], svc.tz)[0]
 
 
 @router.get("/ratings/{rid}/callback")

@@ -11,9 +11,11 @@ from fastapi.responses import PlainTextResponse
 from queue_server import period
 from queue_server.api.deps import DayQuery, ServiceDep, require
 from queue_server.api.errors import ApiError
+from queue_server.api.routes.rectification import desk_of as rectification_desk
 from queue_server.api.routes.stats import CsvResponse
 from queue_server.auth import Principal
 from queue_server.frontdesk.staff_cards import staff_cards
+from queue_server.rectification import rectification_t
 from queue_server.service import HallService
 from queue_server.store.period import PeriodStore
 
@@ -43,13 +45,16 @@ def _range(svc: HallService, first: date | None, last: date | None, name: str | 
 
 def build(svc: HallService, first: date, last: date, by: str, totals: bool = True) -> dict[str, Any]:
     s = svc.settings
-    store = PeriodStore(svc.store.engine)
+    store = PeriodStore(svc.store.engine, rectification_t)
     targets = {q.code: float(q.target_wait_s) * s.grades.long_wait_factor for q in s.queues}
     due_s = s.grades.follow_up_days * 86400.0
+    if totals:
+        rectification_desk(svc).sync()  # every negative rating has its 整改 case, counted by its due date
     rows = period.merge(store.tickets(first, last, by, targets),
-                        store.ratings(first, last, by, svc.now(), due_s), s.grades)
+                        store.ratings(first, last, by, svc.now(), due_s, svc.tz), s.grades)
     total = period.merge(store.tickets(first, last, "hall", targets),
-                         store.ratings(first, last, "hall", svc.now(), due_s), s.grades).get("hall") if totals else None
+                         store.ratings(first, last, "hall", svc.now(), due_s, svc.tz), s.grades
+                         ).get("hall") if totals else None
     out: list[dict[str, Any]] = []
     names = s.queue_names()
     windows = {w.number: w.display_name() for w in s.windows}
@@ -111,11 +116,12 @@ def risks(svc: ServiceDep, _p: Reader, first: Annotated[DayQuery, Query(alias="f
         last = today
     first, last = _range(svc, first, last, name)
     s = svc.settings
-    store = PeriodStore(svc.store.engine)
+    store = PeriodStore(svc.store.engine, rectification_t)
     targets = {q.code: float(q.target_wait_s) * s.grades.long_wait_factor for q in s.queues}
     due_s = s.grades.follow_up_days * 86400.0
+    rectification_desk(svc).sync()
     by_month = period.merge(store.tickets(first, last, "month", targets),
-                            store.ratings(first, last, "month", svc.now(), due_s), s.grades)
+                            store.ratings(first, last, "month", svc.now(), due_s, svc.tz), s.grades)
     for row in by_month.values():
         row["follow_overdue"] = row["ratings"]["follow_overdue"]
     clerks = build(svc, first, last, "clerk", totals=False)["rows"]

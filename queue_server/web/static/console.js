@@ -1,4 +1,4 @@
-/* The manager console: the hall at a glance, advice, windows, notice, issuing, devices, complaints. */
+/* The manager console: the hall at a glance, advice, windows, notice, issuing, devices (整改 in rectify.js). */
 "use strict";
 (() => {
   const me = Hall.requireLogin(["manager", "admin"]);
@@ -131,42 +131,6 @@
     $("broker-down").textContent = b.connected === false ? Hall.t("broker_down_console", { time: Hall.clock(b.since) }) : "";
   }
 
-  /* -- negative ratings and their follow-up -- */
-  async function loadComplaints() {
-    try {
-      const [today, open] = await Promise.all([Hall.api("GET", "/api/ratings?negative=true"),
-                                               Hall.api("GET", "/api/ratings?open=true")]);
-      const byId = new Map([...open, ...today].map((r) => [r.id, r]));
-      renderComplaints([...byId.values()].sort((a, b) => b.id - a.id));
-    } catch (e) { Hall.showError(e); }
-  }
-
-  function renderComplaints(list) {
-    const rows = list.map((r) => {
-      const note = el("input", { class: "note-input", value: r.follow_up_note || "", "data-note": r.id,
-                                 placeholder: Hall.t("note") });
-      const done = r.follow_up === "done";
-      return el("tr", { "data-rating": r.id },
-        el("td", {}, `${r.day.slice(5)} ${Hall.clock(r.answered_at)}`),
-        el("td", {}, Hall.DATA.window_names[r.window] || r.window),
-        el("td", {}, r.clerk || "—"),
-        el("td", {}, r.number),
-        el("td", {}, el("span", { class: "badge neg" }, Hall.ratingName(r.rating))),
-        el("td", { class: "complaint-detail" },
-          (r.reasons && r.reasons.length ? r.reasons : [r.reason].filter(Boolean)).map(Hall.reasonName).join("、") || "—",
-          r.text ? el("div", { class: "complaint-text" }, "“" + r.text + "”") : null,
-          r.phone_masked ? el("div", { class: "callback" }, Hall.t("callback") + " " + r.phone_masked) : null),
-        el("td", {}, el("span", { class: "badge " + (done ? "ok" : "todo") }, Hall.t(done ? "follow_done" : "follow_open"))),
-        el("td", {}, note),
-        el("td", {}, el("button", { type: "button", class: done ? "" : "primary", "data-follow": r.id,
-          onclick: () => act(() => Hall.api("PUT", `/api/ratings/${r.id}/follow-up`,
-                                            { state: done ? "open" : "done", note: note.value.trim() || null })) },
-          Hall.t(done ? "reopen" : "mark_done"))));
-    });
-    $("complaint-table").tBodies[0].replaceChildren(...(rows.length ? rows
-      : [el("tr", {}, el("td", { colspan: 9, class: "empty" }, Hall.t("no_complaints")))]));
-  }
-
   /* -- the day's chart -- */
   async function loadChart() {
     try {
@@ -186,9 +150,8 @@
   Hall.live({ hall: true, devices: true }, (msg) => {
     if (msg.type === "hall") renderHall(msg.data);
     else if (msg.type === "devices") renderDevices(msg.data);
-    else if (msg.type === "ratings") loadComplaints();
+    else if (msg.type === "ratings" && window.HallRectify) window.HallRectify.load();
   });
-  loadComplaints();
   loadChart();
   setInterval(loadChart, 60000);
 })();
