@@ -10,8 +10,9 @@ Grades (第四十九条), thresholds and weights in ``[grades]``:
     clamped to 0..100; A ≥ a, B ≥ b, C ≥ c, D ≥ d, otherwise E.
     A clerk with fewer than min_rated ratings is not graded (grade null).
 
-Complaints: the hall has no separate complaints register, so a negative rating (不满意,
-非常不满意) is what a complaint is here, and the reports say so (``notes``).
+Complaints: those registered at the guide desk (第五十三条) are 整改 cases of their own and are counted by
+``/api/rectifications/report``; the rows here count negative ratings (不满意, 非常不满意), and the reports
+say so (``notes``).
 """
 from __future__ import annotations
 

@@ -29,8 +29,8 @@ FRONT_MESSAGES: dict[str, tuple[str, str]] = {
                       "A ≥ {a}，B ≥ {b}，C ≥ {c}，D ≥ {d}，其余为 E（第四十九条）",
                       "Score = {sw} × satisfied share (rated {sm} or more) + {vw} × served ÷ the most any clerk "
                       "served − {np} × negative ratings; A ≥ {a}, B ≥ {b}, C ≥ {c}, D ≥ {d}, else E"),
-    "complaints_note": ("本厅尚无单独的投诉登记，差评（不满意、非常不满意）即按投诉统计。",
-                        "No complaints register yet: negative ratings stand for complaints."),
+    "complaints_note": ("本表按差评（不满意、非常不满意）统计；导办台登记的投诉列入整改督办。",
+                        "Rows count negative ratings; complaints from the guide desk are in the 整改 cases."),
     "risks_title": ("半年风险汇总（第六十条）", "Half-year risk summary"),
     "risks_top": ("主要风险", "Top risks"),
     "risks_none": ("本期未发现风险", "No risks in this period"),

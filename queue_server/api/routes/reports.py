@@ -24,8 +24,9 @@ Reader = Annotated[Principal, Depends(require("manager", "auditor"))]
 ByQ = Annotated[Literal["hall", "queue", "window", "clerk"], Query(description="one row per …")]
 PeriodQ = Annotated[str | None, Query(max_length=10, pattern=r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2]|[Qq][1-4]|[Hh][12])$",
                                       description="2026-03, 2026-Q1 or 2026-H1 (instead of from/to)")]
-NOTES = {"complaints": "本厅尚无单独的投诉登记，差评（不满意、非常不满意）即按投诉统计 "
-                       "(no complaints register on this hall yet: negative ratings stand for complaints)"}
+NOTES = {"complaints": "本表按差评（不满意、非常不满意）统计；导办台登记的投诉另列入整改督办统计 "
+                       "(rows count negative ratings; complaints registered at the guide desk are counted "
+                       "with the 整改 cases, /api/rectifications/report)"}
 
 
 def _range(svc: HallService, first: date | None, last: date | None, name: str | None) -> tuple[date, date]:
