@@ -63,12 +63,15 @@ class HallMetrics:
         self.service_time = Histogram("hall_service_seconds", "window time from call to finish", ["queue"],
                                       buckets=WAIT_BUCKETS, registry=self.registry)
         self.rpc_latency = Histogram("hall_rpc_seconds", "RPC handling time", ["method"], registry=self.registry)
+        self.rpc_refused = Counter("hall_rpc_refused", "RPC requests refused before handling (a flood, an oversized "
+                                   "or malformed request, no reply topic)", ["reason"], registry=self.registry)
         self.registry.register(_HallGauges(service))
         self.registry.register(UplinkGauges(service))
         if devices is not None:
             self.registry.register(_DeviceGauges(devices))
         if rpc is not None:
             rpc.observers.append(lambda method, seconds: self.rpc_latency.labels(method).observe(seconds))
+            rpc.refusal_observers.append(lambda reason: self.rpc_refused.labels(reason).inc())
         service.listeners.append(self.on_event)
 
     def on_event(self, ev: Event) -> None:

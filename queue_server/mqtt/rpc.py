@@ -88,6 +88,10 @@ class RpcServer:
         self._answers: OrderedDict[str, RpcReply] = OrderedDict()
         #: called with (method, seconds) after each answered request (the metrics listen here)
         self.observers: list[Callable[[str, float], None]] = []
+        #: told of each request refused before it was handled, with the reason (``lane_full``: its sender's
+        #: lane was full; ``rate_limited``, ``payload_too_large``, ``malformed``, ``no_reply_topic``): the hall's
+        #: /metrics counts them
+        self.refusal_observers: list[Callable[[str], None]] = []
         self.methods: dict[str, Callable[[dict[str, Any], str | None], dict[str, Any]]] = {
             "issue_ticket": self.issue_ticket,
             "ticket_status": self.ticket_status,
@@ -117,6 +121,7 @@ class RpcServer:
         if self.roster.is_kiosk(who[0]) and self._twin(topic, payload, session):
             return
         if not self.inbox.put(who[0] or ANONYMOUS, (topic, payload)):
+            self._refused("lane_full")
             now = time.monotonic()
             if now - self._dropped_logged > 10:
                 self._dropped_logged = now
@@ -151,6 +156,7 @@ class RpcServer:
             return
         device, method = who
         if len(payload) > MAX_PAYLOAD:
+            self._refused("payload_too_large")
             if device is not None:  # a plain request that large is not even read for its reply_to
                 self._send(self.topics.reply(device), _refusal(None, "payload_too_large",
                                                                f"a request is at most {MAX_PAYLOAD} bytes"))
@@ -159,15 +165,18 @@ class RpcServer:
         try:
             req = parse_json_object(payload)
         except ValueError as err:
+            self._refused("malformed")
             log.warning("ignored a malformed request on %s: %s", topic, err)
             return
         request_id = req.get("request_id") if isinstance(req.get("request_id"), str) else None
         reply_to = self._reply_topic(device, req)
         if reply_to is None:
+            self._refused("no_reply_topic")
             log.warning("ignored a request on %s without a reply/{id} topic of this hall to answer on", topic)
             return
         sender = device or ANONYMOUS
         if not self.limits.allow(sender):
+            self._refused("rate_limited")
             if self._tell_limited(sender):  # once a second: a flood is not answered reply by reply
                 self._send(reply_to, _refusal(request_id, "rate_limited", "too many requests; try again in a moment"),
                            qos=0)
@@ -195,6 +204,10 @@ class RpcServer:
 
     def _send(self, topic: str, reply: RpcReply, qos: int = 1, link: DeviceLink | None = None) -> None:
         (link or self.link).publish(topic, reply.to_json(), qos=qos)
+
+    def _refused(self, reason: str) -> None:
+        for tell in self.refusal_observers:
+            tell(reason)
 
     def _tell_limited(self, sender: str) -> bool:
         now = time.monotonic()

@@ -118,3 +118,17 @@ def test_the_bridge_serves_the_windows_of_its_units_or_of_the_rs485_names() -> N
     named = WindowDevicesSection(device_id="wb", keypad_units={1: 2})
     assert named.windows({"w7-evaluator": 3}) == {1, 7}
     assert WindowDevicesSection(device_id="wb").windows({"w3-keypad": 2, "w4-screen": 1, "x-9": 4}) == {3, 4}
+
+
+def test_requests_refused_before_handling_are_counted_by_reason() -> None:
+    """What /metrics shows a hall manager of a flood or of garbage: each refusal, by reason, handled or not."""
+    from queue_server.mqtt.identity import Roster
+    from queue_server.mqtt.rpc import MAX_PAYLOAD, RpcServer
+    topics = Topics("h")
+    rpc = RpcServer(None, None, topics, Roster(), 1.0, 1)  # type: ignore[arg-type]
+    seen: list[str] = []
+    rpc.refusal_observers.append(seen.append)
+    rpc.handle(topics.rpc("issue_ticket"), b"x" * (MAX_PAYLOAD + 1))
+    rpc.handle(topics.rpc("issue_ticket"), b"\xff{ not json")
+    rpc.handle(topics.rpc("issue_ticket"), json.dumps({"v": 1, "reply_to": "hall/other/calls"}).encode())
+    assert seen == ["payload_too_large", "malformed", "no_reply_topic"]

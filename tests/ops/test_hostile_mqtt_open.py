@@ -129,6 +129,11 @@ def test_a_flood_neither_starves_a_kiosk_nor_fills_the_queues(hall_app: HallApp,
         flooded = next(q for q in body["queues"] if q["code"] == "C")["waiting"]
         allowance = 2 * (s.rpc_burst + s.rpc_per_device_per_s * (elapsed + 5))  # two senders, 5 s to drain
         assert 0 < flooded <= allowance, (flooded, allowance)
+        # and the manager's monitoring sees the flood: the requests refused, for a full lane or their rate
+        _, metrics = hall_app.api("GET", "/metrics")
+        refused = sum(float(line.split()[-1]) for line in str(metrics).splitlines()
+                      if line.startswith("hall_rpc_refused_total{"))
+        assert refused > 1000, refused
     finally:
         stop.set()
         flooder.loop_stop()
