@@ -58,8 +58,9 @@ def test_landscape_live_calls_garbage_and_voice(tmp_path: Path, hall: tuple[dict
     notice = "今日社保卡业务在1至3号窗口办理，请按号等候。"
     publish_hall(pub, topics, morning, {"A": 14, "B": 3, "C": 0}, sample_windows(morning), notice)
     played = tmp_path / "played"
-    d = DisplayProcess(tmp_path, env, "wall", "landscape", voice=True, audio_output=f"file:{played}",
-                       screenshot_dir=str(tmp_path / "shots")).start()
+    # a new call flashes; long enough here that a screenshot taken late on a busy machine still sees it
+    d = DisplayProcess(tmp_path, {**env, "HALL_DISPLAY__FLASH_S": "30"}, "wall", "landscape", voice=True,
+                       audio_output=f"file:{played}", screenshot_dir=str(tmp_path / "shots")).start()
     try:
         wait_online(pub, topics, "wall")
         publish_hall(pub, topics, [now(call("B031", 7)), now(call("A115", 12, attempt=2))],
