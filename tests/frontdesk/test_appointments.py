@@ -10,6 +10,7 @@ from subprocess import CompletedProcess
 import pytest
 
 from tests.frontdesk._clocked import MORNING, OLD_ID, PROXY_ID, YOUNG_ID, ClockedHall
+from tests.hall_app import HallApp
 from tests.peers import ServerProcess
 
 DAY = MORNING.date().isoformat()
@@ -133,3 +134,17 @@ def test_the_provincial_platforms_bookings_are_imported_once(
     assert made == [("09:00", "09:30", "A", None, 1), ("09:30", "10:00", "A", "SB-003", 2)]
     assert OLD_ID not in (Path(server.env["HALL_DATABASE_URL"].removeprefix("sqlite:///"))).read_bytes().decode(
         "latin-1")
+
+
+def test_a_stranger_cannot_fill_the_slots(tmp_path: Path) -> None:
+    """Booking needs no token, so each address gets the anonymous allowance; then 429 with Retry-After."""
+    app = HallApp.on(tmp_path, HALL_SERVER__ANONYMOUS_ISSUE_BURST="3", HALL_SERVER__ANONYMOUS_ISSUE_PER_MINUTE="1")
+    app.start()
+    try:
+        answers = [app.api("POST", "/api/appointments/checkin", {"code": f"{n:08d}"})[0] for n in range(5)]
+        assert answers[:3] == [404] * 3 and answers[3:] == [429, 429], answers
+        st, err = app.api("POST", "/api/appointments", {"date": "2030-01-01", "start": "09:00", "queue": "A",
+                                                         "id_number": YOUNG_ID})
+        assert st == 429 and err["error"]["code"] == "rate_limited"
+    finally:
+        app.stop()

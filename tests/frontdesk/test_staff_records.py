@@ -33,10 +33,13 @@ def test_staff_add_takes_the_new_roles_a_badge_and_a_bounded_photo(
     assert "guide" in r.stdout
     st, body = http("POST", server.base + "/api/auth/login", {"username": "zhangmin", "password": "Guide-pass-1"})
     assert st == 200 and body["role"] == "guide"
-    st, card = server.api("GET", "/api/staff/zhangmin/card")
+    token = body["access_token"]
+    st, card = server.api("GET", "/api/staff/zhangmin/card", token=token)
     assert st == 200 and card == {"display_name": "张敏", "staff_no": "HB0301",
                                   "photo_url": "/api/staff/zhangmin/photo"}
-    assert server.api("GET", "/api/staff/nobody/card")[0] == 404
+    assert server.api("GET", "/api/staff/nobody/card", token=token)[0] == 404
+    # to a stranger the card would say which login names exist
+    assert server.api("GET", "/api/staff/zhangmin/card")[0] == 401
 
     r = hallctl("staff", "add", "kiosk1", "--role", "selfservice", "--password-stdin", env=server.env,
                 input="Self-pass-1\n")

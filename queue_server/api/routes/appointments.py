@@ -2,6 +2,7 @@
 the code is the proof) or by ID number (the guide desk, self-service staff), and the day's bookings."""
 from __future__ import annotations
 
+import math
 from datetime import date as Date
 from typing import Annotated, Any
 
@@ -9,8 +10,9 @@ from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, Field
 
 from queue_server.actor import Actor
-from queue_server.api.deps import DayQuery, ServiceDep, require
+from queue_server.api.deps import DayQuery, ServiceDep, client_key, require
 from queue_server.api.errors import ApiError
+from queue_server.api.throttle import RateLimit
 from queue_server.auth import Principal
 from queue_server.frontdesk.appointments import AppointmentBook, BookingError, CheckIn
 from queue_server.frontdesk.citizens import CitizenInputError
@@ -30,6 +32,21 @@ def book_of(request: Request, svc: HallService) -> AppointmentBook:
     if book is None or book.svc is not svc:
         book = request.app.state.appointment_book = AppointmentBook(svc, svc.store.engine, svc.settings.appointments)
     return book
+
+
+def _anonymous_limit(request: Request) -> None:
+    """Booking, check-in by code and cancelling need no token: each address gets the anonymous ticket allowance
+    (``[server] anonymous_issue_burst``, then ``anonymous_issue_per_minute``), so a script cannot fill the slots."""
+    limit: RateLimit | None = getattr(request.app.state, "appointment_limit", None)
+    if limit is None:
+        s = request.app.state.runtime.settings.server
+        limit = request.app.state.appointment_limit = RateLimit(s.anonymous_issue_burst,
+                                                                s.anonymous_issue_per_minute)
+    wait = limit.take(client_key(request))
+    if wait > 0:
+        raise ApiError(429, "rate_limited", f"操作过于频繁，请 {math.ceil(wait)} 秒后再试 "
+                       f"(too many requests from this address: try again in {math.ceil(wait)} s)",
+                       {"Retry-After": str(math.ceil(wait))})
 
 
 def _fail(err: Exception) -> ApiError:
@@ -76,6 +93,7 @@ class BookingIn(BaseModel):
 
 @router.post("", status_code=201)
 def book(body: BookingIn, svc: ServiceDep, request: Request) -> dict[str, Any]:
+    _anonymous_limit(request)
     """Book a place; the answer's ``code`` is the booking code to check in with."""
     if body.date < svc.now().date():
         raise ApiError(409, "past_day", "不能预约过去的日期 (the day has passed)")
@@ -107,6 +125,7 @@ def _checked(c: CheckIn) -> dict[str, Any]:
 
 @router.post("/checkin")
 def check_in(body: CodeIn, svc: ServiceDep, request: Request) -> dict[str, Any]:
+    _anonymous_limit(request)
     """Check in by booking code (the kiosk's code screen, or a phone): within the window an ``appointment``
     ticket, later a normal one with a message saying so."""
     try:
@@ -127,6 +146,7 @@ def check_in_by_id(body: IdIn, svc: ServiceDep, p: Desk, request: Request) -> di
 @router.post("/{code}/cancel")
 def cancel(code: Annotated[str, Path(pattern=r"^[0-9]{8}$")], svc: ServiceDep, request: Request) -> dict[str, Any]:
     """Cancel a booking by its code (the code is the proof), before its check-in window has passed."""
+    _anonymous_limit(request)
     try:
         return book_of(request, svc).cancel(code)
     except BookingError as err:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
-from queue_server.api.deps import ServiceDep
+from queue_server.api.deps import CurrentStaff, ServiceDep
 from queue_server.api.errors import ApiError
 from queue_server.frontdesk.profiles import ProfileStore
 
@@ -16,7 +16,8 @@ Username = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[\w.\-@]+
 
 
 @router.get("/{username}/card")
-def card(username: Username, svc: ServiceDep) -> dict[str, Any]:
+def card(username: Username, svc: ServiceDep, _p: CurrentStaff) -> dict[str, Any]:
+    """Staff only: answered to anyone, it would tell which login names exist."""
     p = ProfileStore(svc.store.engine).get(username)
     if p is None or not (p.display_name or p.staff_no or p.has_photo):
         raise ApiError(404, "not_found", "没有此工作人员的亮牌信息 (no badge for this member of staff)")
